@@ -1,0 +1,129 @@
+#pragma once
+/// @file application.hpp
+/// App: routes, middleware, exception handlers and lifecycle in one object.
+
+#include <starling/exceptions.hpp>
+#include <starling/request.hpp>
+#include <starling/responses.hpp>
+#include <starling/routing.hpp>
+#include <starling/types.hpp>
+
+#include <exception>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <typeinfo>
+#include <vector>
+
+namespace starling {
+
+/// A startup or shutdown hook: `awaitable<void>()` or a plain `void()`.
+class Hook {
+ public:
+  template <class F>
+    requires(std::is_invocable_v<F&> && !std::is_same_v<std::decay_t<F>, Hook>)
+  Hook(F fn) {
+    using Result = std::invoke_result_t<F&>;
+    if constexpr (std::is_void_v<Result>) {
+      fn_ = [fn = std::move(fn)]() mutable -> awaitable<void> { fn(); co_return; };
+    } else {
+      static_assert(std::is_convertible_v<Result, awaitable<void>>,
+                    "a hook returns awaitable<void> or void");
+      fn_ = std::move(fn);
+    }
+  }
+  awaitable<void> operator()() const { return fn_(); }
+
+ private:
+  std::function<awaitable<void>()> fn_;
+};
+
+/// What a lifespan awaits to hand control to the server until it stops.
+using Serve = std::function<awaitable<void>()>;
+
+/// Startup work, `co_await serve()`, then shutdown work (Starlette's lifespan).
+using Lifespan = std::function<awaitable<void>(App& app, Serve serve)>;
+
+/// Turns an exception into a response. Build one with `exception_handler`.
+class ExceptionHandler {
+ public:
+  using Fn = std::function<std::optional<Response>(Request&, const std::exception_ptr&)>;
+
+  /// Handles an HTTPException whose status is `status_code`.
+  /// Status 500 handles every unhandled exception.
+  ExceptionHandler(int status_code, std::function<Response(Request&, const HTTPException&)> fn);
+  /// Low level: `fn` returns nullopt for exceptions it does not handle.
+  explicit ExceptionHandler(Fn fn, int status_code = 0) : fn_(std::move(fn)), status_code_(status_code) {}
+
+  std::optional<Response> operator()(Request& request, const std::exception_ptr& error) const {
+    return fn_(request, error);
+  }
+  int status_code() const { return status_code_; }
+
+ private:
+  Fn fn_;
+  int status_code_ = 0;
+};
+
+/// A handler for exceptions of type `E` (and types derived from it).
+template <class E, class F>
+ExceptionHandler exception_handler(F fn) {
+  return ExceptionHandler([fn = std::move(fn)](Request& request, const std::exception_ptr& error)
+                              -> std::optional<Response> {
+    try {
+      std::rethrow_exception(error);
+    } catch (const E& e) {
+      return Response(fn(request, e));
+    } catch (...) {
+      return std::nullopt;
+    }
+  });
+}
+
+/// Everything an App is made of. Designated initializers read like Starlette's kwargs.
+struct AppOptions {
+  Routes routes;
+  std::vector<Middleware> middleware;  ///< the first is the outermost
+  std::vector<ExceptionHandler> exception_handlers;
+  std::vector<Hook> on_startup;
+  std::vector<Hook> on_shutdown;
+  Lifespan lifespan;
+  bool debug = false;  ///< show exception messages in 500 bodies
+  bool redirect_slashes = true;
+};
+
+/// A Starling application. Construct it once; it is then shared by every
+/// connection and thread, and must outlive the server or TestClient using it.
+class App {
+ public:
+  explicit App(AppOptions options);
+  ~App();
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+
+  /// Answers one request through the middleware stack, routing and error handling.
+  /// Never throws: unhandled errors become a 500 and are kept in
+  /// `request.unhandled_exception`.
+  awaitable<Response> handle(Request& request);
+
+  /// Runs the startup hooks (or the lifespan up to `serve`), in order.
+  /// @throws whatever a hook throws.
+  awaitable<void> startup();
+  /// Runs the shutdown hooks (or the rest of the lifespan).
+  awaitable<void> shutdown();
+
+  /// The path of the route called `name`, e.g. `url_path_for("note", {{"id", 3}})`.
+  /// @throws NoMatchFound naming the route or the missing/invalid parameter.
+  std::string url_path_for(std::string_view name, const PathArgs& params = {}) const;
+
+  /// Application-wide values (Starlette's `app.state`).
+  State& state();
+  bool debug() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace starling

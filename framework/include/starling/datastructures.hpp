@@ -1,0 +1,129 @@
+#pragma once
+/// @file datastructures.hpp
+/// Headers, query parameters, form data, state and URLs.
+
+#include <any>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace starling {
+
+/// An ordered multi-map of string pairs. Base of Headers, QueryParams, FormData.
+class MultiDict {
+ public:
+  using Item = std::pair<std::string, std::string>;
+
+  MultiDict() = default;
+  MultiDict(std::initializer_list<Item> items) : items_(items) {}
+  explicit MultiDict(std::vector<Item> items) : items_(std::move(items)) {}
+
+  /// The first value for `key`, if any.
+  std::optional<std::string_view> get(std::string_view key) const;
+  /// The first value for `key`, or `fallback`.
+  std::string get(std::string_view key, std::string_view fallback) const;
+  /// The first value for `key`. @throws std::out_of_range naming the key.
+  const std::string& at(std::string_view key) const;
+  /// Every value for `key`, in order.
+  std::vector<std::string_view> get_list(std::string_view key) const;
+  bool contains(std::string_view key) const { return find(key) != nullptr; }
+
+  /// Adds a value, keeping the ones already there.
+  void append(std::string key, std::string value) { items_.emplace_back(std::move(key), std::move(value)); }
+  /// Replaces every value for `key` with one.
+  void set(std::string key, std::string value);
+  /// Removes every value for `key`; returns how many were removed.
+  std::size_t erase(std::string_view key);
+
+  const std::vector<Item>& items() const { return items_; }
+  std::size_t size() const { return items_.size(); }
+  bool empty() const { return items_.empty(); }
+  auto begin() const { return items_.begin(); }
+  auto end() const { return items_.end(); }
+
+ protected:
+  explicit MultiDict(bool case_insensitive) : case_insensitive_(case_insensitive) {}
+  const std::string* find(std::string_view key) const;
+  bool same_key(std::string_view a, std::string_view b) const;
+
+  std::vector<Item> items_;
+  bool case_insensitive_ = false;
+};
+
+/// HTTP headers: case-insensitive names, repeated names kept in order.
+class Headers : public MultiDict {
+ public:
+  Headers() : MultiDict(true) {}
+  Headers(std::initializer_list<Item> items) : MultiDict(true) { items_ = items; }
+};
+
+/// Query parameters, percent-decoded, multi-valued.
+class QueryParams : public MultiDict {
+ public:
+  using MultiDict::MultiDict;
+  /// Parses `a=1&b=2&a=3` (`+` is a space, `%XX` decoded).
+  static QueryParams parse(std::string_view query);
+  /// The `a=1&b=2` form, percent-encoded.
+  std::string to_string() const;
+};
+
+/// Fields of an `application/x-www-form-urlencoded` body.
+class FormData : public QueryParams {
+ public:
+  using QueryParams::QueryParams;
+  explicit FormData(QueryParams params) : QueryParams(std::move(params)) {}
+};
+
+/// Arbitrary named values: `app.state()` and `request.state()`.
+class State {
+ public:
+  template <class T>
+  void set(const std::string& key, T value) { values_[key] = std::move(value); }
+
+  /// @throws std::out_of_range naming the key if absent,
+  ///         std::bad_any_cast-derived std::invalid_argument on a type mismatch.
+  template <class T>
+  T& get(const std::string& key) {
+    auto* value = std::any_cast<T>(&lookup(key));
+    if (!value) throw std::invalid_argument("state '" + key + "' holds another type");
+    return *value;
+  }
+  bool contains(const std::string& key) const { return values_.count(key) != 0; }
+  void erase(const std::string& key) { values_.erase(key); }
+
+ private:
+  std::any& lookup(const std::string& key);
+  std::map<std::string, std::any> values_;
+};
+
+/// The parts of a request URL.
+struct URL {
+  std::string scheme = "http";
+  std::string host;  ///< without the port
+  std::optional<std::uint16_t> port;
+  std::string path = "/";  ///< percent-decoded
+  std::string raw_path = "/";  ///< as sent
+  std::string query;  ///< raw, without '?'
+
+  /// scheme://host[:port]/raw_path[?query]
+  std::string to_string() const;
+};
+
+/// The peer of a connection.
+struct Address {
+  std::string host;
+  std::uint16_t port = 0;
+};
+
+/// Percent-decodes `text`; `plus_as_space` for form/query encoding.
+/// Invalid escapes are kept as they are.
+std::string percent_decode(std::string_view text, bool plus_as_space = false);
+/// Percent-encodes everything but unreserved characters (and `safe`).
+std::string percent_encode(std::string_view text, std::string_view safe = "");
+
+}  // namespace starling

@@ -1,0 +1,114 @@
+#pragma once
+/// @file responses.hpp
+/// Responses: plain, text, HTML, JSON, redirect, streaming and file.
+
+#include <starling/datastructures.hpp>
+#include <starling/types.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace starling {
+
+/// A body produced piece by piece. The server asks for the next chunk only once
+/// the previous one is written, so a slow client slows the producer (backpressure).
+class BodyStream {
+ public:
+  virtual ~BodyStream() = default;
+  /// The next chunk, or nullopt at the end.
+  virtual awaitable<std::optional<std::string>> next() = 0;
+  /// The total length when known in advance (sent as Content-Length, not chunked).
+  virtual std::optional<std::uint64_t> length() const { return std::nullopt; }
+};
+
+/// Returns the next chunk, or nullopt at the end.
+using ChunkSource = std::function<awaitable<std::optional<std::string>>()>;
+
+/// Options of Response::set_cookie, as in Starlette.
+struct CookieOptions {
+  std::optional<long> max_age;      ///< seconds
+  std::optional<std::chrono::system_clock::time_point> expires;
+  std::string path = "/";
+  std::string domain;
+  bool secure = false;
+  bool httponly = false;
+  std::string samesite = "lax";    ///< "lax", "strict", "none" or "" to omit
+};
+
+/// An HTTP response. Its fields are public, as in Starlette, so middleware can edit them.
+class Response {
+ public:
+  Response() = default;
+  /// `media_type` sets Content-Type (text types get `; charset=utf-8`).
+  explicit Response(std::string content, int status_code = 200, Headers headers = {},
+                    std::string_view media_type = {});
+
+  int status_code = 200;
+  Headers headers;
+  std::string body;
+  /// Set for streaming and file responses; `body` is then unused.
+  std::shared_ptr<BodyStream> stream;
+
+  /// Adds a Set-Cookie header.
+  void set_cookie(std::string_view key, std::string_view value = "", const CookieOptions& options = {});
+  /// Adds a Set-Cookie header that expires the cookie now.
+  void delete_cookie(std::string_view key, std::string_view path = "/", std::string_view domain = "");
+
+  /// Sets Content-Type from a media type (adds the charset for text types).
+  void set_media_type(std::string_view media_type);
+};
+
+/// `text/plain; charset=utf-8`.
+class PlainTextResponse : public Response {
+ public:
+  explicit PlainTextResponse(std::string content, int status_code = 200, Headers headers = {});
+};
+
+/// `text/html; charset=utf-8`.
+class HTMLResponse : public Response {
+ public:
+  explicit HTMLResponse(std::string content, int status_code = 200, Headers headers = {});
+};
+
+/// `application/json`, serialised compactly.
+class JSONResponse : public Response {
+ public:
+  JSONResponse(const json& content, int status_code = 200, Headers headers = {});
+  /// `JSONResponse({{"text", "x"}, {"completed", true}})`: a braced JSON literal.
+  JSONResponse(json::initializer_list_t content, int status_code = 200, Headers headers = {})
+      : JSONResponse(json(content), status_code, std::move(headers)) {}
+};
+
+/// A redirect (307 by default, as in Starlette) to `url`.
+class RedirectResponse : public Response {
+ public:
+  explicit RedirectResponse(std::string_view url, int status_code = 307, Headers headers = {});
+};
+
+/// A body produced chunk by chunk and sent with chunked transfer encoding.
+class StreamingResponse : public Response {
+ public:
+  explicit StreamingResponse(ChunkSource source, int status_code = 200, Headers headers = {},
+                             std::string_view media_type = "text/plain");
+  StreamingResponse(std::shared_ptr<BodyStream> stream, int status_code = 200,
+                    Headers headers = {}, std::string_view media_type = "text/plain");
+};
+
+/// A file from disk, streamed in chunks, with Content-Length, Last-Modified and ETag.
+/// The media type is guessed from the extension unless given.
+class FileResponse : public Response {
+ public:
+  /// @throws HTTPException 404 when the file does not exist or is not a regular file.
+  explicit FileResponse(const std::filesystem::path& path, int status_code = 200,
+                        Headers headers = {}, std::string_view media_type = {},
+                        std::string_view filename = {});
+};
+
+/// The media type for a file name's extension (`application/octet-stream` if unknown).
+std::string_view guess_media_type(const std::filesystem::path& path);
+
+}  // namespace starling

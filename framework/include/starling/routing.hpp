@@ -1,0 +1,123 @@
+#pragma once
+/// @file routing.hpp
+/// Route, Mount and url_path_for.
+
+#include <starling/responses.hpp>
+#include <starling/types.hpp>
+
+#include <concepts>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+namespace starling {
+
+/// Runs a blocking function on Starling's worker pool and resumes the caller on
+/// its own executor when it is done (Starlette's `run_in_threadpool`).
+awaitable<Response> run_in_threadpool(std::function<Response()> fn);
+
+/// Sets the worker pool's size; takes effect only before its first use.
+void set_threadpool_size(std::size_t threads);
+
+/// Thrown by url_path_for: no route of that name, or its parameters do not fit.
+class NoMatchFound : public std::invalid_argument {
+ public:
+  using std::invalid_argument::invalid_argument;
+};
+
+/// One endpoint at one path for some methods.
+class Route {
+ public:
+  /// `endpoint` is `awaitable<Response>(Request&)` or a plain `Response(Request&)`,
+  /// which runs on the worker pool. `methods` defaults to GET; GET also answers HEAD.
+  /// @throws std::invalid_argument for a malformed path template.
+  template <class Endpoint>
+  Route(std::string path, Endpoint&& endpoint, std::vector<std::string> methods = {},
+        std::string name = {})
+      : Route(std::move(path), to_handler(std::forward<Endpoint>(endpoint)), std::move(methods),
+              std::move(name), 0) {}
+
+  const std::string& path() const { return path_; }
+  const std::vector<std::string>& methods() const { return methods_; }
+  const std::string& name() const { return name_; }
+  const Handler& endpoint() const { return endpoint_; }
+
+ private:
+  Route(std::string path, Handler endpoint, std::vector<std::string> methods, std::string name, int);
+
+  template <class F>
+  static Handler to_handler(F&& fn) {
+    using Result = std::invoke_result_t<F&, Request&>;
+    if constexpr (std::is_convertible_v<Result, awaitable<Response>>) {
+      return Handler(std::forward<F>(fn));
+    } else {
+      static_assert(std::is_convertible_v<Result, Response>,
+                    "an endpoint returns awaitable<Response> or Response");
+      return [fn = std::forward<F>(fn)](Request& request) -> awaitable<Response> {
+        return run_in_threadpool([&fn, &request]() -> Response { return fn(request); });
+      };
+    }
+  }
+
+  std::string path_;
+  Handler endpoint_;
+  std::vector<std::string> methods_;
+  std::string name_;
+};
+
+class Mount;
+
+/// An element of a route table: a Route or a Mount.
+class RouteEntry {
+ public:
+  RouteEntry(Route route);
+  RouteEntry(Mount mount);
+
+  const Route* route() const { return route_.get(); }
+  const Mount* mount() const { return mount_.get(); }
+
+ private:
+  std::shared_ptr<const Route> route_;
+  std::shared_ptr<const Mount> mount_;
+};
+
+using Routes = std::vector<RouteEntry>;
+
+/// Routes under a common path prefix. Names inside become `mount_name:route_name`.
+class Mount {
+ public:
+  Mount(std::string path, Routes routes, std::string name = {});
+
+  const std::string& path() const { return path_; }
+  const Routes& routes() const { return routes_; }
+  const std::string& name() const { return name_; }
+
+ private:
+  std::string path_;
+  Routes routes_;
+  std::string name_;
+};
+
+/// A path parameter value for url_path_for: text or a number.
+class PathArg {
+ public:
+  PathArg(const char* text) : text_(text) {}
+  PathArg(std::string text) : text_(std::move(text)) {}
+  PathArg(std::string_view text) : text_(text) {}
+  template <std::integral T>
+  PathArg(T number) : text_(std::to_string(number)) {}
+  PathArg(double number);
+
+  const std::string& text() const { return text_; }
+
+ private:
+  std::string text_;
+};
+
+using PathArgs = std::map<std::string, PathArg, std::less<>>;
+
+}  // namespace starling

@@ -1,0 +1,25 @@
+#pragma once
+// A route's path template split into segments: "/notes/{id:int}" →
+// [literal "notes", param id:int]. Shared by the router and url_path_for.
+
+#include <starling/convertors.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace starling::routing {
+
+struct Segment {
+  std::string text;  ///< the literal text, or the parameter name
+  bool is_param = false;
+  Convertor convertor = Convertor::str;
+};
+
+/// Splits a path on '/' after the leading one: "/" → [""], "/a/" → ["a", ""].
+std::vector<std::string_view> split_path(std::string_view path);
+
+/// Parses a template. @throws std::invalid_argument naming the template and the problem.
+std::vector<Segment> parse_template(std::string_view path);
+
+}  // namespace starling::routing

@@ -1,0 +1,57 @@
+#pragma once
+// The route table compiled into a segment trie: a request walks one node per
+// path segment (hash lookup for literals, convertor check for parameters)
+// instead of running a regex per route.
+
+#include <starling/request.hpp>
+#include <starling/routing.hpp>
+
+#include "path_template.hpp"
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace starling::routing {
+
+struct CompiledRoute {
+  std::string path;  ///< full template, mount prefixes included
+  std::string name;  ///< full name, "mount:route"
+  std::vector<std::string> methods;
+  Handler endpoint;
+  std::vector<Segment> segments;
+};
+
+enum class Outcome { found, method_not_allowed, not_found };
+
+struct MatchResult {
+  Outcome outcome = Outcome::not_found;
+  const CompiledRoute* route = nullptr;
+  std::string allow;  ///< for method_not_allowed: every method the path accepts
+};
+
+class Router {
+ public:
+  explicit Router(const Routes& routes);
+  ~Router();
+
+  /// Matches the request's path and method; on success fills its path params.
+  MatchResult match(Request& request) const;
+  /// Whether any route (any method) matches `path`.
+  bool matches_path(std::string_view path) const;
+  /// @throws NoMatchFound
+  std::string url_path_for(std::string_view name, const PathArgs& params) const;
+
+ private:
+  struct Node;
+  struct Walk;
+  void add(const Routes& routes, const std::string& prefix, const std::string& name_prefix);
+  void insert(const CompiledRoute& route);
+  bool walk(const Node& node, std::size_t index, Walk& state) const;
+
+  std::vector<std::unique_ptr<CompiledRoute>> routes_;
+  std::unique_ptr<Node> root_;
+};
+
+}  // namespace starling::routing

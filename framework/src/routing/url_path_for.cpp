@@ -1,0 +1,66 @@
+#include "router.hpp"
+
+namespace starling::routing {
+namespace {
+
+std::string describe(const PathArgs& params) {
+  std::string out = "{";
+  for (const auto& [name, value] : params) {
+    if (out.size() > 1) out += ", ";
+    out += name;
+  }
+  return out + "}";
+}
+
+std::string expected_params(const CompiledRoute& route) {
+  std::string out = "{";
+  for (const auto& segment : route.segments) {
+    if (!segment.is_param) continue;
+    if (out.size() > 1) out += ", ";
+    out += segment.text;
+  }
+  return out + "}";
+}
+
+bool params_fit(const CompiledRoute& route, const PathArgs& params) {
+  std::size_t expected = 0;
+  for (const auto& segment : route.segments) {
+    if (!segment.is_param) continue;
+    ++expected;
+    if (params.find(segment.text) == params.end()) return false;
+  }
+  return expected == params.size();
+}
+
+std::string build_path(const CompiledRoute& route, const PathArgs& params) {
+  std::string path;
+  for (const auto& segment : route.segments) {
+    path += '/';
+    if (!segment.is_param) {
+      path += segment.text;
+      continue;
+    }
+    const auto& value = params.find(segment.text)->second.text();
+    if (!convertor_matches(segment.convertor, value))
+      throw NoMatchFound("parameter '" + segment.text + "' of route '" + route.name + "' must be " +
+                         std::string(convertor_name(segment.convertor)) + ", got '" + value + "'");
+    path += percent_encode(value, segment.convertor == Convertor::path ? "/" : "");
+  }
+  return path;
+}
+
+}  // namespace
+
+std::string Router::url_path_for(std::string_view name, const PathArgs& params) const {
+  const CompiledRoute* named = nullptr;
+  for (const auto& route : routes_) {
+    if (route->name != name) continue;
+    named = route.get();
+    if (params_fit(*route, params)) return build_path(*route, params);
+  }
+  if (!named) throw NoMatchFound("no route named '" + std::string(name) + "'");
+  throw NoMatchFound("route '" + std::string(name) + "' expects parameters " + expected_params(*named) +
+                     ", got " + describe(params));
+}
+
+}  // namespace starling::routing

@@ -1,0 +1,37 @@
+#include "server_state.hpp"
+
+#include <algorithm>
+
+namespace starling::server {
+namespace {
+
+std::chrono::milliseconds shortest_timeout(const ServerOptions& options) {
+  const auto shortest = std::min({options.header_timeout, options.body_timeout,
+                                  options.keep_alive_timeout, options.write_timeout});
+  // A zero or negative timeout would make the watchdog spin.
+  return std::max(shortest, std::chrono::milliseconds(10));
+}
+
+}  // namespace
+
+ServerState::ServerState(App& app, ServerOptions options)
+    : app(app), options(std::move(options)), tick(shortest_timeout(this->options)) {}
+
+bool ServerState::connection_opened() noexcept {
+  return connections_.fetch_add(1) < options.max_connections;
+}
+
+void ServerState::connection_closed() noexcept {
+  if (connections_.fetch_sub(1) != 1) return;
+  // Taking the lock before notifying closes the window between the waiter's
+  // check and its sleep; it only happens when the count reaches zero.
+  std::lock_guard lock(mutex_);
+  drained_.notify_all();
+}
+
+bool ServerState::wait_drained(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  return drained_.wait_for(lock, timeout, [this] { return connections_.load() == 0; });
+}
+
+}  // namespace starling::server

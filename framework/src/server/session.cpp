@@ -1,0 +1,203 @@
+#include "session.hpp"
+
+#include "request_checks.hpp"
+
+#include <starling/application.hpp>
+#include <starling/logging.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/read.hpp>
+
+#include <cstdio>
+
+namespace starling::server {
+namespace {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+// Socket results come back as error codes, never as exceptions: a peer going
+// away is the normal end of a connection, not an error.
+constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+
+}  // namespace
+
+void start_session(tcp::socket socket, ServerState& state, Loop& loop, bool rejected) {
+  auto session = std::make_shared<Session>(std::move(socket), state, loop);
+  asio::co_spawn(loop.context, [session, rejected] { return session->run(rejected); }, asio::detached);
+}
+
+Session::Session(tcp::socket socket, ServerState& state, Loop& loop)
+    : socket_(std::move(socket)), state_(state), loop_(loop), timer_(socket_.get_executor()) {}
+
+Session::~Session() { state_.connection_closed(); }
+
+awaitable<void> Session::run(bool rejected) {
+  loop_.connections.push_back(*this);
+  try {
+    boost::system::error_code ec;
+    socket_.set_option(tcp::no_delay(true), ec);
+    const auto peer = socket_.remote_endpoint(ec);
+    if (!ec) client_ = Address{peer.address().to_string(), peer.port()};
+    asio::co_spawn(socket_.get_executor(), [self = shared_from_this()] { return self->watchdog(); },
+                   asio::detached);
+    if (rejected) {
+      // Named, not a temporary: GCC 12 destroys temporaries in a co_await operand twice.
+      const ServerError unavailable{503, "Service Unavailable"};
+      co_await send_error(unavailable);
+    } else if (!state_.stopping.load()) {  // else: accepted just as the server began to stop
+      bool first = true;
+      while (co_await serve_one(first)) first = false;
+    }
+    co_await linger();
+  } catch (const std::exception& e) {
+    log::error(std::string("connection error: ") + e.what());
+  } catch (...) {
+    log::error("connection error: unknown exception");
+  }
+  shutdown();
+}
+
+awaitable<void> Session::watchdog() {
+  // One timer per connection that wakes at most every `tick`: moving the deadline
+  // costs a clock read, not a timer re-arm, on every request.
+  while (!closed_) {
+    const auto now = Clock::now();
+    if (now >= deadline_) {
+      clear_deadline();
+      log::debug("connection timed out");
+      boost::system::error_code ec;
+      socket_.close(ec);  // the pending read or write ends with operation_aborted
+      continue;
+    }
+    timer_.expires_at(std::min(deadline_, now + state_.tick));
+    co_await timer_.async_wait(kNoThrow);
+  }
+}
+
+void Session::close_if_idle() {
+  if (idle_) close();
+}
+
+void Session::close() {
+  boost::system::error_code ec;
+  socket_.close(ec);
+}
+
+awaitable<bool> Session::serve_one(bool first) {
+  if (!co_await wait_for_request(first)) co_return false;
+  if (!first) set_deadline(options().header_timeout);
+  const ReadStatus status = co_await read_request();
+  if (status == ReadStatus::closed) co_return false;
+  if (status == ReadStatus::failed) {
+    const bool head_request = parser_ && parser_->is_header_done() && parser_->parts().method == "HEAD";
+    co_await send_error(error_, head_request);
+    co_return false;
+  }
+  co_return co_await respond();
+}
+
+awaitable<bool> Session::wait_for_request(bool first) {
+  if (buffer_.size() > 0) co_return true;  // a pipelined request is already here
+  // A shutdown that began while this connection was busy closes it here; one
+  // that begins later finds it idle_ (both happen on this loop's thread).
+  if (state_.stopping.load()) co_return false;
+  // The first request's header timeout runs from the accept (slowloris); later
+  // ones get the keep-alive timeout until their first byte arrives.
+  set_deadline(first ? options().header_timeout : options().keep_alive_timeout);
+  idle_ = true;
+  auto [ec] = co_await socket_.async_wait(tcp::socket::wait_read, kNoThrow);
+  idle_ = false;
+  co_return !ec;
+}
+
+awaitable<Session::ReadStatus> Session::read_request() {
+  auto& parser = parser_.emplace(options().max_header_size, options().max_body_size);
+  auto [ec, head_bytes] = co_await http::async_read_header(socket_, buffer_, parser, kNoThrow);
+  if (ec) co_return failed_read(ec);
+  if (auto error = check_head(parser)) {
+    error_ = std::move(*error);
+    co_return ReadStatus::failed;
+  }
+  if (parser.is_done()) co_return ReadStatus::ready;
+  if (expects_continue(parser)) {
+    // Only now, with the head accepted, is the client told to send the body.
+    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    if (!co_await write(asio::buffer(kContinue.data(), kContinue.size()))) co_return ReadStatus::closed;
+  }
+  set_deadline(options().body_timeout);
+  auto [body_ec, body_bytes] = co_await http::async_read(socket_, buffer_, parser, kNoThrow);
+  if (body_ec) co_return failed_read(body_ec);
+  co_return ReadStatus::ready;
+}
+
+Session::ReadStatus Session::failed_read(const boost::system::error_code& ec) {
+  const auto data = buffer_.data();
+  const std::string_view unparsed(static_cast<const char*>(data.data()), data.size());
+  auto error = read_error(ec, unparsed, *parser_, options());
+  if (!error) return ReadStatus::closed;
+  error_ = std::move(*error);
+  return ReadStatus::failed;
+}
+
+awaitable<bool> Session::respond() {
+  RequestParts& parts = parser_->parts();
+  const int version = parts.version;
+  const bool head_request = parts.method == "HEAD";
+  const bool client_keep_alive = parser_->keep_alive();
+  const auto started = options().access_log ? Clock::now() : Clock::time_point{};
+  parts.client = client_;
+  std::optional<Request> request;
+  try {
+    request.emplace(std::move(parts));
+  } catch (const std::exception& e) {
+    log::warning(std::string("unusable request: ") + e.what());
+  }
+  parser_.reset();
+  if (!request) {
+    const ServerError malformed{400, "Malformed request"};
+    co_await send_error(malformed, head_request);
+    co_return false;
+  }
+  clear_deadline();  // the app takes the time it needs
+  Response response = co_await handle(*request);
+  const bool keep_alive =
+      client_keep_alive && !state_.stopping.load(std::memory_order_relaxed) && !wants_close(response);
+  const bool open = co_await write_response(response, head_request, version, keep_alive);
+  if (options().access_log) log_access(*request, response.status_code, started);
+  co_return open;
+}
+
+awaitable<Response> Session::handle(Request& request) {
+  // App::handle answers errors itself; this is the last line of defence.
+  try {
+    co_return co_await state_.app.handle(request);
+  } catch (const std::exception& e) {
+    log::error(std::string("unhandled exception in the app: ") + e.what());
+  } catch (...) {
+    log::error("unhandled exception in the app");
+  }
+  co_return error_response({500, "Internal Server Error"});
+}
+
+void Session::log_access(const Request& request, int status, Clock::time_point started) const {
+  const double elapsed = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+  const URL& url = request.url();
+  std::string line(request.method());
+  line += ' ';
+  line += url.raw_path;
+  if (!url.query.empty()) {
+    line += '?';
+    line += url.query;
+  }
+  char tail[48];
+  std::snprintf(tail, sizeof tail, " %d %.2fms", status, elapsed);
+  line += tail;
+  log::info(line);
+}
+
+}  // namespace starling::server

@@ -1,0 +1,137 @@
+#include <starling/testclient.hpp>
+
+#include <starling/application.hpp>
+#include <starling/logging.hpp>
+
+#include "testclient/cookie_jar.hpp"
+#include "testclient/target.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+
+namespace starling {
+
+namespace asio = boost::asio;
+
+nlohmann::json TestResponse::json() const {
+  try {
+    return nlohmann::json::parse(content);
+  } catch (const nlohmann::json::parse_error&) {
+    throw std::runtime_error("response body is not JSON: '" + content.substr(0, 200) + "'");
+  }
+}
+
+struct TestClient::Impl {
+  App& app;
+  TestClientOptions options;
+  asio::io_context context;
+  testclient::CookieJar jar;
+
+  // Runs one coroutine to completion on the client's own event loop.
+  template <class T>
+  T run(awaitable<T> task) {
+    std::exception_ptr error;
+    std::optional<T> result;
+    bool done = false;
+    asio::co_spawn(context, std::move(task), [&](std::exception_ptr e, T value) {
+      error = e;
+      if (!e) result.emplace(std::move(value));
+      done = true;
+    });
+    run_until(done);
+    if (error) std::rethrow_exception(error);
+    return std::move(*result);
+  }
+
+  void run_void(awaitable<void> task) {
+    std::exception_ptr error;
+    bool done = false;
+    asio::co_spawn(context, std::move(task), [&](std::exception_ptr e) {
+      error = e;
+      done = true;
+    });
+    run_until(done);
+    if (error) std::rethrow_exception(error);
+  }
+
+  // Not context.run(): a lifespan (or a background task) may stay suspended
+  // between requests, and the loop must return when this task is done.
+  void run_until(const bool& done) {
+    while (!done)
+      if (context.run_one() == 0) context.restart();
+  }
+
+  TestResponse send(std::string_view method, const testclient::Target& target, const RequestOptions& request_options);
+};
+
+TestClient::TestClient(App& app, TestClientOptions options) : impl_(new Impl{app, std::move(options), {}, {}}) {
+  impl_->run_void(app.startup());
+}
+
+TestClient::~TestClient() {
+  try {
+    impl_->run_void(impl_->app.shutdown());
+  } catch (const std::exception& error) {
+    log::error(std::string("TestClient: a shutdown hook failed: ") + error.what());
+  }
+}
+
+std::map<std::string, std::string>& TestClient::cookies() { return impl_->jar.cookies; }
+
+TestResponse TestClient::Impl::send(std::string_view method, const testclient::Target& target,
+                                    const RequestOptions& request_options) {
+  RequestParts parts = testclient::build_request(method, target, request_options, jar.cookies, options.client_host);
+  Request request(std::move(parts));
+  Response response = run(app.handle(request));
+  if (request.unhandled_exception && options.raise_server_exceptions) std::rethrow_exception(request.unhandled_exception);
+
+  TestResponse result;
+  result.status_code = response.status_code;
+  result.headers = std::move(response.headers);
+  result.url = target.url();
+  if (response.stream) {
+    while (auto chunk = run(response.stream->next())) result.content += *chunk;
+  } else {
+    result.content = std::move(response.body);
+  }
+  // What the server would add: the length of a body it knows in full.
+  if (!result.headers.contains("content-length") && !(response.stream && !response.stream->length()) &&
+      response.status_code >= 200 && response.status_code != 204 && response.status_code != 304)
+    result.headers.set("content-length", std::to_string(result.content.size()));
+  if (method == "HEAD") result.content.clear();
+  jar.update(result.headers);
+  return result;
+}
+
+TestResponse TestClient::request(std::string_view method, std::string_view url, const RequestOptions& request_options) {
+  auto target = testclient::Target::resolve(impl_->options.base_url, url);
+  std::string current_method(method);
+  RequestOptions current = request_options;
+  const bool follow = request_options.follow_redirects.value_or(impl_->options.follow_redirects);
+  for (int redirects = 0;; ++redirects) {
+    auto response = impl_->send(current_method, target, current);
+    const auto location = response.headers.get("location");
+    const int status = response.status_code;
+    const bool is_redirect = status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    if (!follow || !is_redirect || !location || redirects == 20) return response;
+    target = target.follow(*location);
+    // 303 always, and 301/302 after a POST, become a GET without a body (as browsers and httpx do).
+    if (status == 303 || ((status == 301 || status == 302) && current_method == "POST")) {
+      current_method = "GET";
+      current.json.reset();
+      current.data.reset();
+      current.form.reset();
+    }
+    current.params = {};
+  }
+}
+
+TestResponse TestClient::get(std::string_view url, const RequestOptions& o) { return request("GET", url, o); }
+TestResponse TestClient::post(std::string_view url, const RequestOptions& o) { return request("POST", url, o); }
+TestResponse TestClient::put(std::string_view url, const RequestOptions& o) { return request("PUT", url, o); }
+TestResponse TestClient::patch(std::string_view url, const RequestOptions& o) { return request("PATCH", url, o); }
+TestResponse TestClient::delete_(std::string_view url, const RequestOptions& o) { return request("DELETE", url, o); }
+TestResponse TestClient::head(std::string_view url, const RequestOptions& o) { return request("HEAD", url, o); }
+TestResponse TestClient::options(std::string_view url, const RequestOptions& o) { return request("OPTIONS", url, o); }
+
+}  // namespace starling

@@ -1,0 +1,260 @@
+// Server lifecycle over real sockets: startup and shutdown hooks, graceful stop,
+// signals, startup failure, and the log lines.
+#include <starling/server.hpp>
+
+#include "support/test_server.hpp"
+
+#include <starling/application.hpp>
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <csignal>
+#include <future>
+#include <thread>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace starling;
+using namespace std::chrono_literals;
+using starling::test::RawClient;
+using starling::test::TestServer;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+const std::string kGood = "GET / HTTP/1.1\r\nHost: test\r\n\r\n";
+
+awaitable<Response> hello(Request&) { co_return PlainTextResponse("Hello, world!"); }
+
+awaitable<void> sleep_for(std::chrono::milliseconds duration) {
+  boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, duration);
+  co_await timer.async_wait(boost::asio::use_awaitable);
+}
+
+// A port nothing listens on (bound, read, released).
+std::uint16_t free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  socklen_t size = sizeof address;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+template <class Predicate>
+bool eventually(Predicate predicate, std::chrono::milliseconds limit = 2s) {
+  const auto deadline = Clock::now() + limit;
+  while (Clock::now() < deadline) {
+    if (predicate()) return true;
+    std::this_thread::sleep_for(5ms);
+  }
+  return predicate();
+}
+
+}  // namespace
+
+TEST(ServerLifecycle, StopLetsAnInFlightRequestFinish) {
+  std::atomic<bool> entered{false};
+  std::atomic<bool> shut_down{false};
+  App app({.routes = {Route("/slow",
+                            [&](Request&) -> awaitable<Response> {
+                              entered = true;
+                              co_await sleep_for(300ms);
+                              co_return PlainTextResponse("finished");
+                            })},
+           .on_shutdown = {[&] { shut_down = true; }}});
+  TestServer server(app);
+  RawClient client = server.connect();
+  client.send("GET /slow HTTP/1.1\r\nHost: test\r\n\r\n");
+  ASSERT_TRUE(eventually([&] { return entered.load(); }));
+  const auto stop_started = Clock::now();
+  std::thread stopper([&] { server.server().stop(); });
+  const auto response = client.read_response();
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.body, "finished");
+  EXPECT_EQ(response.header("connection"), "close");
+  EXPECT_TRUE(client.closed_within(1s));
+  stopper.join();
+  EXPECT_GE(Clock::now() - stop_started, 200ms);
+  EXPECT_TRUE(shut_down);  // after the in-flight request, not before
+  EXPECT_FALSE(test::port_accepts(server.port()));
+}
+
+TEST(ServerLifecycle, StopClosesIdleKeepAliveConnectionsAtOnce) {
+  App app({.routes = {Route("/", hello)}});
+  auto options = test::test_server_options();
+  options.keep_alive_timeout = 10s;
+  options.shutdown_timeout = 10s;
+  TestServer server(app, options);
+  RawClient idle = server.connect();
+  EXPECT_EQ(idle.request(kGood).status, 200);
+  RawClient silent = server.connect();  // connected, never sent a byte
+  const auto started = Clock::now();
+  server.server().stop();
+  EXPECT_LT(Clock::now() - started, 2s);
+  EXPECT_TRUE(idle.closed_within(1s));
+  EXPECT_TRUE(silent.closed_within(1s));
+}
+
+TEST(ServerLifecycle, StopGivesUpOnRequestsPastTheShutdownTimeout) {
+  std::atomic<bool> entered{false};
+  App app({.routes = {Route("/stuck", [&](Request&) -> awaitable<Response> {
+             entered = true;
+             co_await sleep_for(1500ms);
+             co_return PlainTextResponse("late");
+           })}});
+  auto options = test::test_server_options();
+  options.shutdown_timeout = 200ms;
+  TestServer server(app, options);
+  RawClient client = server.connect();
+  client.send("GET /stuck HTTP/1.1\r\nHost: test\r\n\r\n");
+  ASSERT_TRUE(eventually([&] { return entered.load(); }));
+  const auto started = Clock::now();
+  server.server().stop();
+  EXPECT_LT(Clock::now() - started, 1200ms);
+  EXPECT_TRUE(client.closed_within(1s));
+}
+
+TEST(ServerLifecycle, StartupAndShutdownHooksRunAroundServing) {
+  std::vector<std::string> events;
+  std::mutex mutex;
+  auto record = [&](std::string event) {
+    std::lock_guard lock(mutex);
+    events.push_back(std::move(event));
+  };
+  App app({.routes = {Route("/", [&](Request&) -> awaitable<Response> {
+             record("request");
+             co_return PlainTextResponse("ok");
+           })},
+           .on_startup = {[&]() -> awaitable<void> {
+             co_await sleep_for(10ms);  // a hook may await on the loop
+             record("startup");
+           }},
+           .on_shutdown = {[&] { record("shutdown"); }}});
+  {
+    TestServer server(app);
+    EXPECT_EQ(events, std::vector<std::string>{"startup"});
+    EXPECT_EQ(server.connect().request(kGood).status, 200);
+  }
+  EXPECT_EQ(events, (std::vector<std::string>{"startup", "request", "shutdown"}));
+}
+
+TEST(ServerLifecycle, FailingStartupHookThrowsAndNothingListens) {
+  App app({.routes = {Route("/", hello)}, .on_startup = {[]() -> void { throw std::runtime_error("db down"); }}});
+  const auto port = free_port();
+  Server server(app, {.port = port, .threads = 2});
+  try {
+    server.start();
+    FAIL() << "start() did not throw";
+  } catch (const std::runtime_error& e) {
+    EXPECT_STREQ(e.what(), "db down");
+  }
+  EXPECT_FALSE(test::port_accepts(port));
+  server.stop();  // harmless after a failed start
+  server.wait();
+}
+
+TEST(ServerLifecycle, RunReportsAFailedStartupAndReturns1) {
+  App app({.routes = {Route("/", hello)}, .on_startup = {[]() -> void { throw std::runtime_error("db down"); }}});
+  Server server(app, {.port = free_port(), .threads = 1});
+  ::testing::internal::CaptureStderr();
+  const int code = server.run();
+  const std::string output = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(code, 1);
+  EXPECT_NE(output.find("Startup failed: db down"), std::string::npos) << output;
+}
+
+TEST(ServerLifecycle, BindFailureIsReportedAfterShutdownHooksRan) {
+  std::atomic<int> shutdowns{0};
+  App app({.routes = {Route("/", hello)}, .on_shutdown = {[&] { ++shutdowns; }}});
+  TestServer first(app);
+  Server second(app, {.port = first.port(), .threads = 1});
+  EXPECT_THROW(second.start(), std::runtime_error);
+  EXPECT_EQ(shutdowns.load(), 1);
+  EXPECT_EQ(first.connect().request(kGood).status, 200);
+}
+
+TEST(ServerLifecycle, RunServesUntilSigterm) {
+  std::atomic<bool> shut_down{false};
+  App app({.routes = {Route("/", hello)}, .on_shutdown = {[&] { shut_down = true; }}});
+  Server server(app, {.port = 0, .threads = 2});
+  auto code = std::async(std::launch::async, [&] { return server.run(); });
+  ASSERT_TRUE(eventually([&] { return server.port() != 0; }));
+  EXPECT_EQ(RawClient(server.port()).request(kGood).status, 200);
+  ::kill(::getpid(), SIGTERM);
+  ASSERT_EQ(code.wait_for(5s), std::future_status::ready);
+  EXPECT_EQ(code.get(), 0);
+  EXPECT_TRUE(shut_down);
+}
+
+TEST(ServerLifecycle, StopFromAnEndpointDoesNotDeadlock) {
+  Server* running = nullptr;
+  App app({.routes = {Route("/quit", [&](Request&) -> awaitable<Response> {
+             running->stop();
+             co_return PlainTextResponse("bye");
+           })}});
+  Server server(app, {.port = 0, .threads = 1});
+  running = &server;
+  server.start();
+  const auto response = RawClient(server.port()).request("GET /quit HTTP/1.1\r\nHost: test\r\n\r\n");
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.header("connection"), "close");
+  server.wait();
+  server.stop();  // twice is fine
+}
+
+TEST(ServerLifecycle, LogsOneStartupLine) {
+  App app({.routes = {Route("/", hello)}});
+  auto options = test::test_server_options();
+  options.threads = 3;
+  ::testing::internal::CaptureStderr();
+  std::uint16_t port = 0;
+  {
+    TestServer server(app, options);
+    port = server.port();
+  }
+  const std::string output = ::testing::internal::GetCapturedStderr();
+  const std::string line = "Starling serving on http://127.0.0.1:" + std::to_string(port) + " (3 threads)";
+  EXPECT_NE(output.find(line), std::string::npos) << output;
+}
+
+TEST(ServerLifecycle, ZeroThreadsMeansOnePerCore) {
+  App app({.routes = {Route("/", hello)}});
+  auto options = test::test_server_options();
+  options.threads = 0;
+  ::testing::internal::CaptureStderr();
+  {
+    TestServer server(app, options);
+    EXPECT_EQ(server.connect().request(kGood).status, 200);
+  }
+  const std::string output = ::testing::internal::GetCapturedStderr();
+  const auto cores = std::max(1u, std::thread::hardware_concurrency());
+  EXPECT_NE(output.find("(" + std::to_string(cores) + " threads)"), std::string::npos) << output;
+}
+
+TEST(ServerLifecycle, AccessLogWritesOneLinePerRequest) {
+  App app({.routes = {Route("/", hello)}});
+  auto options = test::test_server_options();
+  options.access_log = true;
+  ::testing::internal::CaptureStderr();
+  {
+    TestServer server(app, options);
+    RawClient client = server.connect();
+    EXPECT_EQ(client.request("GET /?a=1 HTTP/1.1\r\nHost: t\r\n\r\n").status, 200);
+    EXPECT_EQ(client.request("GET /nowhere HTTP/1.1\r\nHost: t\r\n\r\n").status, 404);
+  }
+  const std::string output = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(output.find("GET /?a=1 200 "), std::string::npos) << output;
+  EXPECT_NE(output.find("GET /nowhere 404 "), std::string::npos) << output;
+  EXPECT_NE(output.find("ms\n"), std::string::npos) << output;
+}

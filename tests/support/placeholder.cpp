@@ -1,0 +1,1 @@
+// (filled by tests as they come)
