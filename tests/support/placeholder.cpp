@@ -1,1 +1,0 @@
-// (filled by tests as they come)
