@@ -7,6 +7,7 @@
 #include "testclient/target.hpp"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
 namespace starling {
@@ -55,10 +56,12 @@ struct TestClient::Impl {
   }
 
   // Not context.run(): a lifespan (or a background task) may stay suspended
-  // between requests, and the loop must return when this task is done.
+  // between requests, and the loop must return when this task is done. The
+  // guard makes run_one() wait for work finishing on other threads.
   void run_until(const bool& done) {
-    while (!done)
-      if (context.run_one() == 0) context.restart();
+    auto guard = asio::make_work_guard(context);
+    context.restart();
+    while (!done) context.run_one();
   }
 
   TestResponse send(std::string_view method, const testclient::Target& target, const RequestOptions& request_options);
