@@ -146,6 +146,17 @@ TEST(Server, ContentLengthBodyIsRead) {
   EXPECT_EQ(response.body, body);
 }
 
+TEST(Server, RequestArrivingInPiecesIsAssembled) {
+  App app = make_app();
+  TestServer server(app);
+  RawClient client = server.connect();
+  for (const char* piece : {"POST /echo HT", "TP/1.1\r\nHost: test\r\nContent-Le", "ngth: 11\r\n\r\nhello", " world"}) {
+    client.send(piece);
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_EQ(client.read_response().body, "hello world");
+}
+
 TEST(Server, ExpectContinueIsAnsweredBeforeTheBodyIsSent) {
   App app = make_app();
   TestServer server(app);
@@ -262,6 +273,13 @@ TEST(Server, ThreadsOptionRunsThatManyEventLoops) {
   for (int i = 0; i < 6; ++i) clients.push_back(server.connect());
   for (auto& client : clients) EXPECT_EQ(client.request(get("/")).status, 200);
   EXPECT_EQ(seen.size(), 3u);
+}
+
+TEST(Server, BlockingEndpointRunsOnTheWorkerPool) {
+  App app({.routes = {Route("/sync", [](Request&) { return PlainTextResponse("from the pool"); })}});
+  TestServer server(app);
+  RawClient client = server.connect();
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(client.request(get("/sync")).body, "from the pool");
 }
 
 TEST(Server, StreamFailingBeforeItsFirstChunkIs500) {

@@ -24,6 +24,9 @@ using tcp = asio::ip::tcp;
 // away is the normal end of a connection, not an error.
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 
+// What one read asks for; a request head usually fits with room to spare.
+constexpr std::size_t kReadSize = 4096;
+
 }  // namespace
 
 void start_session(tcp::socket socket, ServerState& state, Loop& loop, bool rejected) {
@@ -41,6 +44,7 @@ awaitable<void> Session::run(bool rejected) {
   try {
     boost::system::error_code ec;
     socket_.set_option(tcp::no_delay(true), ec);
+    socket_.non_blocking(true, ec);  // write() tries a direct send first
     const auto peer = socket_.remote_endpoint(ec);
     if (!ec) client_ = Address{peer.address().to_string(), peer.port()};
     asio::co_spawn(socket_.get_executor(), [self = shared_from_this()] { return self->watchdog(); },
@@ -109,15 +113,24 @@ awaitable<bool> Session::wait_for_request(bool first) {
   // The first request's header timeout runs from the accept (slowloris); later
   // ones get the keep-alive timeout until their first byte arrives.
   set_deadline(first ? options().header_timeout : options().keep_alive_timeout);
+  // A read, not async_wait(wait_read): Asio skips the speculative recv on a socket
+  // its last read drained and re-arms nothing, while a wait costs an epoll_ctl
+  // on every request.
   idle_ = true;
-  auto [ec] = co_await socket_.async_wait(tcp::socket::wait_read, kNoThrow);
+  auto [ec, bytes] = co_await socket_.async_read_some(buffer_.prepare(kReadSize), kNoThrow);
   idle_ = false;
-  co_return !ec;
+  if (ec) co_return false;
+  buffer_.commit(bytes);
+  co_return true;
 }
 
 awaitable<Session::ReadStatus> Session::read_request() {
   auto& parser = parser_.emplace(options().max_header_size, options().max_body_size);
-  auto [ec, head_bytes] = co_await http::async_read_header(socket_, buffer_, parser, kNoThrow);
+  auto ec = parse_buffered(parser, /*body=*/false);
+  if (ec == http::error::need_more) {
+    auto [read_ec, head_bytes] = co_await http::async_read_header(socket_, buffer_, parser, kNoThrow);
+    ec = read_ec;
+  }
   if (ec) co_return failed_read(ec);
   if (auto error = check_head(parser)) {
     error_ = std::move(*error);
@@ -130,9 +143,24 @@ awaitable<Session::ReadStatus> Session::read_request() {
     if (!co_await write(asio::buffer(kContinue.data(), kContinue.size()))) co_return ReadStatus::closed;
   }
   set_deadline(options().body_timeout);
-  auto [body_ec, body_bytes] = co_await http::async_read(socket_, buffer_, parser, kNoThrow);
-  if (body_ec) co_return failed_read(body_ec);
+  ec = parse_buffered(parser, /*body=*/true);
+  if (ec == http::error::need_more) {
+    auto [read_ec, body_bytes] = co_await http::async_read(socket_, buffer_, parser, kNoThrow);
+    ec = read_ec;
+  }
+  if (ec) co_return failed_read(ec);
   co_return ReadStatus::ready;
+}
+
+boost::system::error_code Session::parse_buffered(RequestParser& parser, bool body) {
+  // Most requests arrive whole in one read: parsing what is buffered directly
+  // saves Beast's composed read operation. need_more sends the caller to it.
+  boost::system::error_code ec;
+  do {
+    if (buffer_.size() == 0) return http::error::need_more;
+    buffer_.consume(parser.put(buffer_.data(), ec));
+  } while (!ec && body && !parser.is_done());
+  return ec;
 }
 
 Session::ReadStatus Session::failed_read(const boost::system::error_code& ec) {
@@ -164,24 +192,21 @@ awaitable<bool> Session::respond() {
     co_return false;
   }
   clear_deadline();  // the app takes the time it needs
-  Response response = co_await handle(*request);
+  std::optional<Response> answer;
+  try {
+    answer.emplace(co_await state_.app.handle(*request));
+  } catch (const std::exception& e) {  // App::handle answers errors itself: a last line of defence
+    log::error(std::string("unhandled exception in the app: ") + e.what());
+  } catch (...) {
+    log::error("unhandled exception in the app");
+  }
+  if (!answer) answer.emplace(error_response({500, "Internal Server Error"}));
+  Response& response = *answer;
   const bool keep_alive =
       client_keep_alive && !state_.stopping.load(std::memory_order_relaxed) && !wants_close(response);
   const bool open = co_await write_response(response, head_request, version, keep_alive);
   if (options().access_log) log_access(*request, response.status_code, started);
   co_return open;
-}
-
-awaitable<Response> Session::handle(Request& request) {
-  // App::handle answers errors itself; this is the last line of defence.
-  try {
-    co_return co_await state_.app.handle(request);
-  } catch (const std::exception& e) {
-    log::error(std::string("unhandled exception in the app: ") + e.what());
-  } catch (...) {
-    log::error("unhandled exception in the app");
-  }
-  co_return error_response({500, "Internal Server Error"});
 }
 
 void Session::log_access(const Request& request, int status, Clock::time_point started) const {

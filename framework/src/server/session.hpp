@@ -12,6 +12,7 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 
 #include <array>
@@ -50,17 +51,22 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   awaitable<bool> wait_for_request(bool first);
   awaitable<ReadStatus> read_request();
   ReadStatus failed_read(const boost::system::error_code& ec);
+  boost::system::error_code parse_buffered(RequestParser& parser, bool body);
   awaitable<bool> respond();
-  awaitable<Response> handle(Request& request);
   void log_access(const Request& request, int status, Clock::time_point started) const;
   void set_deadline(std::chrono::milliseconds timeout) { deadline_ = Clock::now() + timeout; }
   void clear_deadline() { deadline_ = Clock::time_point::max(); }
   const ServerOptions& options() const { return state_.options; }
 
   // session_write.cpp: writing responses.
+  using Buffers = std::array<boost::asio::const_buffer, 4>;
+  enum class SendResult { done, partial, failed };
   /// Writes up to four buffers in one gathered write, under the write timeout.
   awaitable<bool> write(boost::asio::const_buffer a, boost::asio::const_buffer b = {},
                         boost::asio::const_buffer c = {}, boost::asio::const_buffer d = {});
+  /// Sends what the socket takes right now; a remainder is kept for send_pending().
+  SendResult send_now(const Buffers& buffers);
+  awaitable<bool> send_pending();
   awaitable<bool> write_response(Response& response, bool head_request, int version, bool keep_alive);
   awaitable<bool> write_stream(Response& response, Framing framing, int version, bool keep_alive);
   awaitable<bool> pull(BodyStream& stream, std::optional<std::string>& chunk);
@@ -78,6 +84,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   std::optional<RequestParser> parser_;
   ServerError error_;  ///< why the last read failed, when it did
   std::string head_;   ///< the response head being written; its capacity is reused
+  std::optional<boost::beast::buffers_suffix<Buffers>> pending_;  ///< what send_now() left
   Address client_;
   bool idle_ = false;    ///< waiting for a request, or lingering after the last one
   bool closed_ = false;  ///< the session is over; the watchdog stops

@@ -33,11 +33,31 @@ asio::const_buffer view(std::string_view text) { return asio::buffer(text.data()
 
 awaitable<bool> Session::write(asio::const_buffer a, asio::const_buffer b, asio::const_buffer c,
                                asio::const_buffer d) {
-  // Built here rather than passed in: GCC 12 cannot copy an array into a coroutine frame.
-  const std::array<asio::const_buffer, 4> buffers{a, b, c, d};
+  switch (send_now({a, b, c, d})) {
+    case SendResult::done: co_return true;
+    case SendResult::failed: co_return false;
+    case SendResult::partial: break;
+  }
+  co_return co_await send_pending();
+}
+
+Session::SendResult Session::send_now(const Buffers& buffers) {
+  // Most responses fit in the socket's send buffer: a direct non-blocking send
+  // completes them without an async operation or another coroutine frame.
+  boost::system::error_code ec;
+  const std::size_t sent = socket_.write_some(buffers, ec);
+  if (!ec && sent == asio::buffer_size(buffers)) return SendResult::done;
+  if (ec && ec != asio::error::would_block) return SendResult::failed;
+  pending_.emplace(buffers);
+  pending_->consume(sent);
+  return SendResult::partial;
+}
+
+awaitable<bool> Session::send_pending() {
   set_deadline(options().write_timeout);
-  auto [ec, bytes] = co_await asio::async_write(socket_, buffers, kNoThrow);
+  auto [ec, bytes] = co_await asio::async_write(socket_, *pending_, kNoThrow);
   clear_deadline();
+  pending_.reset();
   co_return !ec;
 }
 
@@ -47,9 +67,14 @@ awaitable<bool> Session::write_response(Response& response, bool head_request, i
   if (response.stream && framing.send_body)
     co_return co_await write_stream(response, framing, version, keep_alive);
   format_head(head_, response, framing, keep_alive, version);
-  // Head and body leave in one writev.
+  // Head and body leave in one writev, most often without suspending.
   const auto body = framing.send_body ? asio::buffer(response.body) : asio::const_buffer{};
-  const bool written = co_await write(asio::buffer(head_), body);
+  switch (send_now({asio::buffer(head_), body})) {
+    case SendResult::done: co_return keep_alive;
+    case SendResult::failed: co_return false;
+    case SendResult::partial: break;
+  }
+  const bool written = co_await send_pending();
   co_return written && keep_alive;
 }
 
