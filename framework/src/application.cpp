@@ -30,8 +30,11 @@ Handler App::Impl::exception_layer(Handler next) const {
 awaitable<Response> App::Impl::route(Request& request) const {
   auto match = router.match(request);
   if (match.outcome == routing::Outcome::found) co_return co_await match.route->endpoint(request);
-  if (match.outcome == routing::Outcome::method_not_allowed)
-    throw HTTPException(405, std::string{}, Headers{{"allow", match.allow}});
+  if (match.outcome == routing::Outcome::method_not_allowed) {
+    HTTPException error(405, std::string{}, Headers{{"allow", match.allow}});
+    if (options.exception_handlers.empty()) co_return http_exception_response(error);  // no throw on a hot path
+    throw error;
+  }
   if (options.redirect_slashes && request.path() != "/") {
     const auto other = with_flipped_slash(request.path());
     if (router.matches_path(other)) {
@@ -42,7 +45,9 @@ awaitable<Response> App::Impl::route(Request& request) const {
                                                   : url.to_string());
     }
   }
-  throw HTTPException(404);
+  HTTPException not_found(404);
+  if (options.exception_handlers.empty()) co_return http_exception_response(not_found);
+  throw not_found;
 }
 
 App::App(AppOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
