@@ -16,7 +16,7 @@ struct App::Impl {
 
   AppOptions options;
   routing::Router router;
-  Handler stack;  // the middleware stack, built once
+  Handler stack;  // the middleware stack, built once; empty without middleware
   State state;
   std::shared_ptr<LifespanRun> lifespan_run;  // between startup() and shutdown()
 

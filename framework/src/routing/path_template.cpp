@@ -4,8 +4,8 @@
 
 namespace starling::routing {
 
-std::vector<std::string_view> split_path(std::string_view path) {
-  std::vector<std::string_view> segments;
+Segments split_path(std::string_view path) {
+  Segments segments;
   if (!path.empty() && path.front() == '/') path.remove_prefix(1);
   while (true) {
     const auto slash = path.find('/');

@@ -4,6 +4,8 @@
 
 #include <starling/convertors.hpp>
 
+#include <boost/container/small_vector.hpp>
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,8 +18,11 @@ struct Segment {
   Convertor convertor = Convertor::str;
 };
 
+/// Path segments; most paths fit without a heap allocation.
+using Segments = boost::container::small_vector<std::string_view, 12>;
+
 /// Splits a path on '/' after the leading one: "/" → [""], "/a/" → ["a", ""].
-std::vector<std::string_view> split_path(std::string_view path);
+Segments split_path(std::string_view path);
 
 /// Parses a template. @throws std::invalid_argument naming the template and the problem.
 std::vector<Segment> parse_template(std::string_view path);

@@ -23,10 +23,10 @@ struct Router::Node {
 
 // The state of one match: the segments, the parameters bound so far, the answer.
 struct Router::Walk {
-  std::vector<std::string_view> segments;
+  Segments segments;
   std::string_view path;
   std::string_view method;
-  std::vector<std::pair<const Node::Param*, std::string_view>> bound;
+  boost::container::small_vector<std::pair<const Node::Param*, std::string_view>, 4> bound;
   const CompiledRoute* found = nullptr;
   std::vector<std::string_view> allowed;
 };
