@@ -3,7 +3,7 @@
 FROM debian:12 AS build
 WORKDIR /src
 COPY third_party/ third_party/
-RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends sudo && third_party/install-deps build
+RUN third_party/install-deps build
 COPY . .
 RUN cmake --preset release && cmake --build --preset release --target hello
 
