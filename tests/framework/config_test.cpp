@@ -278,8 +278,8 @@ TEST_F(ConfigTest, AnyTypeConstructibleFromString) {
   const Config config({}, env);
   EXPECT_EQ(config.get<Url>("DATABASE_URL").value, "sqlite:///notes.db");
   EXPECT_EQ(config.get<fs::path>("DATABASE_URL"), fs::path("sqlite:///notes.db"));
-  EXPECT_EQ(error_of([&] { config.get<Url>("BAD_URL"); }),
-            "Config 'BAD_URL' has value 'notes.db', which is not valid: missing a scheme");
+  // The value is left to the type's own message: a URL may carry a password.
+  EXPECT_EQ(error_of([&] { config.get<Url>("BAD_URL"); }), "Config 'BAD_URL' is not valid: missing a scheme");
   EXPECT_EQ(config.get<Url>("ABSENT", "postgresql://localhost/test").value, "postgresql://localhost/test");
 }
 

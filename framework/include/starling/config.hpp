@@ -146,7 +146,7 @@ unsigned long long parse_unsigned(std::string_view key, std::string_view value, 
 template <std::floating_point T>
 T parse_floating(std::string_view key, std::string_view value);
 /// The ConfigError for a type whose constructor rejected `value` with `reason`.
-ConfigError invalid_value(std::string_view key, std::string_view value, std::string_view reason);
+ConfigError invalid_value(std::string_view key, std::string_view reason);
 }  // namespace detail
 
 /// Typed settings: the environment first, then the `.env` file, then the default.
@@ -249,7 +249,7 @@ T Config::cast(std::string_view raw_key, const std::string& value) const {
     } catch (const ConfigError&) {
       throw;
     } catch (const std::exception& error) {
-      throw detail::invalid_value(key(), value, error.what());
+      throw detail::invalid_value(key(), error.what());
     }
   } else {
     static_assert(std::constructible_from<T, std::string>,

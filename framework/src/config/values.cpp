@@ -124,8 +124,10 @@ template float parse_floating<float>(std::string_view, std::string_view);
 template double parse_floating<double>(std::string_view, std::string_view);
 template long double parse_floating<long double>(std::string_view, std::string_view);
 
-ConfigError invalid_value(std::string_view key, std::string_view value, std::string_view reason) {
-  return ConfigError(value_message(key, value, "is not valid: " + std::string(reason)));
+ConfigError invalid_value(std::string_view key, std::string_view reason) {
+  // No value in the message: the type's own reason names what it may show
+  // (a DatabaseURL shows itself with the password obscured).
+  return ConfigError("Config '" + std::string(key) + "' is not valid: " + std::string(reason));
 }
 
 }  // namespace detail

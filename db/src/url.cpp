@@ -1,0 +1,117 @@
+#include <starling/db/url.hpp>
+
+#include <boost/url/parse.hpp>
+#include <boost/url/url_view.hpp>
+
+#include <cctype>
+
+namespace starling::db {
+namespace {
+
+constexpr std::string_view kObscured = "********";
+
+// Hides the password of a URL that may not even parse, for error messages.
+std::string obscure_raw(std::string_view text) {
+  const auto scheme_end = text.find("://");
+  if (scheme_end == std::string_view::npos) return std::string(text);
+  const auto authority_start = scheme_end + 3;
+  const auto authority_end = std::min(text.find_first_of("/?#", authority_start), text.size());
+  const auto at = text.rfind('@', authority_end - 1);
+  if (at == std::string_view::npos || at < authority_start) return std::string(text);
+  const auto colon = text.find(':', authority_start);
+  if (colon == std::string_view::npos || colon > at) return std::string(text);
+  return std::string(text.substr(0, colon + 1)) + std::string(kObscured) + std::string(text.substr(at));
+}
+
+[[noreturn]] void fail(std::string_view url, const std::string& problem) {
+  throw InvalidDatabaseURL("invalid database URL '" + obscure_raw(url) + "': " + problem);
+}
+
+Dialect dialect_of(std::string_view url, const std::string& scheme) {
+  if (scheme == "sqlite") return Dialect::sqlite;
+  if (scheme == "postgresql" || scheme == "postgres") return Dialect::postgresql;
+  fail(url, "unsupported scheme '" + scheme + "' (expected sqlite, postgresql or postgres)");
+}
+
+}  // namespace
+
+DatabaseURL::DatabaseURL(std::string_view url) {
+  const auto parsed = boost::urls::parse_uri(url);
+  if (!parsed) fail(url, parsed.error().message());
+  const boost::urls::url_view view = *parsed;
+  scheme_ = std::string(view.scheme());
+  dialect_ = dialect_of(url, scheme_);
+  username_ = view.user();
+  password_ = view.password();
+  hostname_ = view.host();
+  if (view.has_port()) {
+    if (view.port().empty() || view.port_number() == 0) fail(url, "the port must be a number from 1 to 65535");
+    port_ = view.port_number();
+  }
+  for (const auto& param : view.params()) {
+    if (param.key == "host") {
+      hostname_ = param.value;
+      host_in_options_ = true;
+    } else {
+      options_[param.key] = param.value;
+    }
+  }
+  // The path holds the database name after one '/': "sqlite:////abs.db" → "/abs.db".
+  std::string path = view.path();
+  if (!path.empty() && path.front() == '/') path.erase(0, 1);
+  database_ = std::move(path);
+  if (dialect_ == Dialect::sqlite) {
+    if (!hostname_.empty()) fail(url, "a SQLite URL has no host: use sqlite:///relative.db or sqlite:////abs/path.db");
+    if (database_.empty()) fail(url, "no database file: use sqlite:///notes.db or sqlite:///:memory:");
+  } else if (database_.find('/') != std::string::npos) {
+    fail(url, "a PostgreSQL database name cannot contain '/'");
+  }
+}
+
+DatabaseURL DatabaseURL::replace(const URLChanges& changes) const {
+  DatabaseURL copy = *this;
+  if (changes.scheme) {
+    copy.dialect_ = dialect_of(to_string(), *changes.scheme);
+    copy.scheme_ = *changes.scheme;
+  }
+  if (changes.username) copy.username_ = *changes.username;
+  if (changes.password) copy.password_ = *changes.password;
+  if (changes.hostname) copy.hostname_ = *changes.hostname;
+  if (changes.port) copy.port_ = *changes.port;
+  if (changes.database) copy.database_ = *changes.database;
+  return copy;
+}
+
+std::string DatabaseURL::render(bool obscure_password) const {
+  const auto encode = [](std::string_view text) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    for (const char c : text) {
+      const auto byte = static_cast<unsigned char>(c);
+      if (std::isalnum(byte) || c == '-' || c == '.' || c == '_' || c == '~') {
+        out += c;
+      } else {
+        out += '%';
+        out += kHex[byte >> 4];
+        out += kHex[byte & 0xF];
+      }
+    }
+    return out;
+  };
+  std::string out = scheme_ + "://";
+  if (!username_.empty() || !password_.empty()) {
+    out += encode(username_);
+    if (!password_.empty()) out += ":" + (obscure_password ? std::string(kObscured) : encode(password_));
+    out += "@";
+  }
+  if (!host_in_options_) out += hostname_;
+  if (port_) out += ":" + std::to_string(*port_);
+  out += "/" + database_;
+  std::string query;
+  if (host_in_options_) query += "host=" + encode(hostname_);
+  for (const auto& [key, value] : options_) query += (query.empty() ? "" : "&") + encode(key) + "=" + encode(value);
+  if (!query.empty()) out += "?" + query;
+  return out;
+}
+
+}  // namespace starling::db
