@@ -311,7 +311,9 @@ TEST_F(ConfigTest, StringDefaultsAreCast) {
   EXPECT_TRUE(config.get<bool>("TESTING", "on"));
   EXPECT_EQ(config.get<double>("RATIO", std::string("0.5")), 0.5);
   EXPECT_EQ(config.get<std::vector<std::string>>("HOSTS", "a,b"), (std::vector<std::string>{"a", "b"}));
-  EXPECT_THROW(config.get<int>("WORKERS", static_cast<const char*>(nullptr)), ConfigError);
+  // A literal 0 default is the number 0, not a null text default.
+  EXPECT_EQ(config.get<std::size_t>("WORKERS", 0), 0u);
+  EXPECT_EQ(config.get<long>("WORKERS", 0), 0);
   EXPECT_EQ(error_of([&] { config.get<int>("WORKERS", "many"); }),
             "Config 'WORKERS' has value 'many', which is not a valid integer");
 }

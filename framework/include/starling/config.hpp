@@ -185,16 +185,16 @@ class Config {
   }
 
   /// Like Starlette, a text default is cast exactly like a found value: get<int>("PORT",
-  /// "8000"); get("HOST", "localhost") is a std::string. A null default means none.
-  /// @throws ConfigError if the value or the default can't be cast, or both are missing.
-  template <class T = std::string>
-  T get(std::string_view key, const char* default_text) const {
+  /// "8000"); get("HOST", "localhost") is a std::string. Only a string literal binds
+  /// here (an array reference), so `get<std::size_t>("WORKERS", 0)` takes 0 as a number.
+  /// @throws ConfigError if the value or the default can't be cast.
+  template <class T = std::string, std::size_t N>
+  T get(std::string_view key, const char (&default_text)[N]) const {
     auto value = lookup(key);
-    if (!value && !default_text) return get<T>(key);
     return cast<T>(key, value ? *value : std::string(default_text));
   }
 
-  /// @copydoc get(std::string_view, const char*) const
+  /// A text default held in a std::string, cast like a found value.
   template <class T>
     requires(!std::same_as<T, std::string>)
   T get(std::string_view key, const std::string& default_text) const {
