@@ -14,6 +14,12 @@ class Error : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// A value read as a C++ type it cannot be converted to; names the column and both types.
+class TypeError : public Error {
+ public:
+  using Error::Error;
+};
+
 /// A database URL that cannot be parsed or names an unsupported scheme.
 class InvalidDatabaseURL : public Error {
  public:

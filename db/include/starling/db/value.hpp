@@ -1,0 +1,105 @@
+#pragma once
+/// @file value.hpp
+/// Value: one SQL value (NULL, boolean, integer, real, text or blob), as bound
+/// to a query parameter or read from a result column.
+
+#include <starling/db/errors.hpp>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <concepts>
+#include <utility>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace starling::db {
+
+using Blob = std::vector<std::uint8_t>;
+
+enum class ValueType { null, boolean, integer, real, text, blob };
+
+/// The SQL-ish name of a type, for messages ("NULL", "BOOLEAN", "INTEGER", ...).
+std::string_view type_name(ValueType type);
+
+class Value {
+ public:
+  Value() = default;  ///< NULL
+  Value(std::nullptr_t) {}
+  Value(bool value) : data_(value) {}
+  template <std::integral T>
+    requires(!std::same_as<T, bool> && !std::same_as<T, char>)
+  Value(T value) : data_(static_cast<std::int64_t>(value)) {}
+  Value(double value) : data_(value) {}
+  Value(std::string value) : data_(std::move(value)) {}
+  Value(std::string_view value) : data_(std::string(value)) {}
+  Value(const char* value) : data_(std::string(value)) {}
+  Value(Blob value) : data_(std::move(value)) {}
+  template <class T>
+  Value(const std::optional<T>& value) {
+    if (value) *this = Value(*value);
+  }
+
+  /// From JSON: null, bool, numbers and strings map to themselves; arrays and
+  /// objects become their JSON text (for JSON columns).
+  static Value from_json(const nlohmann::json& json);
+
+  ValueType type() const { return static_cast<ValueType>(data_.index()); }
+  bool is_null() const { return type() == ValueType::null; }
+
+  /// The value as `T`: bool, integers (range-checked), double, std::string, Blob,
+  /// or std::optional of those (NULL → nullopt). An INTEGER 0/1 reads as bool
+  /// (SQLite has no boolean type); an INTEGER reads as double.
+  /// @throws TypeError naming both types (`what` names the column, if given).
+  template <class T>
+  T as(std::string_view what = "value") const {
+    if constexpr (is_optional<T>::value) {
+      if (is_null()) return std::nullopt;
+      return as<typename T::value_type>(what);
+    } else if constexpr (std::same_as<T, bool>) {
+      return as_bool(what);
+    } else if constexpr (std::integral<T>) {
+      return narrow<T>(as_int64(what), what);
+    } else if constexpr (std::floating_point<T>) {
+      return static_cast<T>(as_double(what));
+    } else if constexpr (std::same_as<T, std::string>) {
+      return as_string(what);
+    } else {
+      static_assert(std::same_as<T, Blob>, "Value::as<T>: T is bool, an integer, a floating type, "
+                                           "std::string, Blob, or std::optional of one");
+      return as_blob(what);
+    }
+  }
+
+  nlohmann::json to_json() const;
+
+  friend bool operator==(const Value&, const Value&) = default;
+
+ private:
+  template <class T>
+  struct is_optional : std::false_type {};
+  template <class T>
+  struct is_optional<std::optional<T>> : std::true_type {};
+
+  bool as_bool(std::string_view what) const;
+  std::int64_t as_int64(std::string_view what) const;
+  double as_double(std::string_view what) const;
+  std::string as_string(std::string_view what) const;
+  Blob as_blob(std::string_view what) const;
+  template <class T>
+  T narrow(std::int64_t value, std::string_view what) const {
+    if (!std::in_range<T>(value)) mismatch(what, "a smaller integer type (out of range)");
+    return static_cast<T>(value);
+  }
+  [[noreturn]] void mismatch(std::string_view what, std::string_view wanted) const;
+
+  std::variant<std::monostate, bool, std::int64_t, double, std::string, Blob> data_;
+};
+
+/// nlohmann::json conversion: `json j = row["text"];`
+void to_json(nlohmann::json& json, const Value& value);
+
+}  // namespace starling::db

@@ -1,0 +1,66 @@
+#include <starling/db/value.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <gtest/gtest.h>
+
+using namespace starling::db;
+
+namespace {
+
+template <class F>
+std::string type_error_of(F&& read) {
+  try {
+    read();
+  } catch (const TypeError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+}  // namespace
+
+TEST(Value, HoldsEachSqlType) {
+  EXPECT_TRUE(Value().is_null());
+  EXPECT_TRUE(Value(nullptr).is_null());
+  EXPECT_EQ(Value(true).type(), ValueType::boolean);
+  EXPECT_EQ(Value(42).type(), ValueType::integer);
+  EXPECT_EQ(Value(std::int64_t{1} << 40).as<std::int64_t>(), std::int64_t{1} << 40);
+  EXPECT_EQ(Value(2.5).type(), ValueType::real);
+  EXPECT_EQ(Value("text").type(), ValueType::text);
+  EXPECT_EQ(Value(Blob{1, 2}).type(), ValueType::blob);
+  EXPECT_TRUE(Value(std::optional<int>()).is_null());
+  EXPECT_EQ(Value(std::optional<int>(7)).as<int>(), 7);
+}
+
+TEST(Value, ReadsConvertWhereLossless) {
+  EXPECT_TRUE(Value(1).as<bool>());   // SQLite's booleans are 0/1 integers
+  EXPECT_FALSE(Value(0).as<bool>());
+  EXPECT_EQ(Value(3).as<double>(), 3.0);
+  EXPECT_EQ(Value("x").as<std::string>(), "x");
+  EXPECT_EQ(Value().as<std::optional<std::string>>(), std::nullopt);
+  EXPECT_EQ(Value("y").as<std::optional<std::string>>(), "y");
+}
+
+TEST(Value, MismatchesNameBothTypes) {
+  EXPECT_EQ(type_error_of([] { Value("abc").as<int>("column 'id'"); }),
+            "column 'id' is TEXT, which cannot be read as an integer");
+  EXPECT_EQ(type_error_of([] { Value(2).as<bool>(); }), "value is INTEGER, which cannot be read as bool");
+  EXPECT_EQ(type_error_of([] { Value(2.5).as<std::int64_t>(); }), "value is REAL, which cannot be read as an integer");
+  EXPECT_EQ(type_error_of([] { Value().as<std::string>(); }), "value is NULL, which cannot be read as std::string");
+  EXPECT_NE(type_error_of([] { Value(300).as<std::uint8_t>(); }).find("out of range"), std::string::npos);
+}
+
+TEST(Value, JsonRoundTrip) {
+  EXPECT_EQ(Value::from_json(nlohmann::json(nullptr)), Value());
+  EXPECT_EQ(Value::from_json(true), Value(true));
+  EXPECT_EQ(Value::from_json(12), Value(12));
+  EXPECT_EQ(Value::from_json(0.5), Value(0.5));
+  EXPECT_EQ(Value::from_json("s"), Value("s"));
+  EXPECT_EQ(Value::from_json(nlohmann::json{{"a", 1}}), Value(R"({"a":1})"));
+  EXPECT_THROW(Value::from_json(nlohmann::json(std::uint64_t{1} << 63)), TypeError);
+  nlohmann::json converted = Value("hello");
+  EXPECT_EQ(converted, "hello");
+  EXPECT_EQ(Value(true).to_json(), true);
+  EXPECT_EQ(Value().to_json(), nullptr);
+}
