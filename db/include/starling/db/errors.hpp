@@ -1,7 +1,15 @@
 #pragma once
 /// @file errors.hpp
 /// The database layer's exceptions. Driver exceptions never leave db/: the
-/// backends translate them into this tree.
+/// backends translate them into this tree, the same way on every backend:
+///
+///     Error
+///     ├── ConnectionError
+///     ├── IntegrityError ── UniqueViolation, ForeignKeyViolation, NotNullViolation
+///     ├── ProgrammingError
+///     ├── OperationalError
+///     ├── TypeError
+///     └── InvalidDatabaseURL
 
 #include <stdexcept>
 #include <string>
@@ -12,6 +20,49 @@ namespace starling::db {
 class Error : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+};
+
+/// The database cannot be reached or opened, or the connection broke.
+class ConnectionError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// A constraint was violated; nothing was written by the failing statement.
+class IntegrityError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// A UNIQUE or PRIMARY KEY constraint was violated.
+class UniqueViolation : public IntegrityError {
+ public:
+  using IntegrityError::IntegrityError;
+};
+
+/// A FOREIGN KEY constraint was violated.
+class ForeignKeyViolation : public IntegrityError {
+ public:
+  using IntegrityError::IntegrityError;
+};
+
+/// A NOT NULL constraint was violated.
+class NotNullViolation : public IntegrityError {
+ public:
+  using IntegrityError::IntegrityError;
+};
+
+/// Bad SQL: a syntax error, an unknown table or column. The message names the
+/// SQL, never the bound values.
+class ProgrammingError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// Any other failure the database reported (busy, disk full, ...).
+class OperationalError : public Error {
+ public:
+  using Error::Error;
 };
 
 /// A value read as a C++ type it cannot be converted to; names the column and both types.

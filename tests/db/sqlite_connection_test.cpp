@@ -1,0 +1,135 @@
+#include "backends/sqlite/sqlite_connection.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include <unistd.h>
+
+using namespace starling::db;
+using backend::SqliteConnection;
+
+namespace {
+
+// A real SQLite file per test, removed afterwards.
+class SqliteConnectionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = std::filesystem::temp_directory_path() /
+            ("starling-sqlite-" + std::to_string(::getpid()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".db");
+    std::filesystem::remove(path_);
+    connection_ = std::make_unique<SqliteConnection>(DatabaseURL("sqlite:///" + path_.string()));
+    connection_->execute(
+        "CREATE TABLE notes (id INTEGER PRIMARY KEY, text VARCHAR NOT NULL UNIQUE, completed BOOLEAN, "
+        "owner INTEGER REFERENCES owners(id))",
+        {});
+    connection_->execute("CREATE TABLE owners (id INTEGER PRIMARY KEY)", {});
+  }
+  void TearDown() override {
+    connection_.reset();
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
+  }
+
+  std::filesystem::path path_;
+  std::unique_ptr<SqliteConnection> connection_;
+};
+
+template <class E, class F>
+std::string error_of(F&& run) {
+  try {
+    run();
+  } catch (const E& e) {
+    return e.what();
+  }
+  return "(no error of the expected type)";
+}
+
+}  // namespace
+
+TEST_F(SqliteConnectionTest, InsertReturnsIdAndSelectReadsTypedRows) {
+  auto inserted = connection_->execute("INSERT INTO notes (text, completed) VALUES (?, ?)", {Value("a"), Value(true)});
+  EXPECT_EQ(inserted.rows_affected, 1);
+  EXPECT_EQ(inserted.last_insert_id, 1);
+  connection_->execute("INSERT INTO notes (text, completed) VALUES (?, ?)", {Value("b"), Value(false)});
+  auto selected = connection_->execute("SELECT id, text, completed FROM notes ORDER BY id", {});
+  ASSERT_EQ(selected.rows.size(), 2u);
+  EXPECT_EQ(selected.rows[1].get<std::int64_t>("id"), 2);
+  EXPECT_EQ(selected.rows[1].get<std::string>("text"), "b");
+  EXPECT_FALSE(selected.rows[1].get<bool>("completed"));
+  EXPECT_EQ(selected.rows_affected, 0);
+  EXPECT_FALSE(selected.last_insert_id.has_value());
+}
+
+TEST_F(SqliteConnectionTest, UpdateAndDeleteCountRowsDdlCountsNone) {
+  for (const char* text : {"a", "b", "c"}) connection_->execute("INSERT INTO notes (text) VALUES (?)", {Value(text)});
+  EXPECT_EQ(connection_->execute("UPDATE notes SET completed = ? WHERE id > ?", {Value(true), Value(1)}).rows_affected, 2);
+  EXPECT_EQ(connection_->execute("DELETE FROM notes", {}).rows_affected, 3);
+  EXPECT_EQ(connection_->execute("CREATE INDEX notes_completed ON notes (completed)", {}).rows_affected, 0);
+}
+
+TEST_F(SqliteConnectionTest, ValuesAreBoundNeverSpliced) {
+  const std::string hostile = "x'); DROP TABLE notes; --";
+  connection_->execute("INSERT INTO notes (text) VALUES (?)", {Value(hostile)});
+  auto rows = connection_->execute("SELECT text FROM notes", {}).rows;
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].get<std::string>("text"), hostile);
+}
+
+TEST_F(SqliteConnectionTest, NullsBlobsAndRealsRoundTrip) {
+  connection_->execute("CREATE TABLE misc (b BLOB, r REAL, n TEXT)", {});
+  connection_->execute("INSERT INTO misc VALUES (?, ?, ?)", {Value(Blob{0, 255, 7}), Value(0.25), Value()});
+  auto row = connection_->execute("SELECT b, r, n FROM misc", {}).rows.at(0);
+  EXPECT_EQ(row.get<Blob>("b"), (Blob{0, 255, 7}));
+  EXPECT_EQ(row.get<double>("r"), 0.25);
+  EXPECT_TRUE(row.is_null("n"));
+}
+
+TEST_F(SqliteConnectionTest, ConstraintViolationsAreTyped) {
+  connection_->execute("INSERT INTO notes (text) VALUES (?)", {Value("same")});
+  EXPECT_THROW(connection_->execute("INSERT INTO notes (text) VALUES (?)", {Value("same")}), UniqueViolation);
+  EXPECT_THROW(connection_->execute("INSERT INTO notes (id, text) VALUES (?, ?)", {Value(1), Value("other")}),
+               UniqueViolation);
+  EXPECT_THROW(connection_->execute("INSERT INTO notes (text) VALUES (?)", {Value()}), NotNullViolation);
+  // foreign_keys is on: an unknown owner is refused.
+  EXPECT_THROW(connection_->execute("INSERT INTO notes (text, owner) VALUES (?, ?)", {Value("x"), Value(99)}),
+               ForeignKeyViolation);
+  EXPECT_EQ(connection_->execute("SELECT count(*) AS n FROM notes", {}).rows.at(0).get<int>("n"), 1);
+}
+
+TEST_F(SqliteConnectionTest, BadSqlNamesTheSqlButNotTheValues) {
+  const auto message = error_of<ProgrammingError>(
+      [&] { connection_->execute("SELECT nope FROM notes WHERE text = ?", {Value("secret-value")}); });
+  EXPECT_NE(message.find("SELECT nope FROM notes"), std::string::npos) << message;
+  EXPECT_EQ(message.find("secret-value"), std::string::npos) << message;
+  EXPECT_THROW(connection_->execute("SELEC 1", {}), ProgrammingError);
+  EXPECT_THROW(connection_->execute("SELECT * FROM missing_table", {}), ProgrammingError);
+}
+
+TEST_F(SqliteConnectionTest, WrongParameterCountIsAProgrammingError) {
+  const auto message = error_of<ProgrammingError>([&] { connection_->execute("SELECT ? + ?", {Value(1)}); });
+  EXPECT_NE(message.find("takes 2 parameters but 1 were given"), std::string::npos) << message;
+}
+
+TEST_F(SqliteConnectionTest, CachedStatementsAreReusedAndRecoverAfterErrors) {
+  for (int i = 0; i < 5; ++i) connection_->execute("INSERT INTO notes (text) VALUES (?)", {Value("n" + std::to_string(i))});
+  EXPECT_THROW(connection_->execute("INSERT INTO notes (text) VALUES (?)", {Value("n0")}), UniqueViolation);
+  connection_->execute("INSERT INTO notes (text) VALUES (?)", {Value("n5")});
+  EXPECT_EQ(connection_->execute("SELECT count(*) AS n FROM notes", {}).rows.at(0).get<int>("n"), 6);
+}
+
+TEST_F(SqliteConnectionTest, FilesUseWalAndForeignKeys) {
+  EXPECT_EQ(connection_->execute("PRAGMA journal_mode", {}).rows.at(0)[0].as<std::string>(), "wal");
+  EXPECT_EQ(connection_->execute("PRAGMA foreign_keys", {}).rows.at(0)[0].as<int>(), 1);
+}
+
+TEST(SqliteConnection, MemoryDatabaseOpens) {
+  SqliteConnection memory(DatabaseURL("sqlite:///:memory:"));
+  EXPECT_EQ(memory.execute("SELECT 1 + 1 AS two", {}).rows.at(0).get<int>("two"), 2);
+}
+
+TEST(SqliteConnection, UnopenableFileIsAConnectionErrorNamingIt) {
+  const auto message = error_of<ConnectionError>(
+      [] { SqliteConnection bad(DatabaseURL("sqlite:////nonexistent-dir/x/notes.db")); });
+  EXPECT_NE(message.find("/nonexistent-dir/x/notes.db"), std::string::npos) << message;
+}
