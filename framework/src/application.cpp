@@ -59,6 +59,8 @@ awaitable<Response> App::Impl::route(Request& request) const {
 }
 
 App::App(AppOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
+  if (impl_->options.lifespan && (!impl_->options.on_startup.empty() || !impl_->options.on_shutdown.empty()))
+    throw std::invalid_argument("App: use either lifespan or on_startup/on_shutdown, not both (the hooks would never run)");
   auto& middleware = impl_->options.middleware;
   if (middleware.empty()) return;  // handle() routes directly: no layer to build
   const Impl& impl = *impl_;
@@ -81,8 +83,13 @@ awaitable<Response> App::handle(Request& request) {
   } catch (...) {
     error = std::current_exception();
   }
-  if (!has_middleware)
-    if (auto response = impl_->handle_exception(request, error)) co_return std::move(*response);
+  if (!has_middleware) {
+    try {
+      if (auto response = impl_->handle_exception(request, error)) co_return std::move(*response);
+    } catch (...) {
+      error = std::current_exception();  // the handler itself failed: a 500 names that
+    }
+  }
   co_return impl_->server_error(request, error);
 }
 

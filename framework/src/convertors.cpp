@@ -45,7 +45,7 @@ Convertor convertor_named(std::string_view name) {
 bool convertor_matches(Convertor convertor, std::string_view text) {
   switch (convertor) {
     case Convertor::str: return !text.empty() && text.find('/') == std::string_view::npos;
-    case Convertor::integer: return is_integer(text);
+    case Convertor::integer: return is_integer(text) && text.size() <= 18;  // fits int64: else no match (404)
     case Convertor::floating: return is_float(text);
     case Convertor::uuid: return is_uuid(text);
     case Convertor::path: return true;

@@ -27,6 +27,7 @@ class FileStream final : public BodyStream {
     co_return chunk;
   }
   std::optional<std::uint64_t> length() const override { return size_; }
+  bool is_open() const { return file_.is_open(); }
 
  private:
   std::uint64_t remaining() const { return size_ - sent_; }
@@ -61,7 +62,9 @@ FileResponse::FileResponse(const std::filesystem::path& path, int status_code, H
                 static_cast<unsigned long long>(size));
   this->headers.set("etag", etag);
   if (!filename.empty()) this->headers.set("content-disposition", content_disposition(filename));
-  stream = std::make_shared<FileStream>(path, size);
+  auto file = std::make_shared<FileStream>(path, size);
+  if (!file->is_open()) throw HTTPException(403, "File not readable: " + path.filename().string());
+  stream = std::move(file);
 }
 
 std::string_view guess_media_type(const std::filesystem::path& path) {

@@ -90,9 +90,18 @@ const std::map<std::string, std::string>& Request::cookies() const {
 awaitable<std::string_view> Request::body() { co_return std::string_view(body_); }
 
 awaitable<nlohmann::json> Request::json() {
+  // Copying or printing JSON recurses per level: a 100 KB body of nested
+  // brackets would overflow the stack later, so depth is bounded here.
+  constexpr int kMaxDepth = 512;
+  const auto limit_depth = [](int depth, nlohmann::json::parse_event_t event, nlohmann::json&) {
+    if (depth > kMaxDepth && (event == nlohmann::json::parse_event_t::object_start ||
+                              event == nlohmann::json::parse_event_t::array_start))
+      throw HTTPException(400, "Invalid JSON body: nested deeper than " + std::to_string(kMaxDepth) + " levels");
+    return true;
+  };
   try {
-    co_return nlohmann::json::parse(body_);
-  } catch (const nlohmann::json::parse_error& error) {
+    co_return nlohmann::json::parse(body_, limit_depth);
+  } catch (const nlohmann::json::exception& error) {  // parse errors, and numbers too large (out_of_range)
     std::string what = error.what();
     // Drop nlohmann's "[json.exception.parse_error.101] " prefix: clients need the rest.
     if (const auto bracket = what.find("] "); what.starts_with("[json.exception") && bracket != std::string::npos)
@@ -136,6 +145,8 @@ T parse_number(const PathParams::Param& param) {
   T result{};
   const auto& text = param.value;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), result);
+  if (error == std::errc::result_out_of_range)  // the URL names no such resource
+    throw HTTPException(404, "path parameter '" + param.name + "' is out of range");
   if (error != std::errc{} || end != text.data() + text.size())
     throw std::invalid_argument("path parameter '" + param.name + "' has value '" + text +
                                 "', which is not a valid number of the requested type");

@@ -76,6 +76,8 @@ TestClient::~TestClient() {
     impl_->run_void(impl_->app.shutdown());
   } catch (const std::exception& error) {
     log::error(std::string("TestClient: a shutdown hook failed: ") + error.what());
+  } catch (...) {
+    log::error("TestClient: a shutdown hook failed with a non-standard exception");
   }
 }
 

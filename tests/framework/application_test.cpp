@@ -100,6 +100,32 @@ TEST(Errors, Handler500TakesUnhandledExceptionsButTheTestStillSeesThem) {
   EXPECT_EQ(response.text(), "custom failure");
 }
 
+TEST(Errors, AThrowingHandlerBecomesA500NotAnEscape) {
+  App app({.routes = error_routes(), .exception_handlers = {{404, [](Request&, const HTTPException&) -> Response {
+                                       throw std::runtime_error("handler bug");
+                                     }}}});
+  TestClient client(app, {.raise_server_exceptions = false});
+  EXPECT_EQ(client.get("/missing").status_code, 500);
+  TestClient raising(app);
+  EXPECT_THROW(raising.get("/missing"), std::runtime_error);
+}
+
+TEST(Errors, CatchAllTypeHandlerLeavesHTTPExceptionsAlone) {
+  App app({.routes = error_routes(),
+           .exception_handlers = {exception_handler<std::exception>([](Request&, const std::exception&) {
+             return JSONResponse({{"detail", "caught"}}, 500);
+           })}});
+  TestClient client(app);
+  EXPECT_EQ(client.get("/missing").status_code, 404);
+  EXPECT_EQ(client.get("/teapot").status_code, 418);
+  EXPECT_EQ(client.get("/fails").json()["detail"], "caught");
+}
+
+TEST(Lifecycle, LifespanAndHooksTogetherAreRefused) {
+  EXPECT_THROW(App({.on_startup = {[] {}}, .lifespan = [](App&, Serve serve) -> awaitable<void> { co_await serve(); }}),
+               std::invalid_argument);
+}
+
 TEST(Middleware, WrapsInDeclarationOrderAndSeesErrorsAsResponses) {
   std::vector<std::string> trace;
   auto tracer = [&trace](std::string name) -> Middleware {

@@ -101,6 +101,26 @@ TEST_F(RequestTest, InvalidJsonIs400WithJsonErrorNotA500) {
   EXPECT_EQ(client.post("/json", {.data = ""}).status_code, 400);
 }
 
+TEST_F(RequestTest, JsonNumberTooLargeIs400) {
+  auto response = client.post("/json", {.data = R"({"a": 1e999})"});
+  EXPECT_EQ(response.status_code, 400);
+  EXPECT_NE(response.json()["detail"].get<std::string>().find("Invalid JSON body"), std::string::npos);
+}
+
+TEST_F(RequestTest, DeeplyNestedJsonIs400NotACrash) {
+  const std::string deep = R"({"text": )" + std::string(50000, '[') + std::string(50000, ']') + "}";
+  auto response = client.post("/json", {.data = deep});
+  EXPECT_EQ(response.status_code, 400);
+  EXPECT_NE(response.json()["detail"].get<std::string>().find("nested deeper than 512"), std::string::npos);
+  const std::string fine = std::string(100, '[') + std::string(100, ']');
+  EXPECT_EQ(client.post("/json", {.data = fine}).status_code, 200);
+}
+
+TEST_F(RequestTest, PathIntegerBeyondRangeIs404Not500) {
+  EXPECT_EQ(client.get("/typed/99999999999999999999").status_code, 404);  // no route match
+  EXPECT_EQ(client.get("/typed/999999999999999999").status_code, 200);    // fits int64
+}
+
 TEST_F(RequestTest, UrlencodedFormIsParsed) {
   auto response = client.post("/form", {.form = MultiDict{{"name", "a b"}, {"tag", "x"}, {"tag", "y&z"}}});
   EXPECT_EQ(response.json(), json({{"name", {"a b"}}, {"tag", {"x", "y&z"}}}));
@@ -148,4 +168,6 @@ TEST(RequestParsing, StateHoldsPerRequestValues) {
   EXPECT_EQ(request.state().get<std::string>("user"), "ann");
   EXPECT_THROW(request.state().get<int>("user"), std::invalid_argument);
   EXPECT_THROW(request.state().get<int>("missing"), std::out_of_range);
+  request.state().set("literal", "text");  // a string literal is kept as std::string
+  EXPECT_EQ(request.state().get<std::string>("literal"), "text");
 }

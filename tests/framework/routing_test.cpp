@@ -133,6 +133,12 @@ TEST_F(RoutingTest, UrlPathForBuildsPathsFromParameters) {
   EXPECT_EQ(app.url_path_for("files", {{"rest", "x/y.txt"}}), "/files/x/y.txt");
 }
 
+TEST(UrlPathFor, FloatArgumentsKeepTheirDigits) {
+  App app({.routes = {Route("/price/{amount:float}", named("p"), {"GET"}, "price")}});
+  EXPECT_EQ(app.url_path_for("price", {{"amount", 0.1234567}}), "/price/0.1234567");
+  EXPECT_EQ(app.url_path_for("price", {{"amount", 1234567.5}}), "/price/1234567.5");
+}
+
 TEST_F(RoutingTest, UrlPathForNamesTheProblem) {
   try {
     app.url_path_for("missing");
@@ -159,6 +165,7 @@ TEST(RouteDefinition, MalformedTemplatesThrowNamingThePath) {
   EXPECT_THROW(Route("/a/{id:bogus}", named("x")), std::invalid_argument);
   EXPECT_THROW(Route("/a/x{id}", named("x")), std::invalid_argument);
   EXPECT_THROW(Route("/a/{rest:path}/b", named("x")), std::invalid_argument);
+  EXPECT_THROW(Route("/{a}{b}", named("x")), std::invalid_argument);
   try {
     Route("/a/{}", named("x"));
     FAIL();

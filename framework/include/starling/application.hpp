@@ -66,13 +66,18 @@ class ExceptionHandler {
   int status_code_ = 0;
 };
 
-/// A handler for exceptions of type `E` (and types derived from it).
+/// A handler for exceptions of type `E` (and types derived from it). As in
+/// Starlette, HTTPException keeps its own answer unless `E` is HTTPException or
+/// derives from it; among type handlers the first declared match wins.
 template <class E, class F>
 ExceptionHandler exception_handler(F fn) {
   return ExceptionHandler([fn = std::move(fn)](Request& request, const std::exception_ptr& error)
                               -> std::optional<Response> {
     try {
       std::rethrow_exception(error);
+    } catch (const HTTPException& e) {
+      if constexpr (std::is_base_of_v<HTTPException, E>) return Response(fn(request, static_cast<const E&>(e)));
+      return std::nullopt;
     } catch (const E& e) {
       return Response(fn(request, e));
     } catch (...) {

@@ -84,6 +84,8 @@ class State {
  public:
   template <class T>
   void set(const std::string& key, T value) { values_[key] = std::move(value); }
+  /// Text is kept as std::string, so `set("user", "ann")` reads back with get<std::string>.
+  void set(const std::string& key, const char* value) { values_[key] = std::string(value); }
 
   /// @throws std::out_of_range naming the key if absent,
   ///         std::bad_any_cast-derived std::invalid_argument on a type mismatch.

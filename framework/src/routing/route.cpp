@@ -4,7 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
-#include <sstream>
+#include <charconv>
 
 namespace starling {
 
@@ -30,9 +30,10 @@ Mount::Mount(std::string path, Routes routes, std::string name)
 }
 
 PathArg::PathArg(double number) {
-  std::ostringstream out;
-  out << number;
-  text_ = out.str();
+  char text[64];
+  // Fixed notation: the float convertor takes no exponent; shortest round-trip digits.
+  const auto result = std::to_chars(text, text + sizeof text, number, std::chars_format::fixed);
+  text_.assign(text, result.ptr);
 }
 
 }  // namespace starling

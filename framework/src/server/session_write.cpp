@@ -109,7 +109,9 @@ awaitable<bool> Session::write_stream(Response& response, Framing framing, int v
     if (!co_await pull(stream, chunk)) co_return false;  // the head is out: cutting it short is all that is left
   }
   if (framing.kind == Framing::Kind::chunked) {
-    if (!co_await write(with_head ? asio::buffer(head_) : asio::const_buffer{}, view(kLastChunk))) co_return false;
+    // Named first: GCC 12 evaluates both arms of a ?: inside a co_await operand.
+    const asio::const_buffer head = with_head ? asio::buffer(head_) : asio::const_buffer{};
+    if (!co_await write(head, view(kLastChunk))) co_return false;
   } else if (with_head && !co_await write(asio::buffer(head_))) {
     co_return false;
   }
@@ -149,7 +151,8 @@ awaitable<void> Session::send_error(const ServerError& error, bool head_request)
   const Response response = error_response(error);
   const Framing framing{Framing::Kind::length, response.body.size(), !head_request};
   format_head(head_, response, framing, /*keep_alive=*/false, 11);
-  co_await write(asio::buffer(head_), framing.send_body ? asio::buffer(response.body) : asio::const_buffer{});
+  const asio::const_buffer body = framing.send_body ? asio::buffer(response.body) : asio::const_buffer{};
+  co_await write(asio::buffer(head_), body);
 }
 
 awaitable<void> Session::linger() {
