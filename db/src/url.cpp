@@ -1,9 +1,10 @@
 #include <starling/db/url.hpp>
 
+#include <boost/url/encode.hpp>
 #include <boost/url/parse.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 #include <boost/url/url_view.hpp>
 
-#include <cctype>
 
 namespace starling::db {
 namespace {
@@ -84,19 +85,7 @@ DatabaseURL DatabaseURL::replace(const URLChanges& changes) const {
 
 std::string DatabaseURL::render(bool obscure_password) const {
   const auto encode = [](std::string_view text) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    for (const char c : text) {
-      const auto byte = static_cast<unsigned char>(c);
-      if (std::isalnum(byte) || c == '-' || c == '.' || c == '_' || c == '~') {
-        out += c;
-      } else {
-        out += '%';
-        out += kHex[byte >> 4];
-        out += kHex[byte & 0xF];
-      }
-    }
-    return out;
+    return boost::urls::encode(text, boost::urls::unreserved_chars);
   };
   std::string out = scheme_ + "://";
   if (!username_.empty() || !password_.empty()) {
