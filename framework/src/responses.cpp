@@ -2,6 +2,8 @@
 
 #include "http_date.hpp"
 
+#include <stdexcept>
+
 namespace starling {
 namespace {
 
@@ -28,7 +30,28 @@ void Response::set_media_type(std::string_view media_type) {
   headers.set("content-type", std::move(value));
 }
 
+namespace {
+
+// RFC 6265 §4.1.1: a ';', ',', space, quote, backslash or control character in a
+// cookie part would let a value add attributes of its own (`x; Domain=evil`).
+void check_cookie_part(std::string_view what, std::string_view text) {
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte <= 0x20 || byte == 0x7f || c == ';' || c == ',' || c == '"' || c == '\\')
+      throw std::invalid_argument("set_cookie: the " + std::string(what) + " '" + std::string(text) +
+                                  "' has a character cookies cannot carry (percent-encode it)");
+  }
+}
+
+}  // namespace
+
 void Response::set_cookie(std::string_view key, std::string_view value, const CookieOptions& options) {
+  if (key.empty() || key.find('=') != std::string_view::npos)
+    throw std::invalid_argument("set_cookie: the name '" + std::string(key) + "' must be non-empty and have no '='");
+  check_cookie_part("name", key);
+  check_cookie_part("value", value);
+  check_cookie_part("path", options.path);
+  check_cookie_part("domain", options.domain);
   std::string cookie(key);
   cookie += '=';
   cookie += value;

@@ -49,6 +49,18 @@ TEST(Responses, SetAndDeleteCookie) {
   EXPECT_NE(cookies[1].find("old=; Max-Age=0; expires=Thu, 01 Jan 1970 00:00:00 GMT"), std::string_view::npos);
 }
 
+TEST(Responses, CookiePartsCannotInjectAttributes) {
+  Response response("x");
+  EXPECT_THROW(response.set_cookie("s", "x; Domain=evil.example"), std::invalid_argument);
+  EXPECT_THROW(response.set_cookie("s", "line\r\nSet-Cookie: y=1"), std::invalid_argument);
+  EXPECT_THROW(response.set_cookie("a=b", "v"), std::invalid_argument);
+  EXPECT_THROW(response.set_cookie("", "v"), std::invalid_argument);
+  EXPECT_THROW(response.set_cookie("s", "v", {.path = "/; Secure"}), std::invalid_argument);
+  EXPECT_FALSE(response.headers.contains("set-cookie"));
+  response.set_cookie("s", "a%3Bb");  // percent-encoded values are fine
+  EXPECT_EQ(response.headers.get_list("set-cookie").size(), 1u);
+}
+
 TEST(Responses, StreamingResponseProducesChunksInOrder) {
   App app({.routes = {Route("/stream", [](Request&) -> awaitable<Response> {
     auto count = std::make_shared<int>(0);

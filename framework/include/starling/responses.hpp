@@ -54,6 +54,8 @@ class Response {
   std::shared_ptr<BodyStream> stream;
 
   /// Adds a Set-Cookie header.
+  /// @throws std::invalid_argument when a part holds `;`, `,`, a space, a quote, a
+  ///         backslash or a control character (it could inject attributes).
   void set_cookie(std::string_view key, std::string_view value = "", const CookieOptions& options = {});
   /// Adds a Set-Cookie header that expires the cookie now.
   void delete_cookie(std::string_view key, std::string_view path = "/", std::string_view domain = "");
