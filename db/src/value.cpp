@@ -12,6 +12,7 @@ std::string_view type_name(ValueType type) {
     case ValueType::real: return "REAL";
     case ValueType::text: return "TEXT";
     case ValueType::blob: return "BLOB";
+    case ValueType::json: return "JSON";
   }
   return "?";
 }
@@ -28,7 +29,7 @@ Value Value::from_json(const nlohmann::json& json) {
     }
     case nlohmann::json::value_t::number_float: return Value(json.get<double>());
     case nlohmann::json::value_t::string: return Value(json.get<std::string>());
-    default: return Value(json.dump());
+    default: return Value(JsonText{json.dump()});
   }
 }
 
@@ -57,6 +58,7 @@ double Value::as_double(std::string_view what) const {
 
 std::string Value::as_string(std::string_view what) const {
   if (const auto* value = std::get_if<std::string>(&data_)) return *value;
+  if (const auto* value = std::get_if<JsonText>(&data_)) return value->text;
   mismatch(what, "std::string");
 }
 
@@ -73,6 +75,12 @@ nlohmann::json Value::to_json() const {
     case ValueType::real: return std::get<double>(data_);
     case ValueType::text: return std::get<std::string>(data_);
     case ValueType::blob: return nlohmann::json::binary(std::get<Blob>(data_));
+    case ValueType::json: {
+      // A column holds what was stored; text that is not JSON stays a string.
+      auto parsed = nlohmann::json::parse(std::get<JsonText>(data_).text, nullptr, false);
+      if (parsed.is_discarded()) return std::get<JsonText>(data_).text;
+      return parsed;
+    }
   }
   return nullptr;
 }

@@ -57,7 +57,9 @@ TEST(Value, JsonRoundTrip) {
   EXPECT_EQ(Value::from_json(12), Value(12));
   EXPECT_EQ(Value::from_json(0.5), Value(0.5));
   EXPECT_EQ(Value::from_json("s"), Value("s"));
-  EXPECT_EQ(Value::from_json(nlohmann::json{{"a", 1}}), Value(R"({"a":1})"));
+  EXPECT_EQ(Value::from_json(nlohmann::json{{"a", 1}}), Value(JsonText{R"({"a":1})"}));
+  EXPECT_EQ(Value(JsonText{R"({"a":[1,2]})"}).to_json(), (nlohmann::json{{"a", {1, 2}}}));
+  EXPECT_EQ(Value(JsonText{R"({"a":1})"}).as<std::string>(), R"({"a":1})");
   EXPECT_THROW(Value::from_json(nlohmann::json(std::uint64_t{1} << 63)), TypeError);
   nlohmann::json converted = Value("hello");
   EXPECT_EQ(converted, "hello");

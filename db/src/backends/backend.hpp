@@ -3,8 +3,10 @@
 // calls on threads it owns, never on an event loop.
 
 #include <starling/db/row.hpp>
+#include <starling/db/url.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +21,15 @@ struct Result {
   std::optional<std::int64_t> last_insert_id;  ///< for an INSERT, when the backend knows it
 };
 
+/// Rows of one query read a batch at a time, so a large result is never all in
+/// memory. Destroying it closes the query (on the thread that runs the connection).
+class Cursor {
+ public:
+  virtual ~Cursor() = default;
+  /// Up to `count` more rows; fewer (or none) at the end.
+  virtual std::vector<Row> fetch(std::size_t count) = 0;
+};
+
 /// One open connection. Not thread-safe: one caller at a time.
 class Connection {
  public:
@@ -26,8 +37,19 @@ class Connection {
   /// Runs one statement with positional parameters (SQL already in the dialect's
   /// placeholder style). @throws a db::Error subclass; never a driver exception.
   virtual Result execute(const std::string& sql, const std::vector<Value>& params) = 0;
+  /// Starts streaming a query's rows. `in_transaction` says whether the caller has
+  /// a transaction open (PostgreSQL cursors need one and open their own otherwise).
+  /// The connection runs nothing else until the cursor is destroyed.
+  virtual std::unique_ptr<Cursor> open_cursor(const std::string& sql, const std::vector<Value>& params,
+                                               bool in_transaction) = 0;
+  /// The statement that starts a transaction (SQLite takes the write lock at once).
+  virtual std::string begin_statement() const { return "BEGIN"; }
   /// Whether the connection still answers (cheap check before reuse).
   virtual bool is_alive() = 0;
 };
+
+/// Opens a connection to `url` for its dialect. @throws ConnectionError naming the
+/// URL with its password obscured.
+std::unique_ptr<Connection> open_connection(const DatabaseURL& url);
 
 }  // namespace starling::db::backend

@@ -9,9 +9,10 @@
 
 namespace starling {
 
-/// A coroutine result, the C++ equivalent of an `async def`.
-template <class T>
-using awaitable = boost::asio::awaitable<T>;
+/// A coroutine result, the C++ equivalent of an `async def`. A using-declaration
+/// (not an alias) so that starling::db's, which names the same template, never
+/// clashes with it under two using-directives.
+using boost::asio::awaitable;
 
 /// JSON values (nlohmann::json) as used by requests and responses.
 using json = nlohmann::json;

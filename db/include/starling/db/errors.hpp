@@ -4,8 +4,9 @@
 /// backends translate them into this tree, the same way on every backend:
 ///
 ///     Error
-///     ├── ConnectionError
+///     ├── ConnectionError ── PoolTimeout
 ///     ├── IntegrityError ── UniqueViolation, ForeignKeyViolation, NotNullViolation
+///     ├── DataError
 ///     ├── ProgrammingError
 ///     ├── OperationalError
 ///     ├── TypeError
@@ -26,6 +27,13 @@ class Error : public std::runtime_error {
 class ConnectionError : public Error {
  public:
   using Error::Error;
+};
+
+/// No pooled connection became free within `acquire_timeout`: the pool is
+/// exhausted (an app answers 503 and the client retries).
+class PoolTimeout : public ConnectionError {
+ public:
+  using ConnectionError::ConnectionError;
 };
 
 /// A constraint was violated; nothing was written by the failing statement.
@@ -50,6 +58,13 @@ class ForeignKeyViolation : public IntegrityError {
 class NotNullViolation : public IntegrityError {
  public:
   using IntegrityError::IntegrityError;
+};
+
+/// A value the database cannot store as given: out of range, a malformed date,
+/// text with a NUL character on PostgreSQL. Nothing was written.
+class DataError : public Error {
+ public:
+  using Error::Error;
 };
 
 /// Bad SQL: a syntax error, an unknown table or column. The message names the

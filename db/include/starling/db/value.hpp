@@ -1,7 +1,7 @@
 #pragma once
 /// @file value.hpp
-/// Value: one SQL value (NULL, boolean, integer, real, text or blob), as bound
-/// to a query parameter or read from a result column.
+/// Value: one SQL value (NULL, boolean, integer, real, text, blob or JSON), as
+/// bound to a query parameter or read from a result column.
 
 #include <starling/db/errors.hpp>
 
@@ -20,7 +20,14 @@ namespace starling::db {
 
 using Blob = std::vector<std::uint8_t>;
 
-enum class ValueType { null, boolean, integer, real, text, blob };
+/// A JSON document as text: what a JSON/JSONB column holds. Converts back to
+/// the document (not to a JSON string) in Value::to_json.
+struct JsonText {
+  std::string text;
+  friend bool operator==(const JsonText&, const JsonText&) = default;
+};
+
+enum class ValueType { null, boolean, integer, real, text, blob, json };
 
 /// The SQL-ish name of a type, for messages ("NULL", "BOOLEAN", "INTEGER", ...).
 std::string_view type_name(ValueType type);
@@ -38,13 +45,15 @@ class Value {
   Value(std::string_view value) : data_(std::string(value)) {}
   Value(const char* value) : data_(std::string(value)) {}
   Value(Blob value) : data_(std::move(value)) {}
+  Value(JsonText value) : data_(std::move(value)) {}
   template <class T>
   Value(const std::optional<T>& value) {
     if (value) *this = Value(*value);
   }
 
   /// From JSON: null, bool, numbers and strings map to themselves; arrays and
-  /// objects become their JSON text (for JSON columns).
+  /// objects become JsonText (for JSON columns).
+  /// @throws TypeError for an unsigned number past the int64 range.
   static Value from_json(const nlohmann::json& json);
 
   ValueType type() const { return static_cast<ValueType>(data_.index()); }
@@ -52,7 +61,8 @@ class Value {
 
   /// The value as `T`: bool, integers (range-checked), double, std::string, Blob,
   /// or std::optional of those (NULL → nullopt). An INTEGER 0/1 reads as bool
-  /// (SQLite has no boolean type); an INTEGER reads as double.
+  /// (SQLite has no boolean type); an INTEGER reads as double; JSON reads as
+  /// its text with std::string.
   /// @throws TypeError naming both types (`what` names the column, if given).
   template <class T>
   T as(std::string_view what = "value") const {
@@ -96,7 +106,7 @@ class Value {
   }
   [[noreturn]] void mismatch(std::string_view what, std::string_view wanted) const;
 
-  std::variant<std::monostate, bool, std::int64_t, double, std::string, Blob> data_;
+  std::variant<std::monostate, bool, std::int64_t, double, std::string, Blob, JsonText> data_;
 };
 
 /// nlohmann::json conversion: `json j = row["text"];`

@@ -13,10 +13,11 @@
 
 namespace SQLite {
 class Database;
-class Statement;
 }  // namespace SQLite
 
 namespace starling::db::backend {
+
+struct SqliteStatement;
 
 class SqliteConnection final : public Connection {
  public:
@@ -25,13 +26,18 @@ class SqliteConnection final : public Connection {
   ~SqliteConnection() override;
 
   Result execute(const std::string& sql, const std::vector<Value>& params) override;
+  std::unique_ptr<Cursor> open_cursor(const std::string& sql, const std::vector<Value>& params,
+                                      bool in_transaction) override;
+  // IMMEDIATE takes the write lock at BEGIN, so busy_timeout applies to it; a
+  // deferred transaction that reads and then writes can fail at once with BUSY.
+  std::string begin_statement() const override { return "BEGIN IMMEDIATE"; }
   bool is_alive() override;
 
  private:
-  SQLite::Statement& prepare(const std::string& sql);
+  SqliteStatement& prepare(const std::string& sql);
 
   std::unique_ptr<SQLite::Database> database_;
-  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> statements_;
+  std::unordered_map<std::string, std::unique_ptr<SqliteStatement>> statements_;
 };
 
 }  // namespace starling::db::backend

@@ -1,0 +1,189 @@
+#include "backends/postgres/postgres_connection.hpp"
+
+#include "backends/postgres/postgres_values.hpp"
+
+#include <pqxx/pqxx>
+#include <sys/socket.h>
+
+#include <array>
+#include <cerrno>
+#include <cctype>
+
+namespace starling::db::backend {
+namespace {
+
+constexpr std::size_t kStatementCacheSize = 256;
+
+std::string quoted_option(const std::string& value) {
+  std::string quoted = "'";
+  for (const char c : value) {
+    if (c == '\'' || c == '\\') quoted += '\\';
+    quoted += c;
+  }
+  return quoted + "'";
+}
+
+std::string connection_string(const DatabaseURL& url) {
+  std::string options;
+  const auto add = [&](const std::string& key, const std::string& value) {
+    if (!value.empty()) options += key + "=" + quoted_option(value) + " ";
+  };
+  add("host", url.hostname());
+  add("port", url.port() ? std::to_string(*url.port()) : "");
+  add("dbname", url.database());
+  add("user", url.username());
+  add("password", url.password());
+  for (const auto& [key, value] : url.options()) add(key, value);
+  return options;
+}
+
+std::string first_keyword(std::string_view sql) {
+  std::string word;
+  for (const char c : sql) {
+    if (std::isalpha(static_cast<unsigned char>(c))) word += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    else if (!word.empty() || !std::isspace(static_cast<unsigned char>(c))) break;
+  }
+  return word;
+}
+
+// Statements that take no parameters and gain nothing from a cached plan (and
+// some, like DECLARE, cannot be prepared at all) run through the simple protocol.
+bool is_unprepared(const std::string& sql) {
+  static constexpr std::array<std::string_view, 15> kWords = {
+      "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "CREATE", "DROP", "ALTER",
+      "DECLARE", "FETCH", "CLOSE", "SET", "TRUNCATE", "START", "END"};
+  const auto word = first_keyword(sql);
+  for (const auto keyword : kWords)
+    if (word == keyword) return true;
+  return false;
+}
+
+// A statement prepared before a table changed shape must be prepared again.
+bool is_stale_plan(const pqxx::sql_error& error) { return error.sqlstate() == "0A000"; }
+
+class PostgresCursor final : public Cursor {
+ public:
+  PostgresCursor(Connection& connection, std::string name, bool owns_transaction)
+      : connection_(connection), name_(std::move(name)), owns_transaction_(owns_transaction) {}
+
+  ~PostgresCursor() override {
+    try {
+      connection_.execute("CLOSE " + name_, {});
+      if (owns_transaction_) connection_.execute("COMMIT", {});
+    } catch (const Error&) {
+      try {
+        if (owns_transaction_) connection_.execute("ROLLBACK", {});
+      } catch (const Error&) {  // the connection is broken; the pool drops it
+      }
+    }
+  }
+
+  std::vector<Row> fetch(std::size_t count) override {
+    return connection_.execute("FETCH FORWARD " + std::to_string(count) + " FROM " + name_, {}).rows;
+  }
+
+ private:
+  Connection& connection_;
+  std::string name_;
+  bool owns_transaction_;
+};
+
+}  // namespace
+
+PostgresConnection::PostgresConnection(const DatabaseURL& url) {
+  try {
+    connection_ = std::make_unique<pqxx::connection>(connection_string(url));
+  } catch (const std::exception& error) {
+    // libpq's message names host and port, never the password.
+    std::string message = error.what();
+    while (!message.empty() && std::isspace(static_cast<unsigned char>(message.back()))) message.pop_back();
+    throw ConnectionError("cannot connect to " + url.to_string() + ": " + message);
+  }
+}
+
+PostgresConnection::~PostgresConnection() = default;
+
+template <class Run>
+auto PostgresConnection::guarded(const std::string& sql, Run&& run) {
+  if (broken_) throw ConnectionError("the PostgreSQL connection is broken (in SQL: " + sql + ")");
+  try {
+    return run();
+  } catch (...) {
+    postgres::rethrow_translated(sql, broken_);
+  }
+}
+
+const std::string& PostgresConnection::prepared_name(const std::string& sql) {
+  if (auto found = prepared_.find(sql); found != prepared_.end()) return found->second;
+  if (prepared_.size() >= kStatementCacheSize) {
+    for (const auto& [text, name] : prepared_) connection_->unprepare(name);
+    prepared_.clear();
+  }
+  auto name = "starling_" + std::to_string(next_name_++);
+  connection_->prepare(name, sql);
+  return prepared_.emplace(sql, std::move(name)).first->second;
+}
+
+Result PostgresConnection::execute(const std::string& sql, const std::vector<Value>& params) {
+  const auto texts = postgres::to_parameters(params);  // refuses what cannot be sent before anything is
+  std::vector<const char*> pointers;
+  pointers.reserve(texts.size());
+  for (const auto& text : texts) pointers.push_back(text ? text->c_str() : nullptr);
+  return guarded(sql, [&] {
+    pqxx::nontransaction work(*connection_);
+    pqxx::result result;
+    if (texts.empty() && is_unprepared(sql)) {
+      result = work.exec(sql);
+    } else if (first_keyword(sql) == "DECLARE") {
+      result = work.exec_params(sql, pqxx::prepare::make_dynamic_params(pointers));
+    } else {
+      try {
+        result = work.exec_prepared(prepared_name(sql), pqxx::prepare::make_dynamic_params(pointers));
+      } catch (const pqxx::sql_error& error) {
+        if (!is_stale_plan(error)) throw;
+        connection_->unprepare(prepared_.at(sql));
+        prepared_.erase(sql);
+        result = work.exec_prepared(prepared_name(sql), pqxx::prepare::make_dynamic_params(pointers));
+      }
+    }
+    Result outcome;
+    outcome.columns = postgres::column_names(result);
+    outcome.rows = postgres::read_rows(result, outcome.columns);
+    outcome.rows_affected = static_cast<std::int64_t>(result.affected_rows());
+    return outcome;
+  });
+}
+
+std::unique_ptr<Cursor> PostgresConnection::open_cursor(const std::string& sql, const std::vector<Value>& params,
+                                                        bool in_transaction) {
+  // A cursor lives inside a transaction; outside one, the cursor opens its own.
+  if (!in_transaction) execute("BEGIN", {});
+  auto name = "starling_cursor_" + std::to_string(next_cursor_++);
+  try {
+    execute("DECLARE " + name + " NO SCROLL CURSOR FOR " + sql, params);
+  } catch (const Error&) {
+    if (!in_transaction) {
+      try {
+        execute("ROLLBACK", {});
+      } catch (const Error&) {  // broken: the pool drops the connection
+      }
+    }
+    throw;
+  }
+  return std::make_unique<PostgresCursor>(*this, std::move(name), !in_transaction);
+}
+
+bool PostgresConnection::is_alive() {
+  if (broken_ || !connection_->is_open()) return false;
+  // An idle connection gets nothing from the server unasked (we never LISTEN)
+  // except the FATAL error a restart or pg_terminate_backend sends before it
+  // closes the socket, or the close itself. Peek without consuming or
+  // blocking: no round trip. Anything waiting (TLS hides which) means replace it.
+  char first = 0;
+  const auto got = ::recv(connection_->sock(), &first, 1, MSG_PEEK | MSG_DONTWAIT);
+  const bool nothing_waiting = got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+  if (!nothing_waiting) broken_ = true;
+  return nothing_waiting;
+}
+
+}  // namespace starling::db::backend

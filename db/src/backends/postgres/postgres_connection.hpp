@@ -1,0 +1,46 @@
+#pragma once
+// A PostgreSQL connection (libpqxx 6.4): prepared statements cached per
+// connection, values sent as text parameters, results typed by column OID.
+
+#include "backends/backend.hpp"
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+namespace pqxx {
+class connect_direct;
+template <typename CONNECTPOLICY>
+class basic_connection_base;
+using connection = basic_connection_base<connect_direct>;  // as <pqxx/connection> declares it
+}  // namespace pqxx
+
+namespace starling::db::backend {
+
+class PostgresConnection final : public Connection {
+ public:
+  /// Connects. @throws ConnectionError naming the URL (password obscured).
+  explicit PostgresConnection(const DatabaseURL& url);
+  ~PostgresConnection() override;
+
+  Result execute(const std::string& sql, const std::vector<Value>& params) override;
+  std::unique_ptr<Cursor> open_cursor(const std::string& sql, const std::vector<Value>& params,
+                                      bool in_transaction) override;
+  bool is_alive() override;
+
+ private:
+  template <class Run>
+  auto guarded(const std::string& sql, Run&& run);
+  const std::string& prepared_name(const std::string& sql);
+
+  // The concrete type: pqxx::connection_base's destructor is not virtual.
+  std::unique_ptr<pqxx::connection> connection_;
+  std::unordered_map<std::string, std::string> prepared_;  // SQL → statement name
+  std::size_t next_name_ = 0;
+  std::size_t next_cursor_ = 0;
+  // libpqxx would quietly reconnect a broken connection, outside any transaction
+  // the caller believes is open; once broken, this connection refuses all work.
+  bool broken_ = false;
+};
+
+}  // namespace starling::db::backend

@@ -1,0 +1,148 @@
+#include "backends/postgres/postgres_values.hpp"
+
+#include <pqxx/pqxx>
+
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+
+namespace starling::db::backend::postgres {
+namespace {
+
+// Type OIDs from pg_type.h (stable across PostgreSQL versions).
+constexpr pqxx::oid kBool = 16, kBytea = 17, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kJson = 114,
+                    kFloat4 = 700, kFloat8 = 701, kNumeric = 1700, kJsonb = 3802;
+
+std::string format_double(double number) {
+  if (std::isnan(number)) return "NaN";
+  if (std::isinf(number)) return number > 0 ? "Infinity" : "-Infinity";
+  char buffer[32];
+  const auto end = std::to_chars(buffer, buffer + sizeof buffer, number).ptr;  // shortest exact form
+  return std::string(buffer, end);
+}
+
+std::string hex_bytea(const Blob& blob) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string text = "\\x";
+  text.reserve(2 + blob.size() * 2);
+  for (const auto byte : blob) {
+    text += kDigits[byte >> 4];
+    text += kDigits[byte & 0xF];
+  }
+  return text;
+}
+
+Value read_field(const pqxx::field& field, pqxx::oid type) {
+  if (field.is_null()) return Value();
+  const char* text = field.c_str();
+  const std::size_t size = field.size();
+  switch (type) {
+    case kBool: return Value(text[0] == 't');
+    case kInt2:
+    case kInt4:
+    case kInt8:
+    case kOid: {
+      std::int64_t number = 0;
+      std::from_chars(text, text + size, number);
+      return Value(number);
+    }
+    case kFloat4:
+    case kFloat8:
+    case kNumeric: return Value(std::strtod(text, nullptr));  // strtod reads NaN and Infinity too
+    case kJson:
+    case kJsonb: return Value(JsonText{std::string(text, size)});
+    case kBytea: {
+      const pqxx::binarystring bytes(field);
+      return Value(Blob(bytes.data(), bytes.data() + bytes.size()));
+    }
+    default: return Value(std::string(text, size));  // text, varchar, dates and times as ISO text, ...
+  }
+}
+
+// The server's primary message only: DETAIL lines can quote the offending values.
+std::string first_line(const std::string& message) {
+  std::string line = message.substr(0, message.find('\n'));
+  if (line.rfind("ERROR:  ", 0) == 0) line.erase(0, 8);
+  return line;
+}
+
+}  // namespace
+
+std::vector<std::optional<std::string>> to_parameters(const std::vector<Value>& params) {
+  std::vector<std::optional<std::string>> texts;
+  texts.reserve(params.size());
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    const Value& value = params[i];
+    switch (value.type()) {
+      case ValueType::null: texts.emplace_back(); break;
+      case ValueType::boolean: texts.emplace_back(value.as<bool>() ? "true" : "false"); break;
+      case ValueType::integer: texts.emplace_back(std::to_string(value.as<std::int64_t>())); break;
+      case ValueType::real: texts.emplace_back(format_double(value.as<double>())); break;
+      case ValueType::blob: texts.emplace_back(hex_bytea(value.as<Blob>())); break;
+      case ValueType::text:
+      case ValueType::json: {
+        auto text = value.as<std::string>();
+        if (text.find('\0') != std::string::npos)
+          throw DataError("parameter $" + std::to_string(i + 1) +
+                          " contains a NUL character (U+0000), which PostgreSQL text cannot store");
+        texts.emplace_back(std::move(text));
+        break;
+      }
+    }
+  }
+  return texts;
+}
+
+Columns column_names(const pqxx::result& result) {
+  auto names = std::make_shared<std::vector<std::string>>();
+  for (pqxx::row::size_type i = 0; i < result.columns(); ++i) names->emplace_back(result.column_name(i));
+  return names;
+}
+
+std::vector<Row> read_rows(const pqxx::result& result, const Columns& columns) {
+  std::vector<pqxx::oid> types;
+  for (pqxx::row::size_type i = 0; i < result.columns(); ++i) types.push_back(result.column_type(i));
+  std::vector<Row> rows;
+  rows.reserve(result.size());
+  for (const auto& row : result) {
+    std::vector<Value> values;
+    values.reserve(types.size());
+    for (pqxx::row::size_type i = 0; i < types.size(); ++i) values.push_back(read_field(row[i], types[i]));
+    rows.emplace_back(columns, std::move(values));
+  }
+  return rows;
+}
+
+void rethrow_translated(const std::string& sql, bool& broken) {
+  const std::string in_sql = sql.empty() ? "" : " (in SQL: " + sql + ")";
+  try {
+    throw;
+  } catch (const pqxx::broken_connection& error) {
+    broken = true;
+    throw ConnectionError("the PostgreSQL connection broke: " + first_line(error.what()) + in_sql);
+  } catch (const pqxx::sql_error& error) {
+    const std::string& state = error.sqlstate();
+    const std::string what = first_line(error.what()) + in_sql;
+    if (state == "23505") throw UniqueViolation(what);
+    if (state == "23503") throw ForeignKeyViolation(what);
+    if (state == "23502") throw NotNullViolation(what);
+    const std::string kind = state.substr(0, 2);
+    if (kind == "23") throw IntegrityError(what);
+    if (kind == "22") throw DataError(what);
+    if (kind == "42") throw ProgrammingError(what);
+    // Connection exceptions, and the server shutting down or terminating this backend.
+    if (kind == "08" || state == "57P01" || state == "57P02" || state == "57P03") {
+      broken = true;
+      throw ConnectionError(what);
+    }
+    throw OperationalError(what);
+  } catch (const pqxx::usage_error& error) {
+    throw ProgrammingError(std::string(error.what()) + in_sql);
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& error) {
+    throw OperationalError(std::string("PostgreSQL: ") + error.what() + in_sql);
+  }
+}
+
+}  // namespace starling::db::backend::postgres

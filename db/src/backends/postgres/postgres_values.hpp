@@ -1,0 +1,29 @@
+#pragma once
+// Values to and from PostgreSQL's text format, and libpqxx errors to db::Error.
+
+#include <starling/db/row.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pqxx {
+class result;
+}  // namespace pqxx
+
+namespace starling::db::backend::postgres {
+
+/// Text-format parameters (nullopt is NULL). @throws DataError for text with a
+/// NUL character, which PostgreSQL cannot store (naming the parameter's position).
+std::vector<std::optional<std::string>> to_parameters(const std::vector<Value>& params);
+
+/// Every row of a result, each value typed by its column's type OID.
+std::vector<Row> read_rows(const pqxx::result& result, const Columns& columns);
+Columns column_names(const pqxx::result& result);
+
+/// Throws the db::Error for the exception being handled (call inside a catch
+/// block); `broken` is set when the connection can no longer be used. The
+/// message names the SQL and the server's first line, never the bound values.
+[[noreturn]] void rethrow_translated(const std::string& sql, bool& broken);
+
+}  // namespace starling::db::backend::postgres

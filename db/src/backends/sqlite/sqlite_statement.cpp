@@ -1,0 +1,115 @@
+#include "backends/sqlite/sqlite_statement.hpp"
+
+#include <SQLiteCpp/Exception.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace starling::db::backend {
+namespace {
+
+DeclaredType declared_type(const char* declared) {
+  if (declared == nullptr) return DeclaredType::other;  // an expression, not a column
+  std::string upper(declared);
+  std::ranges::transform(upper, upper.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  if (upper == "BOOLEAN" || upper == "BOOL") return DeclaredType::boolean;
+  if (upper == "JSON" || upper == "JSONB") return DeclaredType::json;
+  return DeclaredType::other;
+}
+
+// Once per prepared statement; an expression column has no declared type.
+DeclaredType declared_type_of(const SQLite::Statement& statement, int index) {
+  try {
+    return declared_type(statement.getColumnDeclaredType(index));
+  } catch (const SQLite::Exception&) {
+    return DeclaredType::other;
+  }
+}
+
+void bind_one(SQLite::Statement& statement, int index, const Value& value) {
+  switch (value.type()) {
+    case ValueType::null: statement.bind(index); break;
+    case ValueType::boolean: statement.bind(index, static_cast<std::int64_t>(value.as<bool>() ? 1 : 0)); break;
+    case ValueType::integer: statement.bind(index, value.as<std::int64_t>()); break;
+    case ValueType::real: statement.bind(index, value.as<double>()); break;
+    case ValueType::text:
+    case ValueType::json: statement.bind(index, value.as<std::string>()); break;
+    case ValueType::blob: {
+      const auto blob = value.as<Blob>();
+      statement.bind(index, blob.data(), static_cast<int>(blob.size()));
+      break;
+    }
+  }
+}
+
+Value read(const SQLite::Column& column, DeclaredType type) {
+  switch (column.getType()) {
+    case SQLITE_INTEGER: {
+      const auto number = column.getInt64();
+      if (type == DeclaredType::boolean && (number == 0 || number == 1)) return Value(number == 1);
+      return Value(number);
+    }
+    case SQLITE_FLOAT: return Value(column.getDouble());
+    case SQLITE_TEXT:
+      if (type == DeclaredType::json) return Value(JsonText{column.getString()});
+      return Value(column.getString());
+    case SQLITE_BLOB: {
+      const auto* bytes = static_cast<const std::uint8_t*>(column.getBlob());
+      return Value(Blob(bytes, bytes + column.getBytes()));
+    }
+    default: return Value();
+  }
+}
+
+}  // namespace
+
+SqliteStatement::SqliteStatement(SQLite::Database& database, const std::string& sql) : statement(database, sql) {
+  const int width = statement.getColumnCount();
+  auto names = std::make_shared<std::vector<std::string>>();
+  for (int i = 0; i < width; ++i) {
+    names->emplace_back(statement.getColumnName(i));
+    types.push_back(declared_type_of(statement, i));
+  }
+  columns = std::move(names);
+}
+
+void SqliteStatement::bind(const std::vector<Value>& params) {
+  const int expected = statement.getBindParameterCount();
+  if (static_cast<int>(params.size()) != expected)
+    throw ProgrammingError("the SQL takes " + std::to_string(expected) + " parameters but " +
+                           std::to_string(params.size()) + " were given (in SQL: " + statement.getQuery() + ")");
+  for (std::size_t i = 0; i < params.size(); ++i) bind_one(statement, static_cast<int>(i) + 1, params[i]);
+}
+
+Row SqliteStatement::row() const {
+  std::vector<Value> values;
+  values.reserve(types.size());
+  for (std::size_t i = 0; i < types.size(); ++i) values.push_back(read(statement.getColumn(static_cast<int>(i)), types[i]));
+  return Row(columns, std::move(values));
+}
+
+void rethrow_translated(const SQLite::Exception& error, const std::string& sql) {
+  const std::string what = std::string(error.what()) + (sql.empty() ? "" : " (in SQL: " + sql + ")");
+  switch (error.getExtendedErrorCode()) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY: throw UniqueViolation(what);
+    case SQLITE_CONSTRAINT_FOREIGNKEY: throw ForeignKeyViolation(what);
+    case SQLITE_CONSTRAINT_NOTNULL: throw NotNullViolation(what);
+    default: break;
+  }
+  switch (error.getErrorCode()) {
+    case SQLITE_CONSTRAINT: throw IntegrityError(what);
+    case SQLITE_ERROR:
+    case SQLITE_RANGE: throw ProgrammingError(what);
+    case SQLITE_MISMATCH:
+    case SQLITE_TOOBIG: throw DataError(what);
+    case SQLITE_CANTOPEN:
+    case SQLITE_NOTADB:
+    case SQLITE_AUTH:
+    case SQLITE_PERM: throw ConnectionError(what);
+    default: throw OperationalError(what);
+  }
+}
+
+}  // namespace starling::db::backend

@@ -1,0 +1,67 @@
+#include "backends/postgres/postgres_connection.hpp"
+
+#include "support/test_databases.hpp"
+
+namespace starling::db::backend {
+namespace {
+
+class PostgresConnectionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    database_.emplace("postgresql");
+    if (!database_->available()) {
+      if (database_->skipped()) GTEST_SKIP() << "STARLING_SKIP_POSTGRES is set";
+      FAIL() << "STARLING_TEST_POSTGRES_URL is not set: run the tests with scripts/test";
+    }
+    connection_ = std::make_unique<PostgresConnection>(database_->url());
+  }
+  void TearDown() override {
+    connection_.reset();
+    database_.reset();
+  }
+  std::optional<test::TestDatabase> database_;
+  std::unique_ptr<PostgresConnection> connection_;
+};
+
+TEST_F(PostgresConnectionTest, TextWithANulCharacterIsADataErrorAndNothingIsSent) {
+  connection_->execute("CREATE TABLE t (s TEXT)", {});
+  EXPECT_THROW(connection_->execute("INSERT INTO t VALUES ($1)", {Value(std::string("a\0b", 3))}), DataError);
+  EXPECT_EQ(connection_->execute("SELECT count(*) FROM t", {}).rows[0][0], Value(0));
+}
+
+TEST_F(PostgresConnectionTest, APreparedStatementSurvivesItsTableChangingShape) {
+  connection_->execute("CREATE TABLE t (a INTEGER)", {});
+  connection_->execute("INSERT INTO t VALUES ($1)", {Value(1)});
+  EXPECT_EQ(connection_->execute("SELECT * FROM t", {}).columns->size(), 1u);
+  connection_->execute("ALTER TABLE t ADD COLUMN b TEXT", {});
+  EXPECT_EQ(connection_->execute("SELECT * FROM t", {}).columns->size(), 2u);  // re-prepared, not an error
+}
+
+TEST_F(PostgresConnectionTest, ABadPasswordIsAConnectionErrorThatDoesNotShowIt) {
+  const auto wrong = database_->url().replace({.password = "s3cret-pw", .hostname = "127.0.0.1", .port = 1});
+  try {
+    PostgresConnection connection(wrong);
+    FAIL() << "connected to port 1";
+  } catch (const ConnectionError& error) {
+    EXPECT_EQ(std::string(error.what()).find("s3cret-pw"), std::string::npos) << error.what();
+    EXPECT_NE(std::string(error.what()).find("127.0.0.1"), std::string::npos) << error.what();
+  }
+}
+
+TEST_F(PostgresConnectionTest, ACursorStreamsInsideItsOwnTransaction) {
+  connection_->execute("CREATE TABLE t (a INTEGER)", {});
+  connection_->execute("INSERT INTO t SELECT generate_series(1, 25)", {});
+  {
+    auto cursor = connection_->open_cursor("SELECT a FROM t WHERE a > $1 ORDER BY a", {Value(5)}, false);
+    EXPECT_EQ(cursor->fetch(10).size(), 10u);
+    EXPECT_EQ(cursor->fetch(10).size(), 10u);
+    EXPECT_EQ(cursor->fetch(10).size(), 0u);
+  }
+  // The cursor's transaction ended with it: this insert commits on its own.
+  connection_->execute("INSERT INTO t VALUES (99)", {});
+  PostgresConnection other(database_->url());
+  EXPECT_EQ(other.execute("SELECT count(*) FROM t", {}).rows[0][0], Value(26));
+}
+
+}  // namespace
+}  // namespace starling::db::backend
