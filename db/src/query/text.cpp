@@ -1,0 +1,34 @@
+#include <starling/db/text.hpp>
+
+#include "query/overlay.hpp"
+#include "query/text_parser.hpp"
+
+namespace starling::db {
+
+TextQuery TextQuery::bind(std::string_view name, Value value) const {
+  return bind(Values{{std::string(name), std::move(value)}});
+}
+
+TextQuery TextQuery::bind(const Values& values) const {
+  TextQuery copy = *this;
+  copy.values_ = detail::overlay(values_, values);
+  return copy;
+}
+
+CompiledQuery TextQuery::compile(Dialect dialect) const {
+  return detail::bind_text(detail::parse_text(sql_), dialect, values_, sql_);
+}
+
+CompiledQuery TextQuery::compile_with(Dialect dialect, const Values& values) const {
+  return detail::bind_text(detail::parse_text(sql_), dialect, detail::overlay(values_, values), sql_);
+}
+
+std::vector<CompiledQuery> TextQuery::compile_many(Dialect dialect, const std::vector<Values>& rows) const {
+  const auto parsed = detail::parse_text(sql_);
+  std::vector<CompiledQuery> compiled;
+  compiled.reserve(rows.size());
+  for (const auto& row : rows) compiled.push_back(detail::bind_text(parsed, dialect, detail::overlay(values_, row), sql_));
+  return compiled;
+}
+
+}  // namespace starling::db

@@ -1,0 +1,61 @@
+#include <starling/db/column.hpp>
+
+#include <starling/db/expression.hpp>
+
+#include <array>
+#include <cctype>
+
+namespace starling::db {
+
+namespace {
+
+// Actions are written into the DDL as keywords, so only the SQL standard's are accepted.
+std::string checked_action(std::string_view action) {
+  std::string upper;
+  for (const char c : action) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  static constexpr std::array<std::string_view, 5> kActions = {"CASCADE", "SET NULL", "SET DEFAULT", "RESTRICT",
+                                                               "NO ACTION"};
+  for (const auto known : kActions)
+    if (upper == known) return upper;
+  throw ProgrammingError("foreign key action \"" + std::string(action) +
+                         "\" is not one of CASCADE, SET NULL, SET DEFAULT, RESTRICT, NO ACTION");
+}
+
+}  // namespace
+
+ForeignKey::ForeignKey(std::string_view target) {
+  const auto dot = target.rfind('.');
+  if (dot == std::string_view::npos || dot == 0 || dot + 1 == target.size())
+    throw ProgrammingError("foreign key target \"" + std::string(target) + "\" is not \"table.column\"");
+  table_ = target.substr(0, dot);
+  column_ = target.substr(dot + 1);
+}
+
+ForeignKey ForeignKey::on_delete(std::string_view action) const {
+  ForeignKey copy = *this;
+  copy.on_delete_ = checked_action(action);
+  return copy;
+}
+
+ForeignKey ForeignKey::on_update(std::string_view action) const {
+  ForeignKey copy = *this;
+  copy.on_update_ = checked_action(action);
+  return copy;
+}
+
+ForeignKey foreign_key(std::string_view target) { return ForeignKey(target); }
+
+ForeignKey foreign_key(const ColumnRef& target) { return ForeignKey(target.table_name() + "." + target.name()); }
+
+void Column::validate() const {
+  if (name_.empty()) throw ProgrammingError("a column needs a name");
+  const auto fail = [&](const std::string& problem) {
+    throw ProgrammingError("column \"" + name_ + "\": " + problem);
+  };
+  if (type_.length < 0) fail("String length must not be negative");
+  if (type_.precision < 0 || type_.scale < 0) fail("Numeric precision and scale must not be negative");
+  if (type_.scale > type_.precision && type_.precision > 0) fail("Numeric scale must not exceed its precision");
+  if (type_.scale > 0 && type_.precision == 0) fail("Numeric scale needs a precision");
+}
+
+}  // namespace starling::db
