@@ -1,0 +1,143 @@
+// The database half of bench/db_run: fetch_one of a random row by primary key
+// from a 10,000-row table, through the Database API (1 and 32 coroutines) and
+// in bare driver loops (SQLiteCpp / libpqxx) on 1 and N threads, same run.
+//
+//   db_bench <database-url> <seconds> <pool-size N>
+// Prints one line per measurement: "<name> <queries per second>".
+#include <starling/db.hpp>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <pqxx/pqxx>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace db = starling::db;
+namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
+
+constexpr int kRows = 10'000;
+
+template <class T>
+T run(db::awaitable<T> task) {
+  asio::io_context loop;
+  auto future = asio::co_spawn(loop, std::move(task), asio::use_future);
+  loop.run();
+  return future.get();
+}
+
+void create_table(const db::DatabaseURL& url) {
+  db::Database database(url);
+  run(database.connect());
+  run(database.execute(db::text("DROP TABLE IF EXISTS bench_rows")));
+  run(database.execute(db::text("CREATE TABLE bench_rows (id INTEGER PRIMARY KEY, body TEXT NOT NULL, n INTEGER)")));
+  std::vector<db::Values> rows;
+  for (int id = 1; id <= kRows; ++id) rows.push_back({{"id", id}, {"body", "row " + std::to_string(id)}, {"n", id * 7}});
+  run(database.execute_many(db::text("INSERT INTO bench_rows (id, body, n) VALUES (:id, :body, :n)"), rows));
+  run(database.disconnect());
+}
+
+// N threads, each with its own connection, each running `query(rng)` until the deadline.
+template <class MakeLoop>
+double bare_loops(int threads, double seconds, MakeLoop make_loop) {
+  std::atomic<long> total{0};
+  std::vector<std::thread> workers;
+  const auto deadline = Clock::now() + std::chrono::duration<double>(seconds);
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      auto query = make_loop();
+      std::mt19937 rng(static_cast<unsigned>(t + 1));
+      std::uniform_int_distribution<int> pick(1, kRows);
+      long done = 0;
+      while (Clock::now() < deadline) {
+        query(pick(rng));
+        ++done;
+      }
+      total += done;
+    });
+  }
+  for (auto& worker : workers) worker.join();
+  return static_cast<double>(total) / seconds;
+}
+
+double sqlite_bare(const db::DatabaseURL& url, int threads, double seconds) {
+  return bare_loops(threads, seconds, [&] {
+    auto database = std::make_shared<SQLite::Database>(url.database(), SQLite::OPEN_READWRITE);
+    auto statement = std::make_shared<SQLite::Statement>(*database, "SELECT id, body, n FROM bench_rows WHERE id = ?");
+    return [database, statement](int id) {
+      statement->reset();
+      statement->bind(1, id);
+      if (!statement->executeStep() || statement->getColumn(0).getInt() != id) std::abort();
+      volatile auto body = statement->getColumn(1).getString();
+      (void)body;
+    };
+  });
+}
+
+double postgres_bare(const db::DatabaseURL& url, int threads, double seconds) {
+  return bare_loops(threads, seconds, [&] {
+    std::string options = "host=" + url.hostname() + " port=" + std::to_string(url.port().value_or(5432)) +
+                          " dbname=" + url.database() + " user=" + url.username();
+    if (!url.password().empty()) options += " password=" + url.password();
+    auto connection = std::make_shared<pqxx::connection>(options);
+    connection->prepare("by_id", "SELECT id, body, n FROM bench_rows WHERE id = $1");
+    return [connection](int id) {
+      pqxx::nontransaction work(*connection);
+      const auto result = work.exec_prepared("by_id", id);
+      if (result.size() != 1 || result[0][0].as<int>() != id) std::abort();
+    };
+  });
+}
+
+double through_database(const db::DatabaseURL& url, int coroutines, std::size_t pool, double seconds) {
+  db::Database database(url, {.min_size = pool, .max_size = pool});
+  run(database.connect());
+  asio::io_context loop;
+  std::atomic<long> total{0};
+  const auto deadline = Clock::now() + std::chrono::duration<double>(seconds);
+  for (int c = 0; c < coroutines; ++c) {
+    asio::co_spawn(loop, [&, c]() -> db::awaitable<void> {
+      std::mt19937 rng(static_cast<unsigned>(c + 1));
+      std::uniform_int_distribution<int> pick(1, kRows);
+      long done = 0;
+      while (Clock::now() < deadline) {
+        const int id = pick(rng);
+        auto row = co_await database.fetch_one(db::text("SELECT id, body, n FROM bench_rows WHERE id = :id").bind("id", id));
+        if (!row || row->get<int>("id") != id) std::abort();
+        ++done;
+      }
+      total += done;
+    }, asio::detached);
+  }
+  loop.run();
+  run(database.disconnect());
+  return static_cast<double>(total) / seconds;
+}
+
+int main(int argc, char** argv) {
+  if (argc != 4) {
+    std::fprintf(stderr, "usage: db_bench <database-url> <seconds> <pool-size>\n");
+    return 2;
+  }
+  const db::DatabaseURL url(argv[1]);
+  const double seconds = std::stod(argv[2]);
+  const int pool = std::stoi(argv[3]);
+  create_table(url);
+  const bool sqlite = url.dialect() == db::Dialect::sqlite;
+  const auto bare = [&](int threads) { return sqlite ? sqlite_bare(url, threads, seconds) : postgres_bare(url, threads, seconds); };
+  std::printf("bare_1 %.0f\n", bare(1));
+  std::printf("api_1 %.0f\n", through_database(url, 1, 1, seconds));
+  std::printf("bare_%d %.0f\n", pool, bare(pool));
+  std::printf("api_32_pool_%d %.0f\n", pool, through_database(url, 32, static_cast<std::size_t>(pool), seconds));
+  return 0;
+}

@@ -1,0 +1,104 @@
+#pragma once
+/// @file connection.hpp
+/// The query API (fetch_all, fetch_one, fetch_val, execute, execute_many,
+/// iterate, transactions), shared by Database (a pooled connection per call)
+/// and Connection (one connection held for several calls).
+
+#include <starling/db/async.hpp>
+#include <starling/db/row.hpp>
+#include <starling/db/statement.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace starling::db {
+
+namespace runtime {
+struct Lease;
+}  // namespace runtime
+
+class Connection;
+class Transaction;
+
+/// Rows read a batch at a time while the caller consumes them; holds its
+/// connection until destroyed. `while (auto row = co_await rows.next()) ...`
+class RowStream {
+ public:
+  RowStream(RowStream&&) noexcept;
+  RowStream& operator=(RowStream&&) noexcept;
+  ~RowStream();
+
+  /// The next row, or nullopt after the last. @throws a db::Error.
+  awaitable<std::optional<Row>> next();
+
+ private:
+  friend class Queryable;
+  struct State;
+  explicit RowStream(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+/// What runs queries. Every call compiles the statement for the database's
+/// dialect and runs it on a driver thread; the caller co_awaits it.
+class Queryable {
+ public:
+  virtual ~Queryable() = default;
+
+  /// Every row of the result. @throws a db::Error (ProgrammingError names the SQL).
+  awaitable<std::vector<Row>> fetch_all(const Statement& query);
+  /// The first row, or nullopt when there is none.
+  awaitable<std::optional<Row>> fetch_one(const Statement& query);
+  /// One value of the first row (NULL when there is no row).
+  /// @throws std::out_of_range when the row has no such column.
+  awaitable<Value> fetch_val(const Statement& query, std::size_t column = 0);
+  /// Runs a statement. Returns the new row's primary key for an INSERT of one
+  /// row (SQLite's last_insert_rowid; on PostgreSQL the builder's RETURNING, or
+  /// the first value a `RETURNING` text query gives), otherwise the number of
+  /// rows changed.
+  awaitable<std::int64_t> execute(const Statement& query);
+  /// Runs one statement for each element of `rows` (named values: a db::text
+  /// query's parameters, or an insert's rows), all or nothing: inside one
+  /// transaction, or a savepoint when one is open. An insert sends many rows
+  /// per statement; other statements are prepared once and run per element.
+  awaitable<void> execute_many(const Statement& query, const std::vector<Values>& rows);
+  /// Streams the rows of a query without loading the whole result; the stream
+  /// keeps a connection until it is destroyed.
+  awaitable<RowStream> iterate(const Statement& query, std::size_t batch_size = 500);
+
+  /// Starts a transaction (a SAVEPOINT when one is already open on the
+  /// connection). Commit or roll it back; dropped without either, it rolls back.
+  awaitable<Transaction> begin();
+  /// Runs `fn` inside a transaction: committed when `fn` returns, rolled back
+  /// (and the exception rethrown) when it throws.
+  awaitable<void> transaction(std::function<awaitable<void>(Connection&)> fn);
+
+  /// The SQL dialect queries compile to.
+  Dialect dialect() const { return query_dialect(); }
+
+ protected:
+  /// The connection for a statement (`read_only`: it only reads).
+  virtual awaitable<std::shared_ptr<runtime::Lease>> lease(bool read_only) = 0;
+  virtual Dialect query_dialect() const = 0;
+};
+
+/// One connection out of the pool, held until this handle (and every
+/// transaction and stream made from it) is destroyed; then it returns to the
+/// pool clean. Runs one query at a time. Movable, not copyable.
+class Connection : public Queryable {
+ public:
+  explicit Connection(std::shared_ptr<runtime::Lease> lease);
+  Connection(Connection&&) noexcept = default;
+  Connection& operator=(Connection&&) noexcept = default;
+  ~Connection() override;
+
+ protected:
+  awaitable<std::shared_ptr<runtime::Lease>> lease(bool read_only) override;
+  Dialect query_dialect() const override { return dialect_; }
+  std::shared_ptr<runtime::Lease> lease_;
+  Dialect dialect_;
+};
+
+}  // namespace starling::db

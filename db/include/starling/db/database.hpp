@@ -1,0 +1,94 @@
+#pragma once
+/// @file database.hpp
+/// Database: a URL, a connection pool and the threads that run the driver.
+///
+///     db::Database database(DATABASE_URL);               // or ({.force_rollback = TESTING})
+///     co_await database.connect();                        // on startup
+///     auto rows = co_await database.fetch_all(notes.select());
+///     co_await database.disconnect();                     // on shutdown
+
+#include <starling/db/connection.hpp>
+#include <starling/db/transaction.hpp>
+#include <starling/db/url.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace starling::db {
+
+/// A freshly opened connection, for DatabaseOptions::on_connect. Runs on a
+/// driver thread, synchronously.
+class SetupConnection {
+ public:
+  virtual ~SetupConnection() = default;
+  /// Runs one statement (`?`/`$1` placeholders). @throws a db::Error.
+  virtual std::vector<Row> execute(const std::string& sql, const std::vector<Value>& params = {}) = 0;
+};
+
+struct DatabaseOptions {
+  /// Everything runs on one connection inside one transaction, rolled back at
+  /// disconnect(); transactions inside become savepoints. For tests.
+  bool force_rollback = false;
+  /// Connections opened by connect() (at least one: connect() fails early).
+  std::size_t min_size = 1;
+  /// The most connections open at once. SQLite files add one writer connection
+  /// to these readers; `:memory:` and force_rollback use exactly one connection.
+  std::size_t max_size = 10;
+  /// How long a query waits for a free connection before PoolTimeout.
+  std::chrono::milliseconds acquire_timeout{10'000};
+  /// Runs on each new connection (e.g. `SET TIME ZONE 'UTC'`, a PRAGMA).
+  std::function<void(SetupConnection&)> on_connect;
+};
+
+/// Pool counters, readable at any time.
+struct PoolStats {
+  std::size_t size = 0;      ///< connections open (or opening)
+  std::size_t in_use = 0;    ///< held by queries, transactions, streams
+  std::size_t idle = 0;      ///< open and free
+  std::size_t waiting = 0;   ///< callers queued for a connection
+  std::size_t max_size = 0;  ///< the bound on size
+};
+
+class Database : public Queryable {
+ public:
+  explicit Database(DatabaseURL url, DatabaseOptions options = {});
+  explicit Database(std::string_view url, DatabaseOptions options = {}) : Database(DatabaseURL(url), options) {}
+  ~Database() override;
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  /// Opens the pool (min_size connections). Does nothing when connected.
+  /// @throws ConnectionError naming the URL (password obscured).
+  awaitable<void> connect();
+  /// Closes the pool; with force_rollback, rolls everything back first. Does
+  /// nothing when not connected. Connections still held close when released.
+  awaitable<void> disconnect();
+  bool is_connected() const;
+
+  /// A connection held for several queries (for SQLite, the writer).
+  /// @throws PoolTimeout, ConnectionError, ProgrammingError before connect().
+  awaitable<Connection> connection();
+
+  PoolStats stats() const;
+  const DatabaseURL& url() const { return url_; }
+  const DatabaseOptions& options() const { return options_; }
+
+ protected:
+  awaitable<std::shared_ptr<runtime::Lease>> lease(bool read_only) override;
+  Dialect query_dialect() const override { return url_.dialect(); }
+
+ private:
+  struct Pools;
+  std::shared_ptr<Pools> pools() const;
+
+  DatabaseURL url_;
+  DatabaseOptions options_;
+  mutable std::mutex mutex_;
+  std::shared_ptr<Pools> pools_;  // null while disconnected
+};
+
+}  // namespace starling::db

@@ -1,0 +1,76 @@
+#pragma once
+/// @file transaction.hpp
+/// Transaction: an explicit handle (C++ has no contextvars). Three forms, as in
+/// the reference page:
+///
+///     co_await database.transaction([&](db::Connection& tx) -> awaitable<void> {...});  // scoped
+///     auto tx = co_await database.begin(); ...; co_await tx.commit();                  // low level
+///     Route("/x", db::transactional(database, endpoint))                              // per endpoint
+
+#include <starling/db/connection.hpp>
+
+#include <exception>
+#include <optional>
+#include <type_traits>
+#include <utility>
+
+namespace starling::db {
+
+/// An open transaction (or savepoint) and the connection it runs on. Queries
+/// through it see its uncommitted writes. Destroyed while still active, it is
+/// rolled back: never committed. Once committed or rolled back it lets go of
+/// its connection (back to the pool, unless an outer transaction holds it)
+/// and refuses further queries.
+class Transaction : public Connection {
+ public:
+  Transaction(Transaction&& other) noexcept;
+  Transaction& operator=(Transaction&&) = delete;
+  ~Transaction() override;
+
+  /// Makes the work permanent (releases the savepoint when nested).
+  /// @throws ProgrammingError if the transaction is no longer active; a db::Error from the database.
+  awaitable<void> commit();
+  /// Discards the work. Does nothing if already committed or rolled back.
+  awaitable<void> rollback();
+  /// Neither committed nor rolled back yet.
+  bool is_active() const { return active_; }
+
+ protected:
+  awaitable<std::shared_ptr<runtime::Lease>> lease(bool read_only) override;
+
+ private:
+  friend class Queryable;
+  Transaction(std::shared_ptr<runtime::Lease> lease, int level);
+  int level_;  // the connection's depth while this transaction is open
+  bool active_ = true;
+};
+
+/// Wraps `fn(Connection& tx, args...) -> awaitable<R>` into `(args...) -> awaitable<R>`
+/// that runs each call in its own transaction: committed when `fn` returns,
+/// rolled back when it throws. The reference's `@database.transaction()`.
+template <class Database, class Fn>
+auto transactional(Database& database, Fn fn) {
+  return [&database, fn = std::move(fn)](auto&&... args)
+             -> std::invoke_result_t<Fn&, Connection&, decltype(args)...> {
+    using Result = typename std::invoke_result_t<Fn&, Connection&, decltype(args)...>::value_type;
+    auto tx = co_await database.begin();
+    std::exception_ptr failure;
+    try {
+      if constexpr (std::is_void_v<Result>) {
+        co_await fn(tx, args...);
+        co_await tx.commit();
+        co_return;
+      } else {
+        Result result = co_await fn(tx, args...);
+        co_await tx.commit();
+        co_return result;
+      }
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    co_await tx.rollback();
+    std::rethrow_exception(failure);
+  };
+}
+
+}  // namespace starling::db

@@ -1,0 +1,174 @@
+#include <starling/db/connection.hpp>
+#include <starling/db/transaction.hpp>
+
+#include "runtime/lease.hpp"
+
+#include <deque>
+
+namespace starling::db {
+
+using runtime::PooledConnection;
+using Job = std::function<void(PooledConnection&)>;
+
+namespace {
+
+// What execute() answers; see its documentation.
+std::int64_t execute_answer(const CompiledQuery& query, const backend::Result& result) {
+  if (query.returns_id && !result.rows.empty()) return result.rows.front()[0].as<std::int64_t>("the returned id");
+  if (result.last_insert_id) return *result.last_insert_id;
+  if (!result.rows.empty() && result.rows.front().size() > 0 &&
+      result.rows.front()[0].type() == ValueType::integer)
+    return result.rows.front()[0].as<std::int64_t>();  // INSERT ... RETURNING id written by hand
+  return result.rows_affected;
+}
+
+}  // namespace
+
+awaitable<std::vector<Row>> Queryable::fetch_all(const Statement& query) {
+  const auto compiled = query.compile(query_dialect());
+  auto lease = co_await this->lease(compiled.read_only);
+  std::vector<Row> rows;
+  const Job job = [&](PooledConnection& connection) {
+    rows = connection.backend->execute(compiled.sql, compiled.params).rows;
+  };
+  co_await lease->run(job);
+  co_return rows;
+}
+
+awaitable<std::optional<Row>> Queryable::fetch_one(const Statement& query) {
+  auto rows = co_await fetch_all(query);
+  if (rows.empty()) co_return std::nullopt;
+  co_return std::move(rows.front());
+}
+
+awaitable<Value> Queryable::fetch_val(const Statement& query, std::size_t column) {
+  auto row = co_await fetch_one(query);
+  if (!row) co_return Value();
+  co_return (*row)[column];
+}
+
+awaitable<std::int64_t> Queryable::execute(const Statement& query) {
+  const auto compiled = query.compile(query_dialect());
+  auto lease = co_await this->lease(compiled.read_only);
+  std::int64_t answer = 0;
+  const Job job = [&](PooledConnection& connection) {
+    answer = execute_answer(compiled, connection.backend->execute(compiled.sql, compiled.params));
+  };
+  co_await lease->run(job);
+  co_return answer;
+}
+
+awaitable<void> Queryable::execute_many(const Statement& query, const std::vector<Values>& rows) {
+  const auto batches = query.compile_many(query_dialect(), rows);
+  if (batches.empty()) co_return;
+  auto lease = co_await this->lease(false);
+  const Job job = [&](PooledConnection& connection) {
+    runtime::begin_level(connection);  // all or nothing
+    try {
+      for (const auto& batch : batches) connection.backend->execute(batch.sql, batch.params);
+      runtime::commit_level(connection);
+    } catch (const Error&) {
+      try {
+        runtime::rollback_level(connection);
+      } catch (const Error&) {
+        connection.broken = true;
+      }
+      throw;
+    }
+  };
+  co_await lease->run(job);
+}
+
+// ---- RowStream ----
+
+struct RowStream::State {
+  std::shared_ptr<runtime::Lease> lease;
+  std::unique_ptr<backend::Cursor> cursor;
+  std::deque<Row> buffer;
+  std::size_t batch_size = 0;
+  bool exhausted = false;
+};
+
+RowStream::RowStream(std::unique_ptr<State> state) : state_(std::move(state)) {}
+RowStream::RowStream(RowStream&&) noexcept = default;
+RowStream& RowStream::operator=(RowStream&&) noexcept = default;
+
+RowStream::~RowStream() {
+  if (!state_ || !state_->cursor) return;
+  // Closing the cursor is driver work; the connection goes back after it.
+  auto* state = state_.release();
+  auto& threads = state->lease->pool->threads();
+  threads.post([state] {
+    std::unique_ptr<State> owned(state);
+    owned->cursor.reset();
+  });
+}
+
+awaitable<std::optional<Row>> RowStream::next() {
+  if (!state_) throw ProgrammingError("RowStream::next on a moved-from stream");
+  if (state_->buffer.empty() && !state_->exhausted) {
+    State& state = *state_;
+    const Job job = [&state](PooledConnection&) {
+      auto rows = state.cursor->fetch(state.batch_size);
+      if (rows.size() < state.batch_size) state.exhausted = true;
+      for (auto& row : rows) state.buffer.push_back(std::move(row));
+    };
+    co_await state.lease->run(job);
+  }
+  if (state_->buffer.empty()) co_return std::nullopt;
+  Row row = std::move(state_->buffer.front());
+  state_->buffer.pop_front();
+  co_return row;
+}
+
+awaitable<RowStream> Queryable::iterate(const Statement& query, std::size_t batch_size) {
+  const auto compiled = query.compile(query_dialect());
+  auto state = std::make_unique<RowStream::State>();
+  state->lease = co_await this->lease(compiled.read_only);
+  state->batch_size = std::max<std::size_t>(batch_size, 1);
+  RowStream::State& opened = *state;
+  const Job job = [&](PooledConnection& connection) {
+    opened.cursor = connection.backend->open_cursor(compiled.sql, compiled.params, connection.depth > 0);
+  };
+  co_await opened.lease->run(job);
+  co_return RowStream(std::move(state));
+}
+
+// ---- transactions ----
+
+awaitable<Transaction> Queryable::begin() {
+  auto lease = co_await this->lease(false);
+  int level = 0;
+  const Job job = [&](PooledConnection& connection) {
+    runtime::begin_level(connection);
+    level = connection.depth;
+  };
+  co_await lease->run(job);
+  co_return Transaction(std::move(lease), level);
+}
+
+awaitable<void> Queryable::transaction(std::function<awaitable<void>(Connection&)> fn) {
+  auto tx = co_await begin();
+  std::exception_ptr failure;
+  try {
+    co_await fn(tx);
+    co_await tx.commit();
+    co_return;
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  co_await tx.rollback();
+  std::rethrow_exception(failure);
+}
+
+// ---- Connection ----
+
+Connection::Connection(std::shared_ptr<runtime::Lease> lease) : lease_(std::move(lease)), dialect_(lease_->dialect) {}
+Connection::~Connection() = default;
+
+awaitable<std::shared_ptr<runtime::Lease>> Connection::lease(bool /*read_only*/) {
+  if (!lease_) throw ProgrammingError("use of a moved-from db::Connection");
+  co_return lease_;
+}
+
+}  // namespace starling::db

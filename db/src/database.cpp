@@ -1,0 +1,135 @@
+#include <starling/db/database.hpp>
+
+#include "backends/backend.hpp"
+#include "runtime/lease.hpp"
+
+namespace starling::db {
+
+using runtime::Pool;
+using runtime::PoolSettings;
+using runtime::PooledConnection;
+
+namespace {
+
+class SetupAdapter final : public SetupConnection {
+ public:
+  explicit SetupAdapter(backend::Connection& connection) : connection_(connection) {}
+  std::vector<Row> execute(const std::string& sql, const std::vector<Value>& params) override {
+    return connection_.execute(sql, params).rows;
+  }
+
+ private:
+  backend::Connection& connection_;
+};
+
+}  // namespace
+
+// SQLite allows one writer at a time: writes and transactions queue for the
+// one writer connection (FIFO, in process) instead of racing for the file lock
+// and surfacing "database is locked"; reads run beside it (WAL). PostgreSQL
+// needs no writer. `:memory:` and force_rollback use the writer alone.
+struct Database::Pools {
+  std::shared_ptr<runtime::DriverThreads> threads;
+  std::shared_ptr<Pool> shared;  // reads (and, on PostgreSQL, everything)
+  std::shared_ptr<Pool> writer;  // SQLite writes and transactions; the single connection
+};
+
+Database::Database(DatabaseURL url, DatabaseOptions options) : url_(std::move(url)), options_(std::move(options)) {
+  if (options_.max_size == 0) throw ProgrammingError("DatabaseOptions::max_size must be at least 1");
+  options_.min_size = std::clamp<std::size_t>(options_.min_size, 1, options_.max_size);
+}
+
+Database::~Database() = default;
+
+std::shared_ptr<Database::Pools> Database::pools() const {
+  std::lock_guard lock(mutex_);
+  return pools_;
+}
+
+bool Database::is_connected() const { return pools() != nullptr; }
+
+awaitable<void> Database::connect() {
+  if (is_connected()) co_return;
+  const bool single = options_.force_rollback || url_.is_memory();
+  const bool sqlite_file = url_.dialect() == Dialect::sqlite && !single;
+
+  PoolSettings base;
+  base.acquire_timeout = options_.acquire_timeout;
+  base.description = url_.to_string();
+  base.open = [url = url_] { return backend::open_connection(url); };
+  base.prepare = [hook = options_.on_connect, force_rollback = options_.force_rollback](PooledConnection& connection) {
+    if (hook) {
+      SetupAdapter adapter(*connection.backend);
+      hook(adapter);
+    }
+    if (force_rollback) {
+      runtime::begin_level(connection);
+      connection.base_depth = connection.depth;
+    }
+  };
+  base.finish = [](PooledConnection& connection) {
+    while (connection.depth > 0) runtime::rollback_level(connection);
+  };
+
+  auto pools = std::make_shared<Pools>();
+  pools->threads = std::make_shared<runtime::DriverThreads>(single ? 1 : options_.max_size + (sqlite_file ? 1 : 0));
+  if (single || sqlite_file) {
+    PoolSettings writer = base;
+    writer.min_size = writer.max_size = 1;
+    pools->writer = std::make_shared<Pool>(std::move(writer), pools->threads);
+    co_await pools->writer->open();
+  }
+  if (!single) {
+    PoolSettings shared = base;
+    shared.min_size = options_.min_size;
+    shared.max_size = options_.max_size;
+    pools->shared = std::make_shared<Pool>(std::move(shared), pools->threads);
+    co_await pools->shared->open();
+  }
+  std::lock_guard lock(mutex_);
+  if (!pools_) pools_ = std::move(pools);  // else a concurrent connect() won; these close as they go
+}
+
+awaitable<void> Database::disconnect() {
+  std::shared_ptr<Pools> pools;
+  {
+    std::lock_guard lock(mutex_);
+    pools.swap(pools_);
+  }
+  if (!pools) co_return;
+  if (pools->shared) co_await pools->shared->close();
+  if (pools->writer) co_await pools->writer->close();
+}
+
+awaitable<std::shared_ptr<runtime::Lease>> Database::lease(bool read_only) {
+  auto pools = this->pools();
+  if (!pools)
+    throw ProgrammingError("the database " + url_.to_string() + " is not connected: co_await connect() first");
+  const auto& pool = (read_only && pools->shared) || !pools->writer ? pools->shared : pools->writer;
+  auto connection = co_await pool->acquire();
+  co_return std::make_shared<runtime::Lease>(pool, std::move(connection), url_.dialect());
+}
+
+awaitable<Connection> Database::connection() {
+  auto lease = co_await this->lease(false);
+  co_return Connection(std::move(lease));
+}
+
+PoolStats Database::stats() const {
+  PoolStats stats;
+  const auto pools = this->pools();
+  if (!pools) return stats;
+  for (const auto* pool : {pools->shared.get(), pools->writer.get()}) {
+    if (!pool) continue;
+    const auto counts = pool->counts();
+    stats.size += counts.size;
+    stats.in_use += counts.in_use;
+    stats.waiting += counts.waiting;
+  }
+  stats.idle = stats.size - stats.in_use;
+  const bool single = options_.force_rollback || url_.is_memory();
+  stats.max_size = single ? 1 : options_.max_size + (url_.dialect() == Dialect::sqlite ? 1 : 0);
+  return stats;
+}
+
+}  // namespace starling::db

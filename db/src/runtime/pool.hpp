@@ -1,0 +1,89 @@
+#pragma once
+// A bounded pool of backend connections. Callers that find it full wait in
+// order (FIFO) up to acquire_timeout, then get PoolTimeout. A connection goes
+// back clean: the lease rolls back what it left open before the pool sees it.
+
+#include "backends/backend.hpp"
+#include "runtime/driver_threads.hpp"
+
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace starling::db::runtime {
+
+/// A backend connection and what the runtime knows of its state.
+struct PooledConnection {
+  std::unique_ptr<backend::Connection> backend;
+  int depth = 0;       ///< open transaction levels (1 = a transaction, 2+ = savepoints)
+  int base_depth = 0;  ///< levels that outlive a lease (force_rollback's transaction)
+  bool from_idle = false;  ///< came from the idle list: check it still answers before use
+  bool broken = false;     ///< failed in a way that makes it unusable: dropped, not reused
+  int abandoned_level = 0; ///< a transaction dropped while active: roll back to below it before the next query
+};
+
+struct PoolSettings {
+  std::size_t min_size = 1;
+  std::size_t max_size = 10;
+  std::chrono::milliseconds acquire_timeout{10'000};
+  std::function<std::unique_ptr<backend::Connection>()> open;  ///< runs on a driver thread
+  std::function<void(PooledConnection&)> prepare;               ///< after opening: setup hook, base transaction
+  std::function<void(PooledConnection&)> finish;                ///< before closing: force_rollback's rollback
+  std::string description;                                      ///< for messages: the URL, password obscured
+};
+
+struct PoolCounts {
+  std::size_t size = 0;     ///< connections open or opening
+  std::size_t in_use = 0;   ///< handed out
+  std::size_t waiting = 0;  ///< callers waiting for one
+};
+
+class Pool : public std::enable_shared_from_this<Pool> {
+ public:
+  Pool(PoolSettings settings, std::shared_ptr<DriverThreads> threads);
+
+  /// Opens min_size connections. @throws ConnectionError when the first cannot be opened.
+  awaitable<void> open();
+  /// A connection for the caller. @throws PoolTimeout, ConnectionError.
+  awaitable<std::unique_ptr<PooledConnection>> acquire();
+  /// Takes a connection back (from any thread, without blocking): rolled back
+  /// to its base depth on a driver thread if needed, dropped if broken.
+  void release(std::unique_ptr<PooledConnection> connection);
+  /// On a driver thread: replaces a connection found dead (PostgreSQL restarted,
+  /// socket killed) with a new one. @throws ConnectionError if it held a base
+  /// transaction (force_rollback), whose work is lost, or cannot reconnect.
+  void reopen(PooledConnection& connection);
+  /// Closes the idle connections and every connection released from now on.
+  awaitable<void> close();
+
+  PoolCounts counts() const;
+  DriverThreads& threads() { return *threads_; }
+
+ private:
+  struct Waiter;
+  awaitable<std::unique_ptr<PooledConnection>> open_one();
+  void give_back(std::unique_ptr<PooledConnection> connection);
+  void drop(std::unique_ptr<PooledConnection> connection);
+
+  PoolSettings settings_;
+  std::shared_ptr<DriverThreads> threads_;
+  mutable std::mutex mutex_;
+  std::vector<std::unique_ptr<PooledConnection>> idle_;
+  std::deque<std::shared_ptr<Waiter>> waiters_;
+  std::size_t size_ = 0;
+  bool closed_ = false;
+};
+
+// Transaction levels, run on a driver thread: level 1 is BEGIN/COMMIT/ROLLBACK,
+// deeper levels are savepoints. Each @throws a db::Error when the database does.
+void begin_level(PooledConnection& connection);
+void commit_level(PooledConnection& connection);
+void rollback_level(PooledConnection& connection);
+/// Rolls back every level above the base (what a released lease left open).
+void roll_back_to_base(PooledConnection& connection);
+
+}  // namespace starling::db::runtime

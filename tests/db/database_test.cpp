@@ -1,0 +1,166 @@
+#include <starling/db/database.hpp>
+
+#include <starling/db/text.hpp>
+
+#include "support/test_databases.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace starling::db {
+namespace {
+
+using test::run;
+
+class DatabaseApi : public test::ConnectedDatabaseTest {
+ protected:
+  void SetUp() override {
+    ConnectedDatabaseTest::SetUp();
+    if (IsSkipped() || HasFailure()) return;
+    const std::string id = is_postgres() ? "SERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT";
+    run(database().execute(text("CREATE TABLE notes (id " + id + ", body TEXT NOT NULL UNIQUE, done BOOLEAN)")));
+  }
+  std::int64_t count() { return run(database().fetch_val(text("SELECT count(*) FROM notes"))).as<std::int64_t>(); }
+};
+
+TEST_P(DatabaseApi, ExecuteAnswersTheNewIdForAnInsertAndTheRowCountOtherwise) {
+  // Written by hand, `RETURNING id` names the id on both backends.
+  const auto first = run(database().execute(text("INSERT INTO notes (body, done) VALUES (:body, :done) RETURNING id")
+                                                .bind("body", "one").bind("done", false)));
+  const auto second = run(database().execute(text("INSERT INTO notes (body, done) VALUES (:body, :done) RETURNING id")
+                                                 .bind("body", "two").bind("done", true)));
+  EXPECT_EQ(second, first + 1);
+  EXPECT_EQ(run(database().fetch_val(text("SELECT body FROM notes WHERE id = :id").bind("id", second))), Value("two"));
+  // Without it, SQLite still knows the last rowid; PostgreSQL answers the row count.
+  const auto third = run(database().execute(text("INSERT INTO notes (body, done) VALUES ('three', FALSE)")));
+  EXPECT_EQ(third, is_postgres() ? 1 : second + 1);
+  EXPECT_EQ(run(database().execute(text("UPDATE notes SET done = :done").bind("done", true))), 3);
+  EXPECT_EQ(run(database().execute(text("DELETE FROM notes WHERE body = :body").bind("body", "nothing"))), 0);
+}
+
+TEST_P(DatabaseApi, FetchAllFetchOneAndFetchValReadTypedRows) {
+  run(database().execute(text("INSERT INTO notes (body, done) VALUES ('a', TRUE), ('b', FALSE)")));
+  const auto rows = run(database().fetch_all(text("SELECT id, body, done FROM notes ORDER BY id")));
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].get<std::string>("body"), "a");
+  EXPECT_EQ(rows[0]["done"], Value(true));  // a BOOLEAN column reads back as bool on both backends
+  EXPECT_EQ(rows[1][2], Value(false));
+  EXPECT_EQ(nlohmann::json(rows[1])["done"], false);
+
+  const auto one = run(database().fetch_one(text("SELECT body FROM notes WHERE body = :b").bind("b", "b")));
+  ASSERT_TRUE(one.has_value());
+  EXPECT_EQ(one->get<std::string>("body"), "b");
+  EXPECT_FALSE(run(database().fetch_one(text("SELECT body FROM notes WHERE body = :b").bind("b", "z"))).has_value());
+  EXPECT_EQ(run(database().fetch_val(text("SELECT count(*) FROM notes"))), Value(2));
+  EXPECT_TRUE(run(database().fetch_val(text("SELECT body FROM notes WHERE body = 'none'"))).is_null());
+}
+
+TEST_P(DatabaseApi, ValuesRoundTripThroughEveryType) {
+  const std::string blob_type = is_postgres() ? "BYTEA" : "BLOB";
+  const std::string json_type = is_postgres() ? "JSONB" : "JSON";
+  run(database().execute(text("CREATE TABLE kinds (i BIGINT, r DOUBLE PRECISION, t TEXT, b " + blob_type + ", j " +
+                              json_type + ", n NUMERIC(10, 2), d DATE, ts TIMESTAMP, z INTEGER)")));
+  const Blob blob{0, 1, 2, 255};
+  const std::string tricky = "quote ' \" back\\slash\nnewline ü 🙂 ; DROP TABLE notes; --";
+  run(database().execute(text("INSERT INTO kinds VALUES (:i, :r, :t, :b, :j, :n, :d, :ts, :z)")
+                             .bind("i", std::int64_t{1} << 40)
+                             .bind("r", 0.1)
+                             .bind("t", tricky)
+                             .bind("b", blob)
+                             .bind("j", Value::from_json(nlohmann::json{{"a", {1, 2}}}))
+                             .bind("n", 12.5)
+                             .bind("d", "2024-02-29")
+                             .bind("ts", "2024-02-29 13:14:15")
+                             .bind("z", nullptr)));
+  const auto row = run(database().fetch_one(text("SELECT * FROM kinds")));
+  ASSERT_TRUE(row);
+  EXPECT_EQ(row->get<std::int64_t>("i"), std::int64_t{1} << 40);
+  EXPECT_DOUBLE_EQ(row->get<double>("r"), 0.1);
+  EXPECT_EQ(row->get<std::string>("t"), tricky);
+  EXPECT_EQ(row->get<Blob>("b"), blob);
+  EXPECT_EQ((*row)["j"].to_json(), (nlohmann::json{{"a", {1, 2}}}));
+  EXPECT_DOUBLE_EQ(row->get<double>("n"), 12.5);
+  EXPECT_EQ(row->get<std::string>("d"), "2024-02-29");
+  EXPECT_EQ(row->get<std::string>("ts"), "2024-02-29 13:14:15");
+  EXPECT_TRUE(row->is_null("z"));
+}
+
+TEST_P(DatabaseApi, ConstraintErrorsMapToTheSameTypesOnEveryBackend) {
+  run(database().execute(text("INSERT INTO notes (body) VALUES ('same')")));
+  EXPECT_THROW(run(database().execute(text("INSERT INTO notes (body) VALUES ('same')"))), UniqueViolation);
+  EXPECT_THROW(run(database().execute(text("INSERT INTO notes (body) VALUES (NULL)"))), NotNullViolation);
+  run(database().execute(text("CREATE TABLE tags (note_id INTEGER NOT NULL REFERENCES notes (id))")));
+  EXPECT_THROW(run(database().execute(text("INSERT INTO tags VALUES (:id)").bind("id", 999))), ForeignKeyViolation);
+  EXPECT_EQ(count(), 1);
+}
+
+TEST_P(DatabaseApi, BadSqlIsAProgrammingErrorNamingTheSqlButNotTheValues) {
+  try {
+    run(database().fetch_all(text("SELECT nope FROM notes WHERE body = :secret").bind("secret", "hunter2")));
+    FAIL() << "no error";
+  } catch (const ProgrammingError& error) {
+    EXPECT_NE(std::string(error.what()).find("SELECT nope FROM notes"), std::string::npos) << error.what();
+    EXPECT_EQ(std::string(error.what()).find("hunter2"), std::string::npos) << error.what();
+  }
+  EXPECT_EQ(count(), 0);  // the pool still works
+}
+
+TEST_P(DatabaseApi, ExecuteManyRunsEveryRowAllOrNothing) {
+  std::vector<Values> rows;
+  for (int i = 0; i < 250; ++i) rows.push_back({{"body", "note " + std::to_string(i)}, {"done", i % 2 == 0}});
+  run(database().execute_many(text("INSERT INTO notes (body, done) VALUES (:body, :done)"), rows));
+  EXPECT_EQ(count(), 250);
+
+  // A duplicate in the middle: nothing of the batch is stored.
+  std::vector<Values> bad = {{{"body", "x1"}, {"done", true}}, {{"body", "note 7"}, {"done", true}},
+                             {{"body", "x2"}, {"done", true}}};
+  EXPECT_THROW(run(database().execute_many(text("INSERT INTO notes (body, done) VALUES (:body, :done)"), bad)),
+               UniqueViolation);
+  EXPECT_EQ(count(), 250);
+}
+
+TEST_P(DatabaseApi, IterateStreamsRowsInBatchesAndGivesTheConnectionBack) {
+  std::vector<Values> rows;
+  for (int i = 0; i < 1000; ++i) rows.push_back({{"body", "n" + std::to_string(i)}, {"done", false}});
+  run(database().execute_many(text("INSERT INTO notes (body, done) VALUES (:body, :done)"), rows));
+
+  const auto total = run([&]() -> awaitable<std::int64_t> {
+    auto stream = co_await database().iterate(text("SELECT id, body FROM notes ORDER BY id"), 64);
+    std::int64_t seen = 0;
+    while (auto row = co_await stream.next()) {
+      EXPECT_EQ(row->get<std::string>("body"), "n" + std::to_string(seen));
+      ++seen;
+    }
+    EXPECT_FALSE(co_await stream.next());
+    co_return seen;
+  }());
+  EXPECT_EQ(total, 1000);
+
+  // Stopping early closes the cursor and frees the connection.
+  run([&]() -> awaitable<void> {
+    auto stream = co_await database().iterate(text("SELECT id FROM notes"), 10);
+    EXPECT_TRUE(co_await stream.next());
+  }());
+  EXPECT_EQ(count(), 1000);
+  for (int i = 0; i < 50 && database().stats().in_use > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(database().stats().in_use, 0u);
+}
+
+TEST_P(DatabaseApi, ConnectAndDisconnectAreIdempotentAndAQueryBeforeConnectSaysSo) {
+  run(database().connect());
+  EXPECT_TRUE(database().is_connected());
+  run(database().disconnect());
+  run(database().disconnect());
+  EXPECT_FALSE(database().is_connected());
+  try {
+    run(database().fetch_all(text("SELECT 1")));
+    FAIL() << "no error";
+  } catch (const ProgrammingError& error) {
+    EXPECT_NE(std::string(error.what()).find("not connected"), std::string::npos) << error.what();
+  }
+  run(database().connect());
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, DatabaseApi, ::testing::ValuesIn(test::database_backends()));
+
+}  // namespace
+}  // namespace starling::db

@@ -1,0 +1,170 @@
+// The pool, through Database: bounds, FIFO waiting, PoolTimeout, clean returns,
+// counters, the setup hook, broken connections, and SQLite's single writer.
+#include <starling/db/database.hpp>
+
+#include <starling/db/text.hpp>
+
+#include "support/test_databases.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <mutex>
+#include <set>
+#include <thread>
+
+namespace starling::db {
+namespace {
+
+using test::run;
+namespace asio = boost::asio;
+
+awaitable<void> sleep_for(std::chrono::milliseconds duration) {
+  asio::steady_timer timer(co_await asio::this_coro::executor, duration);
+  co_await timer.async_wait(asio::use_awaitable);
+}
+
+class Pooling : public test::ConnectedDatabaseTest {};
+
+TEST_P(Pooling, APoolThatStaysFullGivesPoolTimeoutAndCountsTheWaiters) {
+  auto& database = open({.max_size = 2, .acquire_timeout = std::chrono::milliseconds(200)});
+  run([&]() -> awaitable<void> {
+    // connection() is SQLite's one writer; PostgreSQL's pool gives two.
+    auto first = co_await database.connection();
+    std::optional<Connection> second;
+    if (is_postgres()) second.emplace(co_await database.connection());
+    EXPECT_EQ(database.stats().in_use, is_postgres() ? 2u : 1u);
+    bool timed_out = false;
+    try {
+      co_await database.connection();
+    } catch (const PoolTimeout& error) {
+      timed_out = true;
+      EXPECT_NE(std::string(error.what()).find("200 ms"), std::string::npos) << error.what();
+    }
+    EXPECT_TRUE(timed_out);
+    EXPECT_EQ(database.stats().waiting, 0u);
+  }());
+  EXPECT_EQ(database.stats().in_use, 0u);
+}
+
+TEST_P(Pooling, WaitersAreServedInOrderWhenConnectionsComeBack) {
+  auto& database = open({.max_size = 1, .acquire_timeout = std::chrono::seconds(5)});
+  std::vector<int> order;
+  run([&]() -> awaitable<void> {
+    auto held = std::make_optional(co_await database.connection());
+    const auto executor = co_await asio::this_coro::executor;
+    int finished = 0;
+    for (int i = 0; i < 4; ++i) {
+      asio::co_spawn(executor, [&, i]() -> awaitable<void> {
+        co_await sleep_for(std::chrono::milliseconds(5 * i));  // queue in order 0, 1, 2, 3
+        co_await database.execute(text("CREATE TABLE IF NOT EXISTS waited (x INTEGER)"));  // a write: SQLite's writer
+        order.push_back(i);
+        ++finished;
+      }, asio::detached);
+    }
+    co_await sleep_for(std::chrono::milliseconds(100));
+    EXPECT_EQ(database.stats().waiting, 4u);
+    held.reset();  // back to the pool: the waiters go one after another
+    while (finished < 4) co_await sleep_for(std::chrono::milliseconds(5));
+  }());
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3}));
+}
+
+TEST_P(Pooling, AConnectionGoesBackCleanAndTheSetupHookRunsOffTheCallersThread) {
+  std::mutex mutex;
+  std::set<std::thread::id> hook_threads;
+  auto& database = open({.max_size = 1, .on_connect = [&](SetupConnection& connection) {
+                           connection.execute("CREATE TABLE IF NOT EXISTS hooked (x INTEGER)");
+                           std::lock_guard lock(mutex);
+                           hook_threads.insert(std::this_thread::get_id());
+                         }});
+  ASSERT_FALSE(hook_threads.empty());
+  EXPECT_EQ(hook_threads.count(std::this_thread::get_id()), 0u);  // the driver runs on the Database's threads
+  run([&]() -> awaitable<void> {
+    auto connection = co_await database.connection();
+    auto tx = co_await connection.begin();
+    co_await tx.execute(text("INSERT INTO hooked VALUES (1)"));
+    // tx and connection go out of scope with the transaction open
+  }());
+  EXPECT_EQ(run(database.fetch_val(text("SELECT count(*) FROM hooked"))), Value(0));
+  run(database.execute(text("INSERT INTO hooked VALUES (2)")));  // autocommit again: visible to a new pool
+  run(database.disconnect());
+  if (is_memory()) return;  // the memory database went with its connection
+  run(database.connect());
+  EXPECT_EQ(run(database.fetch_val(text("SELECT count(*) FROM hooked"))), Value(1));
+}
+
+TEST_P(Pooling, ABrokenConnectionIsReplacedWithoutRestartingTheApp) {
+  if (!is_postgres()) GTEST_SKIP() << "only a server connection can break";
+  auto& database = open({.min_size = 3, .max_size = 3});
+  EXPECT_EQ(database.stats().size, 3u);
+  // What a PostgreSQL restart does to every idle connection.
+  Database admin(url());
+  run(admin.connect());
+  const auto killed = run(admin.fetch_val(text(
+      "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = :db AND pid <> pg_backend_pid()")
+                                              .bind("db", url().database())));
+  EXPECT_GE(killed.as<std::int64_t>(), 3);
+  // pg_terminate_backend only signals; as after a restart, wait until they are gone.
+  const auto others = text("SELECT count(*) FROM pg_stat_activity WHERE datname = :db AND pid <> pg_backend_pid()")
+                          .bind("db", url().database());
+  for (int i = 0; i < 500 && run(admin.fetch_val(others)) != Value(0); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(run(database.fetch_val(text("SELECT 1"))), Value(1)) << i;
+  run(admin.disconnect());
+}
+
+TEST_P(Pooling, ConcurrentWritersUnderLoadNeverSeeDatabaseIsLocked) {
+  auto& database = open({.max_size = 8});
+  run(database.execute(text("CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)")));
+  run(database.execute(text("INSERT INTO counter VALUES (1, 0)")));
+  constexpr int kWorkers = 16, kEach = 50;
+  std::atomic<int> errors{0};
+  // PostgreSQL's READ COMMITTED needs the row lock to make read-then-write safe.
+  const std::string select_n = std::string("SELECT n FROM counter WHERE id = 1") + (is_postgres() ? " FOR UPDATE" : "");
+  run([&]() -> awaitable<void> {
+    const auto executor = co_await asio::this_coro::executor;
+    std::atomic<int> finished{0};
+    for (int w = 0; w < kWorkers; ++w) {
+      asio::co_spawn(executor, [&]() -> awaitable<void> {
+        for (int i = 0; i < kEach; ++i) {
+          try {
+            if (i % 2 == 0) {
+              co_await database.execute(text("UPDATE counter SET n = n + 1 WHERE id = 1"));
+            } else {  // read, then write, in one transaction: the classic SQLITE_BUSY deadlock
+              co_await database.transaction([&](Connection& tx) -> awaitable<void> {
+                const auto n = (co_await tx.fetch_val(text(select_n))).as<std::int64_t>();
+                co_await tx.execute(text("UPDATE counter SET n = :n WHERE id = 1").bind("n", n + 1));
+              });
+            }
+          } catch (const std::exception& error) {
+            ADD_FAILURE() << error.what();
+            ++errors;
+          }
+        }
+        ++finished;
+      }, asio::detached);
+    }
+    while (finished < kWorkers) co_await sleep_for(std::chrono::milliseconds(5));
+  }(), 4);
+  EXPECT_EQ(errors, 0);
+  EXPECT_EQ(run(database.fetch_val(text("SELECT n FROM counter"))), Value(kWorkers * kEach));
+}
+
+TEST_P(Pooling, MemoryDatabasesShareOneDatabaseAcrossThePool) {
+  auto& database = open({.max_size = 4});
+  run(database.execute(text("CREATE TABLE shared (x INTEGER)")));
+  run([&]() -> awaitable<void> {
+    auto held = co_await database.connection();
+    co_await held.execute(text("INSERT INTO shared VALUES (1)"));
+  }());
+  EXPECT_EQ(run(database.fetch_val(text("SELECT count(*) FROM shared"))), Value(1));
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, Pooling, ::testing::ValuesIn(test::database_backends()));
+
+}  // namespace
+}  // namespace starling::db

@@ -1,0 +1,149 @@
+#include <starling/db/transaction.hpp>
+
+#include <starling/db/database.hpp>
+#include <starling/db/text.hpp>
+
+#include "support/test_databases.hpp"
+
+namespace starling::db {
+namespace {
+
+using test::run;
+
+class Transactions : public test::ConnectedDatabaseTest {
+ protected:
+  void SetUp() override {
+    ConnectedDatabaseTest::SetUp();
+    if (IsSkipped() || HasFailure()) return;
+    run(database().execute(text("CREATE TABLE notes (body TEXT NOT NULL)")));
+  }
+  std::int64_t count() { return run(database().fetch_val(text("SELECT count(*) FROM notes"))).as<std::int64_t>(); }
+  static TextQuery insert(const std::string& body) { return text("INSERT INTO notes (body) VALUES (:body)").bind("body", body); }
+};
+
+TEST_P(Transactions, ScopedCommitsOnReturnAndRollsBackOnThrow) {
+  run(database().transaction([](Connection& tx) -> awaitable<void> { co_await tx.execute(insert("kept")); }));
+  EXPECT_EQ(count(), 1);
+  EXPECT_THROW(run(database().transaction([](Connection& tx) -> awaitable<void> {
+                 co_await tx.execute(insert("lost"));
+                 throw std::runtime_error("rolled back");
+               })),
+               std::runtime_error);
+  EXPECT_EQ(count(), 1);
+}
+
+TEST_P(Transactions, LowLevelBeginCommitAndRollback) {
+  run([&]() -> awaitable<void> {
+    auto tx = co_await database().begin();
+    co_await tx.execute(insert("committed"));
+    EXPECT_EQ((co_await tx.fetch_val(text("SELECT count(*) FROM notes"))), Value(1));
+    co_await tx.commit();
+    EXPECT_FALSE(tx.is_active());
+    // A finished transaction has let go of its connection (SQLite has one
+    // writer: holding it, this begin() would wait forever) and refuses queries.
+    auto other = co_await database().begin();
+    bool refused = false;
+    try {
+      co_await tx.fetch_val(text("SELECT 1"));
+    } catch (const ProgrammingError& error) {
+      refused = std::string(error.what()).find("already committed or rolled back") != std::string::npos;
+    }
+    EXPECT_TRUE(refused);
+    co_await other.execute(insert("rolled back"));
+    co_await other.rollback();
+  }());
+  EXPECT_EQ(count(), 1);
+  EXPECT_THROW(run([&]() -> awaitable<void> {
+                 auto tx = co_await database().begin();
+                 co_await tx.commit();
+                 co_await tx.commit();
+               }()),
+               ProgrammingError);
+}
+
+TEST_P(Transactions, ADroppedTransactionIsRolledBackNeverCommitted) {
+  run([&]() -> awaitable<void> {
+    auto tx = co_await database().begin();
+    co_await tx.execute(insert("dropped"));
+  }());  // neither committed nor rolled back
+  EXPECT_EQ(count(), 0);
+  run(database().execute(insert("after")));  // the connection came back usable, outside any transaction
+  run(database().disconnect());               // had "after" sat in an open transaction, this would drop it
+  run(database().connect());
+  if (!is_memory()) {  // a memory database ends with its connection
+    EXPECT_EQ(count(), 1);
+  }
+}
+
+TEST_P(Transactions, NestedTransactionsAreSavepoints) {
+  run(database().transaction([&](Connection& outer) -> awaitable<void> {
+    co_await outer.execute(insert("outer"));
+    try {
+      co_await outer.transaction([](Connection& inner) -> awaitable<void> {
+        co_await inner.execute(insert("inner"));
+        throw std::runtime_error("inner fails");
+      });
+    } catch (const std::runtime_error&) {
+    }
+    {
+      auto dropped = co_await outer.begin();  // a savepoint dropped unfinished
+      co_await dropped.execute(insert("dropped inner"));
+    }
+    co_await outer.transaction([](Connection& inner) -> awaitable<void> { co_await inner.execute(insert("inner 2")); });
+  }));
+  const auto rows = run(database().fetch_all(text("SELECT body FROM notes ORDER BY body")));
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].get<std::string>("body"), "inner 2");
+  EXPECT_EQ(rows[1].get<std::string>("body"), "outer");
+}
+
+TEST_P(Transactions, ConcurrentTransactionsDoNotSeeUncommittedWrites) {
+  if (is_memory()) GTEST_SKIP() << ":memory: has one connection, so there is no second transaction to isolate";
+  run([&]() -> awaitable<void> {
+    auto writer = co_await database().begin();
+    co_await writer.execute(insert("uncommitted"));
+    // Another connection, reading: sees nothing yet.
+    EXPECT_EQ((co_await database().fetch_val(text("SELECT count(*) FROM notes"))), Value(0));
+    if (is_postgres()) {  // a second writer transaction, beside the first
+      auto other = co_await database().begin();
+      EXPECT_EQ((co_await other.fetch_val(text("SELECT count(*) FROM notes"))), Value(0));
+      co_await other.execute(insert("other"));
+      co_await other.commit();
+    }
+    co_await writer.commit();
+    EXPECT_EQ((co_await database().fetch_val(text("SELECT count(*) FROM notes"))), Value(is_postgres() ? 2 : 1));
+  }());
+}
+
+TEST_P(Transactions, TransactionalWrapsACallableInATransaction) {
+  auto add_then_fail = transactional(database(), [](Connection& tx, const std::string& body) -> awaitable<int> {
+    co_await tx.execute(insert(body));
+    if (body == "fail") throw std::invalid_argument("no");
+    co_return 7;
+  });
+  EXPECT_EQ(run(add_then_fail(std::string("ok"))), 7);
+  EXPECT_THROW(run(add_then_fail(std::string("fail"))), std::invalid_argument);
+  EXPECT_EQ(count(), 1);
+}
+
+TEST_P(Transactions, ForceRollbackUndoesEverythingAtDisconnect) {
+  if (is_memory()) GTEST_SKIP() << "a :memory: database ends with its connection at disconnect()";
+  open({.force_rollback = true});
+  run(database().execute(insert("test data")));
+  // Transactions inside are savepoints: this one's rollback keeps the insert above.
+  EXPECT_THROW(run(database().transaction([](Connection& tx) -> awaitable<void> {
+                 co_await tx.execute(insert("inner"));
+                 throw std::runtime_error("x");
+               })),
+               std::runtime_error);
+  run(database().transaction([](Connection& tx) -> awaitable<void> { co_await tx.execute(insert("inner ok")); }));
+  EXPECT_EQ(count(), 2);
+  run(database().disconnect());
+  run(database().connect());
+  EXPECT_EQ(count(), 0);  // the reference's test isolation
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, Transactions, ::testing::ValuesIn(test::database_backends()));
+
+}  // namespace
+}  // namespace starling::db
