@@ -1,0 +1,33 @@
+#include "app.hpp"
+
+#include "handlers.hpp"
+#include "tables.hpp"
+
+#include <starling/db_http.hpp>
+
+namespace notes {
+namespace {
+
+starling::db::DatabaseOptions database_options(const Settings& settings) {
+  return {.force_rollback = settings.testing,
+          .max_size = settings.pool_size,
+          .acquire_timeout = settings.pool_timeout};
+}
+
+}  // namespace
+
+NotesApp::NotesApp(Settings settings)
+    : settings_(std::move(settings)),
+      database_(settings_.effective_database_url(), database_options(settings_)),
+      app_({
+          .routes = routes(database_),
+          .exception_handlers = starling::database_error_handlers(),
+          .on_startup = {[this]() -> starling::awaitable<void> {
+            co_await database_.connect();
+            co_await metadata.create_all(database_);  // a fresh database gets its tables
+          }},
+          .on_shutdown = {[this] { return database_.disconnect(); }},
+          .debug = settings_.debug,
+      }) {}
+
+}  // namespace notes

@@ -1,0 +1,29 @@
+#pragma once
+// The notes service: its Database and its App, built from Settings. As in the
+// reference: connect on startup (and create the tables a fresh database lacks),
+// disconnect on shutdown; with TESTING, the test database in force_rollback mode.
+
+#include "settings.hpp"
+
+#include <starling/application.hpp>
+#include <starling/db/database.hpp>
+
+namespace notes {
+
+class NotesApp {
+ public:
+  explicit NotesApp(Settings settings);
+  NotesApp(const NotesApp&) = delete;
+  NotesApp& operator=(const NotesApp&) = delete;
+
+  starling::App& app() { return app_; }
+  starling::db::Database& database() { return database_; }
+  const Settings& settings() const { return settings_; }
+
+ private:
+  Settings settings_;
+  starling::db::Database database_;
+  starling::App app_;
+};
+
+}  // namespace notes

@@ -1,0 +1,35 @@
+#pragma once
+// What a client may send for a note, checked before anything reaches the
+// database: a JSON object with a string "text" and a boolean "completed"
+// (never cast from 1, "yes" or null), and nothing else.
+
+#include <starling/request.hpp>
+#include <starling/db/statement.hpp>
+
+#include <optional>
+#include <string>
+
+namespace notes {
+
+struct NoteInput {
+  std::optional<std::string> text;
+  std::optional<bool> completed;
+
+  /// The fields given, as column values for an insert or update.
+  starling::db::Values values() const;
+};
+
+/// Reads the request's note: both fields required unless `partial` (PATCH),
+/// where at least one is. @throws HTTPException 415 unless the body is JSON,
+/// 400 for malformed JSON, 422 naming the field that is missing, unknown or of
+/// the wrong type.
+starling::awaitable<NoteInput> read_note(starling::Request& request, bool partial);
+
+/// The query parameter `name` as a whole number >= 0, if given.
+/// @throws HTTPException 422 naming it and its value.
+std::optional<std::int64_t> count_param(const starling::Request& request, std::string_view name);
+/// The query parameter `name` as true/false, if given.
+/// @throws HTTPException 422 naming it and its value.
+std::optional<bool> bool_param(const starling::Request& request, std::string_view name);
+
+}  // namespace notes

@@ -1,0 +1,14 @@
+#include "tables.hpp"
+
+namespace notes {
+
+namespace db = starling::db;
+
+db::MetaData metadata;
+const db::Table notes("notes", metadata, {
+    db::Column("id", db::Integer, db::primary_key),
+    db::Column("text", db::String, db::not_null),
+    db::Column("completed", db::Boolean, db::not_null),
+});
+
+}  // namespace notes
