@@ -5,15 +5,55 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 
 namespace starling::db::runtime {
 
 namespace asio = boost::asio;
 
+namespace {
+
+// How long a driver thread that just finished a job keeps polling for the next
+// one before it sleeps. Queries come in bursts (a coroutine's next query, a
+// pool's next waiter); going to sleep and being woken costs more than a query.
+constexpr auto kSpin = std::chrono::microseconds(50);
+
+// One thread at a time spins: on a small machine, more would only steal the
+// cores the callers and the database need.
+void drive(asio::io_context& context, std::atomic<bool>& spinning) {
+  using Clock = std::chrono::steady_clock;
+  auto last_work = Clock::now();
+  for (;;) {
+    if (context.poll() > 0) {
+      last_work = Clock::now();
+      continue;
+    }
+    if (context.stopped()) return;
+    if (Clock::now() - last_work < kSpin && !spinning.exchange(true)) {
+      std::size_t ran = 0;
+      while (ran == 0 && Clock::now() - last_work < kSpin && !context.stopped()) {
+        ran = context.poll_one();
+        if (ran == 0) std::this_thread::yield();
+      }
+      spinning.store(false);
+      if (ran > 0) {
+        last_work = Clock::now();
+        continue;
+      }
+    }
+    if (context.run_one() == 0) return;  // stopped: no work left and no guard
+    last_work = Clock::now();
+  }
+}
+
+}  // namespace
+
 DriverThreads::DriverThreads(std::size_t threads)
     : context_(std::make_shared<Context>()), work_(asio::make_work_guard(*context_)) {
+  auto spinning = std::make_shared<std::atomic<bool>>(false);
   for (std::size_t i = 0; i < std::max<std::size_t>(threads, 1); ++i)
-    threads_.emplace_back([context = context_] { context->run(); });
+    threads_.emplace_back([context = context_, spinning] { drive(*context, *spinning); });
 }
 
 DriverThreads::~DriverThreads() {
