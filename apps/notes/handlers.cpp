@@ -8,6 +8,7 @@
 #include <starling/exceptions.hpp>
 #include <starling/responses.hpp>
 
+#include <functional>
 #include <stdexcept>
 
 namespace notes {
@@ -57,14 +58,16 @@ starling::Routes routes(db::Database& database) {
 
   const auto add_note = [&database](Request& request) -> awaitable<Response> {
     const auto note = co_await read_note(request, false);
-    const auto id = co_await database.execute(notes.insert().values(note.values()));
+    const auto insert = notes.insert().values(note.values());
+    const auto id = co_await database.execute(insert);
     co_return JSONResponse({{"text", *note.text}, {"completed", *note.completed}}, 200,
                            {{"Location", "/notes/" + std::to_string(id)}});
   };
 
   const auto get_note = [&database](Request& request) -> awaitable<Response> {
     const auto id = note_id(request);
-    const auto row = co_await database.fetch_one(notes.select().where(notes.c("id") == id));
+    const auto query = notes.select().where(notes.c("id") == id);
+    const auto row = co_await database.fetch_one(query);
     if (!row) not_found(id);
     co_return JSONResponse(note_json_with_id(*row));
   };
@@ -73,27 +76,38 @@ starling::Routes routes(db::Database& database) {
   const auto change_note = [&database](Request& request) -> awaitable<Response> {
     const auto id = note_id(request);
     const auto note = co_await read_note(request, request.method() == "PATCH");
+    const auto update = notes.update().where(notes.c("id") == id).values(note.values());
+    const auto select = notes.select().where(notes.c("id") == id);
     std::optional<db::Row> row;
-    co_await database.transaction([&](db::Connection& tx) -> awaitable<void> {
-      if (co_await tx.execute(notes.update().where(notes.c("id") == id).values(note.values())) == 0) co_return;
-      row = co_await tx.fetch_one(notes.select().where(notes.c("id") == id));
-    });
+    const std::function<awaitable<void>(db::Connection&)> update_then_read =
+        [&](db::Connection& tx) -> awaitable<void> {
+      if (co_await tx.execute(update) == 0) co_return;
+      row = co_await tx.fetch_one(select);
+    };
+    co_await database.transaction(update_then_read);
     if (!row) not_found(id);
     co_return JSONResponse(note_json_with_id(*row));
   };
 
   const auto delete_note = [&database](Request& request) -> awaitable<Response> {
     const auto id = note_id(request);
-    if (co_await database.execute(notes.delete_().where(notes.c("id") == id)) == 0) not_found(id);
+    const auto delete_it = notes.delete_().where(notes.c("id") == id);
+    if (co_await database.execute(delete_it) == 0) not_found(id);
     co_return Response("", 204);
   };
 
   const auto health = [&database](Request&) -> awaitable<Response> {
+    // Every connection busy with callers waiting: say so now rather than queue
+    // behind them (a health check must answer within its own timeout).
+    const auto stats = database.stats();
     bool answers = false;
-    try {
-      answers = (co_await database.fetch_val(db::text("SELECT 1"))) == db::Value(1);
-    } catch (const db::Error&) {
-      answers = false;  // down, or every connection busy past the pool timeout
+    if (!(stats.in_use >= stats.max_size && stats.waiting > 0)) {
+      const auto ping = db::text("SELECT 1");
+      try {
+        answers = (co_await database.fetch_val(ping)) == db::Value(1);
+      } catch (const db::Error&) {
+        answers = false;  // down, or every connection busy past the pool timeout
+      }
     }
     if (answers) co_return JSONResponse({{"status", "ok"}, {"database", "ok"}});
     co_return JSONResponse({{"status", "unavailable"}, {"database", "not answering"}}, 503, {{"Retry-After", "1"}});
@@ -101,15 +115,18 @@ starling::Routes routes(db::Database& database) {
 
   // The reference's three transaction forms. Each answers 500; nothing is stored.
   const auto populate_decorator = db::transactional(database, [](db::Connection& tx, Request&) -> awaitable<Response> {
-    co_await tx.execute(doomed_note());
+    const auto insert = doomed_note();
+    co_await tx.execute(insert);
     throw std::runtime_error("populate_note failed after its insert");
   });
 
   const auto populate_scoped = [&database](Request&) -> awaitable<Response> {
-    co_await database.transaction([](db::Connection& tx) -> awaitable<void> {
-      co_await tx.execute(doomed_note());
+    const std::function<awaitable<void>(db::Connection&)> insert_then_fail = [](db::Connection& tx) -> awaitable<void> {
+      const auto insert = doomed_note();
+      co_await tx.execute(insert);
       throw std::runtime_error("populate_note failed after its insert");
-    });
+    };
+    co_await database.transaction(insert_then_fail);
     co_return JSONResponse({{"unreachable", true}});
   };
 
@@ -117,7 +134,8 @@ starling::Routes routes(db::Database& database) {
     auto tx = co_await database.begin();
     std::exception_ptr failure;
     try {
-      co_await tx.execute(doomed_note());
+      const auto insert = doomed_note();
+      co_await tx.execute(insert);
       throw std::runtime_error("populate_note failed after its insert");
     } catch (...) {
       failure = std::current_exception();

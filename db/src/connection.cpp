@@ -29,7 +29,7 @@ awaitable<std::vector<Row>> Queryable::fetch_all(const Statement& query) {
   auto lease = co_await this->lease(compiled.read_only);
   std::vector<Row> rows;
   const Job job = [&](PooledConnection& connection) {
-    rows = connection.backend->execute(compiled.sql, compiled.params).rows;
+    runtime::run_statement(connection, [&] { rows = connection.backend->execute(compiled.sql, compiled.params).rows; });
   };
   co_await lease->run(job);
   co_return rows;
@@ -52,7 +52,9 @@ awaitable<std::int64_t> Queryable::execute(const Statement& query) {
   auto lease = co_await this->lease(compiled.read_only);
   std::int64_t answer = 0;
   const Job job = [&](PooledConnection& connection) {
-    answer = execute_answer(compiled, connection.backend->execute(compiled.sql, compiled.params));
+    runtime::run_statement(connection, [&] {
+      answer = execute_answer(compiled, connection.backend->execute(compiled.sql, compiled.params));
+    });
   };
   co_await lease->run(job);
   co_return answer;
@@ -95,13 +97,9 @@ RowStream& RowStream::operator=(RowStream&&) noexcept = default;
 
 RowStream::~RowStream() {
   if (!state_ || !state_->cursor) return;
-  // Closing the cursor is driver work; the connection goes back after it.
-  auto* state = state_.release();
-  auto& threads = state->lease->pool->threads();
-  threads.post([state] {
-    std::unique_ptr<State> owned(state);
-    owned->cursor.reset();
-  });
+  // Closing the cursor is driver work, and must not run beside another job on
+  // this connection (a transaction may hold it): the lease closes it in order.
+  state_->lease->park(std::move(state_->cursor));
 }
 
 awaitable<std::optional<Row>> RowStream::next() {
@@ -128,7 +126,9 @@ awaitable<RowStream> Queryable::iterate(const Statement& query, std::size_t batc
   state->batch_size = std::max<std::size_t>(batch_size, 1);
   RowStream::State& opened = *state;
   const Job job = [&](PooledConnection& connection) {
-    opened.cursor = connection.backend->open_cursor(compiled.sql, compiled.params, connection.depth > 0);
+    runtime::run_statement(connection, [&] {  // a savepoint's RELEASE keeps the cursor open
+      opened.cursor = connection.backend->open_cursor(compiled.sql, compiled.params, connection.depth > 0);
+    });
   };
   co_await opened.lease->run(job);
   co_return RowStream(std::move(state));

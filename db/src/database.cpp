@@ -57,7 +57,8 @@ awaitable<void> Database::connect() {
   base.acquire_timeout = options_.acquire_timeout;
   base.description = url_.to_string();
   base.open = [url = url_] { return backend::open_connection(url); };
-  base.prepare = [hook = options_.on_connect, force_rollback = options_.force_rollback](PooledConnection& connection) {
+  base.prepare = [hook = options_.on_connect, force_rollback = options_.force_rollback,
+                  postgres = url_.dialect() == Dialect::postgresql](PooledConnection& connection) {
     if (hook) {
       SetupAdapter adapter(*connection.backend);
       hook(adapter);
@@ -65,6 +66,7 @@ awaitable<void> Database::connect() {
     if (force_rollback) {
       runtime::begin_level(connection);
       connection.base_depth = connection.depth;
+      connection.contain_statements = postgres;  // SQLite undoes just the failed statement itself
     }
   };
   base.finish = [](PooledConnection& connection) {

@@ -98,7 +98,11 @@ std::string DatabaseURL::render(bool obscure_password) const {
   out += "/" + database_;
   std::string query;
   if (host_in_options_) query += "host=" + encode(hostname_);
-  for (const auto& [key, value] : options_) query += (query.empty() ? "" : "&") + encode(key) + "=" + encode(value);
+  for (const auto& [key, value] : options_) {
+    // libpq also takes secrets as options (password, sslpassword): never print those either.
+    const bool secret = obscure_password && key.find("password") != std::string::npos;
+    query += (query.empty() ? "" : "&") + encode(key) + "=" + (secret ? std::string(kObscured) : encode(value));
+  }
   if (!query.empty()) out += "?" + query;
   return out;
 }

@@ -23,6 +23,12 @@ std::vector<ExceptionHandler> database_error_handlers(int retry_after_seconds) {
                                              : "the database is unavailable; try again shortly"}},
                             503, {{"Retry-After", std::to_string(retry_after_seconds)}});
       }),
+      // Locks, deadlocks, serialization failures, timeouts: worth another try.
+      exception_handler<db::OperationalError>([retry_after_seconds](Request&, const db::OperationalError& error) {
+        log::warning("database could not complete a request: " + without_sql(error.what()));
+        return JSONResponse({{"detail", "the database could not complete the request; try again shortly"}}, 503,
+                            {{"Retry-After", std::to_string(retry_after_seconds)}});
+      }),
       exception_handler<db::DataError>([](Request&, const db::DataError& error) {
         return JSONResponse({{"detail", "the database cannot store a value: " + without_sql(error.what())}}, 422);
       }),

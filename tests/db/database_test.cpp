@@ -16,8 +16,12 @@ class DatabaseApi : public test::ConnectedDatabaseTest {
   void SetUp() override {
     ConnectedDatabaseTest::SetUp();
     if (IsSkipped() || HasFailure()) return;
+    create_notes_table();
+  }
+  void create_notes_table() {
     const std::string id = is_postgres() ? "SERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT";
-    run(database().execute(text("CREATE TABLE notes (id " + id + ", body TEXT NOT NULL UNIQUE, done BOOLEAN)")));
+    run(database().execute(
+        text("CREATE TABLE IF NOT EXISTS notes (id " + id + ", body TEXT NOT NULL UNIQUE, done BOOLEAN)")));
   }
   std::int64_t count() { return run(database().fetch_val(text("SELECT count(*) FROM notes"))).as<std::int64_t>(); }
 };
@@ -116,6 +120,24 @@ TEST_P(DatabaseApi, ExecuteManyRunsEveryRowAllOrNothing) {
   EXPECT_THROW(run(database().execute_many(text("INSERT INTO notes (body, done) VALUES (:body, :done)"), bad)),
                UniqueViolation);
   EXPECT_EQ(count(), 250);
+}
+
+TEST_P(DatabaseApi, AStreamDroppedInsideATransactionClosesBeforeTheCommit) {
+  open({.max_size = 4});  // several driver threads: the close must still not run beside the COMMIT
+  create_notes_table();   // a new :memory: database
+  run(database().execute(text("INSERT INTO notes (body, done) VALUES ('a', TRUE), ('b', FALSE), ('c', TRUE)")));
+  for (int i = 0; i < 50; ++i) {
+    run([&]() -> awaitable<void> {
+      auto tx = co_await database().begin();
+      {
+        auto stream = co_await tx.iterate(text("SELECT body FROM notes ORDER BY id"), 1);
+        EXPECT_TRUE((co_await stream.next()).has_value());
+      }  // dropped half-read
+      co_await tx.execute(text("UPDATE notes SET done = NOT done WHERE body = 'a'"));
+      co_await tx.commit();
+    }());
+  }
+  EXPECT_EQ(run(database().fetch_val(text("SELECT done FROM notes WHERE body = 'a'"))), Value(true));  // 50 flips
 }
 
 TEST_P(DatabaseApi, IterateStreamsRowsInBatchesAndGivesTheConnectionBack) {

@@ -143,6 +143,41 @@ TEST_P(Transactions, ForceRollbackUndoesEverythingAtDisconnect) {
   EXPECT_EQ(count(), 0);  // the reference's test isolation
 }
 
+TEST_P(Transactions, UnderForceRollbackAFailedStatementSpoilsNothingElse) {
+  open({.force_rollback = true});
+  run(database().execute(text("CREATE TABLE tags (name TEXT PRIMARY KEY)")));
+  run(database().execute(text("INSERT INTO tags VALUES ('a')")));
+  EXPECT_THROW(run(database().execute(text("INSERT INTO tags VALUES ('a')"))), UniqueViolation);
+  // PostgreSQL would abort the whole base transaction here without a savepoint per statement.
+  run(database().execute(text("INSERT INTO tags VALUES ('b')")));
+  EXPECT_EQ(run(database().fetch_val(text("SELECT count(*) FROM tags"))), Value(2));
+}
+
+TEST_P(Transactions, ACommitAfterAFailedStatementNeverReportsSuccessForLostWork) {
+  run(database().execute(text("CREATE TABLE tags (name TEXT PRIMARY KEY)")));
+  run(database().execute(text("INSERT INTO tags VALUES ('taken')")));
+  bool committed = false;
+  try {
+    run(database().transaction([](Connection& tx) -> awaitable<void> {
+      co_await tx.execute(text("INSERT INTO tags VALUES ('new')"));
+      bool caught = false;
+      try {
+        co_await tx.execute(text("INSERT INTO tags VALUES ('taken')"));
+      } catch (const UniqueViolation&) {
+        caught = true;  // and carried on
+      }
+      EXPECT_TRUE(caught);
+    }));
+    committed = true;
+  } catch (const OperationalError& error) {
+    EXPECT_NE(std::string(error.what()).find("rolled the transaction back"), std::string::npos) << error.what();
+  }
+  const auto kept = run(database().fetch_val(text("SELECT count(*) FROM tags WHERE name = 'new'"))).as<std::int64_t>();
+  // SQLite undoes only the failed statement; PostgreSQL aborts the transaction. Either way, the answer is true.
+  EXPECT_EQ(committed, kept == 1);
+  EXPECT_EQ(committed, !is_postgres());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, Transactions, ::testing::ValuesIn(test::database_backends()));
 
 }  // namespace

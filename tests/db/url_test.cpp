@@ -63,6 +63,12 @@ TEST(DatabaseURL, UnixSocketHostOption) {
   EXPECT_EQ(DatabaseURL(url.to_string_with_password()).hostname(), "/run/postgresql");
 }
 
+TEST(DatabaseURL, PrintingObscuresPasswordsGivenAsOptionsToo) {
+  DatabaseURL url("postgresql://app@db/notes?password=s3cret&sslpassword=k3y&sslmode=require");
+  EXPECT_EQ(url.to_string(), "postgresql://app@db/notes?password=********&sslmode=require&sslpassword=********");
+  EXPECT_NE(url.to_string_with_password().find("s3cret"), std::string::npos);
+}
+
 TEST(DatabaseURL, PrintingObscuresThePassword) {
   DatabaseURL url("postgresql://app:s3cret@localhost:5432/notes");
   EXPECT_EQ(url.to_string(), "postgresql://app:********@localhost:5432/notes");

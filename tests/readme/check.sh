@@ -18,6 +18,10 @@ while IFS= read -r line || [ -n "$line" ]; do
     block=""
   elif [ "$in_block" = 1 ] && [ "$line" = '```' ]; then
     checked=$((checked + 1))
+    if [ -z "$block" ]; then
+      echo "README snippet from $source_path is empty" >&2
+      failures=$((failures + 1))
+    fi
     content=$(cat "$root/$source_path" 2>/dev/null || true)
     if [[ "$content" != *"${block%$'\n'}"* ]]; then
       echo "README snippet not found in $source_path:" >&2
@@ -30,5 +34,9 @@ while IFS= read -r line || [ -n "$line" ]; do
     block+="$line"$'\n'
   fi
 done < "$readme"
+if [ -n "$source_path" ]; then
+  echo "README: the snippet from $source_path never closes (or never opens)" >&2
+  failures=$((failures + 1))
+fi
 echo "checked $checked README snippets, $failures out of date"
 [ "$checked" -gt 0 ] && [ "$failures" = 0 ]

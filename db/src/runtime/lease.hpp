@@ -5,13 +5,16 @@
 #include "runtime/pool.hpp"
 
 #include <atomic>
+#include <memory>
+#include <mutex>
 
 namespace starling::db::runtime {
 
 struct Lease {
   Lease(std::shared_ptr<Pool> pool, std::unique_ptr<PooledConnection> connection, Dialect dialect)
       : pool(std::move(pool)), connection(std::move(connection)), dialect(dialect) {}
-  ~Lease() { pool->release(std::move(connection)); }
+  /// Gives the connection back (closing a parked cursor first, on a driver thread).
+  ~Lease();
   Lease(const Lease&) = delete;
   Lease& operator=(const Lease&) = delete;
 
@@ -19,11 +22,20 @@ struct Lease {
   /// and replaced if dead. A ConnectionError marks it broken (dropped on release).
   /// @throws ProgrammingError when a query is already running on this connection.
   awaitable<void> run(const std::function<void(PooledConnection&)>& job);
+  /// Keeps a cursor whose stream was dropped, to close it on a driver thread
+  /// before this connection's next job, or before it goes back to the pool:
+  /// never beside another job on the same connection.
+  void park(std::unique_ptr<backend::Cursor> cursor);
 
   std::shared_ptr<Pool> pool;
   std::unique_ptr<PooledConnection> connection;
   Dialect dialect;
   std::atomic<bool> busy{false};
+
+ private:
+  std::unique_ptr<backend::Cursor> take_parked();
+  std::mutex parked_mutex_;
+  std::unique_ptr<backend::Cursor> parked_;
 };
 
 }  // namespace starling::db::runtime

@@ -43,16 +43,34 @@ void commit_level(PooledConnection& connection) {
 void rollback_level(PooledConnection& connection) {
   const int level = connection.depth;
   connection.depth = level - 1;
-  if (level == 1) {
-    connection.backend->execute("ROLLBACK", {});
-  } else {
-    connection.backend->execute("ROLLBACK TO SAVEPOINT " + savepoint(level), {});
-    connection.backend->execute("RELEASE SAVEPOINT " + savepoint(level), {});
+  try {
+    if (level == 1) {
+      connection.backend->execute("ROLLBACK", {});
+    } else {
+      connection.backend->execute("ROLLBACK TO SAVEPOINT " + savepoint(level), {});
+      connection.backend->execute("RELEASE SAVEPOINT " + savepoint(level), {});
+    }
+  } catch (const Error&) {
+    // The server may still hold the transaction open: never hand this connection out again.
+    connection.broken = true;
+    throw;
   }
 }
 
 void roll_back_to_base(PooledConnection& connection) {
   while (connection.depth > connection.base_depth) rollback_level(connection);
+}
+
+void run_statement(PooledConnection& connection, const std::function<void()>& statement) {
+  if (!connection.contain_statements || connection.depth != connection.base_depth) return statement();
+  begin_level(connection);
+  try {
+    statement();
+  } catch (const Error&) {
+    rollback_level(connection);  // marks the connection broken if even that fails
+    throw;
+  }
+  commit_level(connection);
 }
 
 // A caller waiting for a connection; the releasing thread hands it one (or the

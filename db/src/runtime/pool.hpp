@@ -24,6 +24,9 @@ struct PooledConnection {
   bool from_idle = false;  ///< came from the idle list: check it still answers before use
   bool broken = false;     ///< failed in a way that makes it unusable: dropped, not reused
   int abandoned_level = 0; ///< a transaction dropped while active: roll back to below it before the next query
+  /// PostgreSQL under force_rollback: a failed statement would abort the base
+  /// transaction and every query after it, so each runs in a savepoint of its own.
+  bool contain_statements = false;
 };
 
 struct PoolSettings {
@@ -85,5 +88,8 @@ void commit_level(PooledConnection& connection);
 void rollback_level(PooledConnection& connection);
 /// Rolls back every level above the base (what a released lease left open).
 void roll_back_to_base(PooledConnection& connection);
+/// Runs one statement; with `contain_statements` at the base depth, inside a
+/// savepoint, so that its failure undoes only itself. @throws what it throws.
+void run_statement(PooledConnection& connection, const std::function<void()>& statement);
 
 }  // namespace starling::db::runtime

@@ -6,6 +6,8 @@
 ///
 /// - db::ConnectionError (a database that is down, PoolTimeout: every connection
 ///   busy) → 503 with `Retry-After`: the client may try again; the pool heals.
+/// - db::OperationalError (locks, deadlocks, serialization failures, timeouts,
+///   a COMMIT that rolled back) → 503 with `Retry-After`.
 /// - db::DataError (a value the database cannot store) → 422.
 /// - db::IntegrityError (unique, foreign key, not null) → 409.
 /// Bodies are `{"detail": ...}` naming the problem; never the SQL, never the

@@ -47,16 +47,18 @@ class NotesTestDatabase : public ::testing::Environment {
     ASSERT_TRUE(settings->testing);
     ASSERT_FALSE(db::testing::database_exists(url_)) << "Test database already exists. Aborting tests.";
     db::testing::create_database(url_);
+    created_ = true;  // from here on, TearDown drops it; never one that was there before
     metadata.create_all(url_);
     app = std::make_unique<NotesApp>(*settings);
   }
   void TearDown() override {
     app.reset();
-    if (settings) db::testing::drop_database(url_);
+    if (created_) db::testing::drop_database(url_);
   }
 
  private:
   db::DatabaseURL url_{"sqlite:///:memory:"};
+  bool created_ = false;
 };
 
 }  // namespace

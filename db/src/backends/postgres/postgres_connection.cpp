@@ -129,6 +129,28 @@ Result PostgresConnection::execute(const std::string& sql, const std::vector<Val
   std::vector<const char*> pointers;
   pointers.reserve(texts.size());
   for (const auto& text : texts) pointers.push_back(text ? text->c_str() : nullptr);
+  // After a failed statement PostgreSQL answers COMMIT with a ROLLBACK, not an
+  // error: remember the failure until the transaction is rolled back.
+  const auto word = first_keyword(sql);
+  if (word == "BEGIN" || word == "START") statement_failed_ = false;
+  const bool commit_rolls_back = word == "COMMIT" && statement_failed_;
+  Result outcome;
+  try {
+    outcome = run_statement(sql, texts, pointers);
+  } catch (const ConnectionError&) {
+    throw;
+  } catch (const Error&) {
+    statement_failed_ = true;
+    throw;
+  }
+  if (word == "ROLLBACK" || word == "COMMIT") statement_failed_ = false;
+  if (commit_rolls_back)
+    throw OperationalError("COMMIT rolled the transaction back: a statement in it had failed, so none of it was kept");
+  return outcome;
+}
+
+Result PostgresConnection::run_statement(const std::string& sql, const std::vector<std::optional<std::string>>& texts,
+                                         const std::vector<const char*>& pointers) {
   return guarded(sql, [&] {
     pqxx::nontransaction work(*connection_);
     pqxx::result result;

@@ -5,6 +5,7 @@
 #include "backends/backend.hpp"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -32,6 +33,8 @@ class PostgresConnection final : public Connection {
   template <class Run>
   auto guarded(const std::string& sql, Run&& run);
   const std::string& prepared_name(const std::string& sql);
+  Result run_statement(const std::string& sql, const std::vector<std::optional<std::string>>& texts,
+                       const std::vector<const char*>& pointers);
 
   // The concrete type: pqxx::connection_base's destructor is not virtual.
   std::unique_ptr<pqxx::connection> connection_;
@@ -41,6 +44,7 @@ class PostgresConnection final : public Connection {
   // libpqxx would quietly reconnect a broken connection, outside any transaction
   // the caller believes is open; once broken, this connection refuses all work.
   bool broken_ = false;
+  bool statement_failed_ = false;  // since the last BEGIN/ROLLBACK: the transaction is aborted
 };
 
 }  // namespace starling::db::backend
