@@ -3,6 +3,9 @@
 #include "backends/backend.hpp"
 #include "runtime/lease.hpp"
 
+#include <algorithm>
+#include <thread>
+
 namespace starling::db {
 
 using runtime::Pool;
@@ -10,6 +13,16 @@ using runtime::PoolSettings;
 using runtime::PooledConnection;
 
 namespace {
+
+// PostgreSQL calls block on the network: one thread per connection. SQLite work
+// is CPU-bound (WAL readers never wait for locks): threads beyond the cores
+// only add context switches, but keep two so the writer never waits on a reader.
+std::size_t driver_thread_count(bool single, bool sqlite_file, std::size_t max_size) {
+  if (single) return 1;
+  if (!sqlite_file) return max_size;
+  const std::size_t cores = std::max(2u, std::thread::hardware_concurrency());
+  return std::min(max_size + 1, cores);
+}
 
 class SetupAdapter final : public SetupConnection {
  public:
@@ -74,7 +87,7 @@ awaitable<void> Database::connect() {
   };
 
   auto pools = std::make_shared<Pools>();
-  pools->threads = std::make_shared<runtime::DriverThreads>(single ? 1 : options_.max_size + (sqlite_file ? 1 : 0));
+  pools->threads = std::make_shared<runtime::DriverThreads>(driver_thread_count(single, sqlite_file, options_.max_size));
   if (single || sqlite_file) {
     PoolSettings writer = base;
     writer.min_size = writer.max_size = 1;
