@@ -1,5 +1,7 @@
 #include "runtime/lease.hpp"
 
+#include <utility>
+
 namespace starling::db::runtime {
 namespace {
 
@@ -18,27 +20,26 @@ struct BusyScope {
 }  // namespace
 
 Lease::~Lease() {
-  auto parked = take_parked();
-  if (!parked) {
+  auto parked = std::make_shared<Parked>(take_parked());
+  if (parked->empty()) {
     pool->release(std::move(connection));
     return;
   }
-  auto* cursor = parked.release();
   auto* raw = connection.release();
-  pool->threads().post([pool = pool, cursor, raw] {
-    delete cursor;  // CLOSE (and its COMMIT) before anyone else gets the connection
+  pool->threads().post([pool = pool, parked, raw] {
+    parked->clear();  // CLOSE (and its COMMIT) before anyone else gets the connection
     pool->release(std::unique_ptr<PooledConnection>(raw));
   });
 }
 
 void Lease::park(std::unique_ptr<backend::Cursor> cursor) {
   std::lock_guard lock(parked_mutex_);
-  parked_ = std::move(cursor);
+  parked_.push_back(std::move(cursor));
 }
 
-std::unique_ptr<backend::Cursor> Lease::take_parked() {
+Lease::Parked Lease::take_parked() {
   std::lock_guard lock(parked_mutex_);
-  return std::move(parked_);
+  return std::exchange(parked_, {});
 }
 
 awaitable<void> Lease::run(const std::function<void(PooledConnection&)>& job) {
@@ -46,7 +47,7 @@ awaitable<void> Lease::run(const std::function<void(PooledConnection&)>& job) {
   if (connection->broken) throw ConnectionError("this connection broke earlier; use a new one");
   const std::function<void()> checked_job = [this, &job] {
     PooledConnection& pooled = *connection;
-    take_parked().reset();  // a dropped stream's cursor closes before anything else runs
+    take_parked().clear();  // dropped streams' cursors close before anything else runs
     if (pooled.from_idle) {
       pooled.from_idle = false;
       if (!pooled.backend->is_alive()) pool->reopen(pooled);

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 namespace starling::db::runtime {
 
@@ -33,9 +34,10 @@ struct Lease {
   std::atomic<bool> busy{false};
 
  private:
-  std::unique_ptr<backend::Cursor> take_parked();
+  using Parked = std::vector<std::unique_ptr<backend::Cursor>>;
+  Parked take_parked();
   std::mutex parked_mutex_;
-  std::unique_ptr<backend::Cursor> parked_;
+  Parked parked_;  // several streams may be dropped before the next job
 };
 
 }  // namespace starling::db::runtime
