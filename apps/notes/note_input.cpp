@@ -2,7 +2,6 @@
 
 #include <starling/exceptions.hpp>
 
-#include <cctype>
 #include <charconv>
 
 namespace notes {
@@ -16,12 +15,8 @@ using nlohmann::json;
   throw HTTPException(422, json{{"field", field}, {"message", "\"" + field + "\" " + problem}});
 }
 
-bool is_json(std::string_view content_type) {
-  const auto media = content_type.substr(0, content_type.find(';'));
-  auto lower = std::string(media);
-  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  while (!lower.empty() && lower.back() == ' ') lower.pop_back();
-  return lower == "application/json" || (lower.starts_with("application/") && lower.ends_with("+json"));
+bool is_json(const std::string& media_type) {
+  return media_type == "application/json" || (media_type.starts_with("application/") && media_type.ends_with("+json"));
 }
 
 }  // namespace
@@ -34,8 +29,7 @@ starling::db::Values NoteInput::values() const {
 }
 
 starling::awaitable<NoteInput> read_note(starling::Request& request, bool partial) {
-  const auto content_type = request.headers().get("content-type");
-  if (!content_type || !is_json(*content_type))
+  if (!is_json(request.media_type()))
     throw HTTPException(415, "send the note as application/json");
   const json body = co_await request.json();
   if (!body.is_object()) throw HTTPException(422, "the body must be a JSON object");

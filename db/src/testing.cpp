@@ -1,5 +1,7 @@
 #include <starling/db/testing.hpp>
 
+#include <starling/db/ddl.hpp>  // quote_identifier: database names cannot be bound
+
 #include "backends/backend.hpp"
 
 #include <filesystem>
@@ -8,13 +10,6 @@ namespace starling::db::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Identifiers cannot be bound as parameters: quote, doubling embedded quotes.
-std::string quote_identifier(const std::string& name) {
-  std::string quoted = "\"";
-  for (const char c : name) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
-}
 
 std::unique_ptr<backend::Connection> maintenance_connection(const DatabaseURL& url) {
   return backend::open_connection(url.replace({.database = "postgres"}));

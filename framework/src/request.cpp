@@ -2,6 +2,7 @@
 
 #include <starling/exceptions.hpp>
 
+#include <cctype>
 #include <charconv>
 #include <limits>
 
@@ -110,12 +111,18 @@ awaitable<nlohmann::json> Request::json() {
   }
 }
 
-awaitable<FormData> Request::form() {
+std::string Request::media_type() const {
   const auto content_type = headers_.get("content-type").value_or("");
-  const auto media_type = trim(content_type.substr(0, content_type.find(';')));
+  std::string media_type(trim(content_type.substr(0, content_type.find(';'))));
+  for (auto& c : media_type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return media_type;
+}
+
+awaitable<FormData> Request::form() {
+  const auto media_type = this->media_type();
   if (media_type == "application/x-www-form-urlencoded" || (media_type.empty() && body_.empty()))
     co_return FormData(QueryParams::parse(body_));
-  throw HTTPException(415, "Unsupported form content type '" + std::string(media_type) +
+  throw HTTPException(415, "Unsupported form content type '" + media_type +
                                "': expected application/x-www-form-urlencoded");
 }
 

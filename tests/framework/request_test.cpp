@@ -171,3 +171,10 @@ TEST(RequestParsing, StateHoldsPerRequestValues) {
   request.state().set("literal", "text");  // a string literal is kept as std::string
   EXPECT_EQ(request.state().get<std::string>("literal"), "text");
 }
+
+TEST(RequestMediaType, IsTheContentTypeWithoutParametersInLowerCase) {
+  EXPECT_EQ(Request(RequestParts{.headers = {{"Content-Type", " Application/JSON ; charset=utf-8"}}}).media_type(),
+            "application/json");
+  EXPECT_EQ(Request(RequestParts{.headers = {{"content-type", "text/plain"}}}).media_type(), "text/plain");
+  EXPECT_EQ(Request(RequestParts{}).media_type(), "");
+}

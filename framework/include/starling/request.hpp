@@ -71,6 +71,9 @@ class Request {
   const std::string& path() const { return url_.path; }
   int http_version() const { return version_; }
   const Headers& headers() const { return headers_; }
+  /// The Content-Type without its parameters, lower case: "application/json"
+  /// for "Application/JSON; charset=utf-8"; "" when there is none.
+  std::string media_type() const;
   const QueryParams& query_params() const;
   /// Cookies sent by the client (name → value).
   const std::map<std::string, std::string>& cookies() const;

@@ -51,6 +51,15 @@ TEST(NotesInput, EachBadBodyGetsA4xxNamingTheProblemAndWritesNothing) {
   EXPECT_EQ(client.get("/notes").json(), json::array());
 }
 
+TEST(NotesInput, AnyJsonMediaTypeIsAcceptedWhateverItsCaseOrParameters) {
+  TestClient client(notes_app().app());
+  const std::string body = R"({"text": "x", "completed": false})";
+  for (const char* type : {"Application/JSON; charset=utf-8", "application/vnd.notes+json"})
+    EXPECT_EQ(client.post("/notes", {.data = body, .headers = {{"content-type", type}}}).status_code, 200) << type;
+  EXPECT_EQ(client.post("/notes", {.data = body, .headers = {{"content-type", "text/json"}}}).status_code, 415);
+  EXPECT_EQ(client.get("/notes").json().size(), 2u);
+}
+
 TEST(NotesInput, PatchNeedsAtLeastOneKnownFieldOfTheRightType) {
   TestClient client(notes_app().app());
   const auto location =

@@ -48,11 +48,10 @@ std::string first_keyword(std::string_view sql) {
 
 // Statements that take no parameters and gain nothing from a cached plan (and
 // some, like DECLARE, cannot be prepared at all) run through the simple protocol.
-bool is_unprepared(const std::string& sql) {
+bool is_unprepared(const std::string& word) {
   static constexpr std::array<std::string_view, 15> kWords = {
       "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "CREATE", "DROP", "ALTER",
       "DECLARE", "FETCH", "CLOSE", "SET", "TRUNCATE", "START", "END"};
-  const auto word = first_keyword(sql);
   for (const auto keyword : kWords)
     if (word == keyword) return true;
   return false;
@@ -136,7 +135,7 @@ Result PostgresConnection::execute(const std::string& sql, const std::vector<Val
   const bool commit_rolls_back = word == "COMMIT" && statement_failed_;
   Result outcome;
   try {
-    outcome = run_statement(sql, texts, pointers);
+    outcome = run_statement(sql, word, texts, pointers);
   } catch (const ConnectionError&) {
     throw;
   } catch (const Error&) {
@@ -149,14 +148,15 @@ Result PostgresConnection::execute(const std::string& sql, const std::vector<Val
   return outcome;
 }
 
-Result PostgresConnection::run_statement(const std::string& sql, const std::vector<std::optional<std::string>>& texts,
+Result PostgresConnection::run_statement(const std::string& sql, const std::string& word,
+                                         const std::vector<std::optional<std::string>>& texts,
                                          const std::vector<const char*>& pointers) {
   return guarded(sql, [&] {
     pqxx::nontransaction work(*connection_);
     pqxx::result result;
-    if (texts.empty() && is_unprepared(sql)) {
+    if (texts.empty() && is_unprepared(word)) {
       result = work.exec(sql);
-    } else if (first_keyword(sql) == "DECLARE") {
+    } else if (word == "DECLARE") {
       result = work.exec_params(sql, pqxx::prepare::make_dynamic_params(pointers));
     } else {
       try {

@@ -33,8 +33,9 @@ class PostgresConnection final : public Connection {
   template <class Run>
   auto guarded(const std::string& sql, Run&& run);
   const std::string& prepared_name(const std::string& sql);
-  Result run_statement(const std::string& sql, const std::vector<std::optional<std::string>>& texts,
-                       const std::vector<const char*>& pointers);
+  // `word`: the SQL's first keyword, upper case (found once per statement).
+  Result run_statement(const std::string& sql, const std::string& word,
+                       const std::vector<std::optional<std::string>>& texts, const std::vector<const char*>& pointers);
 
   // The concrete type: pqxx::connection_base's destructor is not virtual.
   std::unique_ptr<pqxx::connection> connection_;
