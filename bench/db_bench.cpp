@@ -2,8 +2,9 @@
 // from a 10,000-row table, through the Database API (1 and 32 coroutines) and
 // in bare driver loops (SQLiteCpp / libpqxx) on 1 and N threads, same run.
 //
-//   db_bench <database-url> <seconds> <pool-size N>
-// Prints one line per measurement: "<name> <queries per second>".
+//   db_bench <database-url> <seconds> <pool-size N> [case]
+// Prints one line per measurement: "<name> <queries per second>"; with a case
+// name (bare_1, api_1, bare_N, api_32_pool_N) only that one, e.g. under perf.
 #include <starling/db.hpp>
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -125,8 +126,8 @@ double through_database(const db::DatabaseURL& url, int coroutines, std::size_t 
 }
 
 int main(int argc, char** argv) {
-  if (argc != 4) {
-    std::fprintf(stderr, "usage: db_bench <database-url> <seconds> <pool-size>\n");
+  if (argc != 4 && argc != 5) {
+    std::fprintf(stderr, "usage: db_bench <database-url> <seconds> <pool-size> [case]\n");
     return 2;
   }
   const db::DatabaseURL url(argv[1]);
@@ -135,9 +136,14 @@ int main(int argc, char** argv) {
   create_table(url);
   const bool sqlite = url.dialect() == db::Dialect::sqlite;
   const auto bare = [&](int threads) { return sqlite ? sqlite_bare(url, threads, seconds) : postgres_bare(url, threads, seconds); };
-  std::printf("bare_1 %.0f\n", bare(1));
-  std::printf("api_1 %.0f\n", through_database(url, 1, 1, seconds));
-  std::printf("bare_%d %.0f\n", pool, bare(pool));
-  std::printf("api_32_pool_%d %.0f\n", pool, through_database(url, 32, static_cast<std::size_t>(pool), seconds));
+  const std::string only = argc == 5 ? argv[4] : "";
+  const auto measure = [&](const std::string& name, auto run_case) {
+    if (only.empty() || only == name) std::printf("%s %.0f\n", name.c_str(), run_case());
+  };
+  const auto n = std::to_string(pool);
+  measure("bare_1", [&] { return bare(1); });
+  measure("api_1", [&] { return through_database(url, 1, 1, seconds); });
+  measure("bare_" + n, [&] { return bare(pool); });
+  measure("api_32_pool_" + n, [&] { return through_database(url, 32, static_cast<std::size_t>(pool), seconds); });
   return 0;
 }

@@ -10,6 +10,11 @@ namespace starling::db {
 using runtime::PooledConnection;
 using Job = std::function<void(PooledConnection&)>;
 
+awaitable<void> Queryable::run_work(bool read_only, const Work& work) {
+  const auto lease = co_await this->lease(read_only);
+  co_await lease->run(work);
+}
+
 namespace {
 
 // What execute() answers; see its documentation.
@@ -26,12 +31,11 @@ std::int64_t execute_answer(const CompiledQuery& query, const backend::Result& r
 
 awaitable<std::vector<Row>> Queryable::fetch_all(const Statement& query) {
   const auto compiled = query.compile(query_dialect());
-  auto lease = co_await this->lease(compiled.read_only);
   std::vector<Row> rows;
   const Job job = [&](PooledConnection& connection) {
     runtime::run_statement(connection, [&] { rows = connection.backend->execute(compiled.sql, compiled.params).rows; });
   };
-  co_await lease->run(job);
+  co_await run_work(compiled.read_only, job);
   co_return rows;
 }
 
@@ -49,21 +53,19 @@ awaitable<Value> Queryable::fetch_val(const Statement& query, std::size_t column
 
 awaitable<std::int64_t> Queryable::execute(const Statement& query) {
   const auto compiled = query.compile(query_dialect());
-  auto lease = co_await this->lease(compiled.read_only);
   std::int64_t answer = 0;
   const Job job = [&](PooledConnection& connection) {
     runtime::run_statement(connection, [&] {
       answer = execute_answer(compiled, connection.backend->execute(compiled.sql, compiled.params));
     });
   };
-  co_await lease->run(job);
+  co_await run_work(compiled.read_only, job);
   co_return answer;
 }
 
 awaitable<void> Queryable::execute_many(const Statement& query, const std::vector<Values>& rows) {
   const auto batches = query.compile_many(query_dialect(), rows);
   if (batches.empty()) co_return;
-  auto lease = co_await this->lease(false);
   const Job job = [&](PooledConnection& connection) {
     runtime::begin_level(connection);  // all or nothing
     try {
@@ -78,7 +80,7 @@ awaitable<void> Queryable::execute_many(const Statement& query, const std::vecto
       throw;
     }
   };
-  co_await lease->run(job);
+  co_await run_work(false, job);
 }
 
 // ---- RowStream ----

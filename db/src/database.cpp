@@ -116,13 +116,22 @@ awaitable<void> Database::disconnect() {
   if (pools->writer) co_await pools->writer->close();
 }
 
-awaitable<std::shared_ptr<runtime::Lease>> Database::lease(bool read_only) {
+std::shared_ptr<Pool> Database::pool_for(bool read_only) const {
   auto pools = this->pools();
   if (!pools)
     throw ProgrammingError("the database " + url_.to_string() + " is not connected: co_await connect() first");
-  const auto& pool = (read_only && pools->shared) || !pools->writer ? pools->shared : pools->writer;
+  return (read_only && pools->shared) || !pools->writer ? pools->shared : pools->writer;
+}
+
+awaitable<std::shared_ptr<runtime::Lease>> Database::lease(bool read_only) {
+  auto pool = pool_for(read_only);
   auto connection = co_await pool->acquire();
   co_return std::make_shared<runtime::Lease>(pool, std::move(connection), url_.dialect());
+}
+
+awaitable<void> Database::run_work(bool read_only, const Work& work) {
+  const auto pool = pool_for(read_only);
+  co_await pool->run(work);
 }
 
 awaitable<Connection> Database::connection() {

@@ -1,97 +1,148 @@
 #include "runtime/driver_threads.hpp"
 
-#include <boost/asio/async_result.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/use_awaitable.hpp>
+#include "runtime/completion.hpp"
 
 #include <algorithm>
-#include <atomic>
-#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 
 namespace starling::db::runtime {
 
-namespace asio = boost::asio;
-
 namespace {
 
-// How long a driver thread that just finished a job keeps polling for the next
-// one before it sleeps. Queries come in bursts (a coroutine's next query, a
-// pool's next waiter); going to sleep and being woken costs more than a query.
+using Clock = std::chrono::steady_clock;
+
+// How long a driver thread that just finished a task keeps looking for the
+// next one before it sleeps. Queries come in bursts (a coroutine's next query);
+// going to sleep and being woken costs more than a query.
 constexpr auto kSpin = std::chrono::microseconds(50);
 
-// One thread at a time spins: on a small machine, more would only steal the
-// cores the callers and the database need.
-void drive(asio::io_context& context, std::atomic<bool>& spinning) {
-  using Clock = std::chrono::steady_clock;
-  auto last_work = Clock::now();
-  for (;;) {
-    if (context.poll() > 0) {
-      last_work = Clock::now();
-      continue;
-    }
-    if (context.stopped()) return;
-    if (Clock::now() - last_work < kSpin && !spinning.exchange(true)) {
-      std::size_t ran = 0;
-      while (ran == 0 && Clock::now() - last_work < kSpin && !context.stopped()) {
-        ran = context.poll_one();
-        if (ran == 0) std::this_thread::yield();
-      }
-      spinning.store(false);
-      if (ran > 0) {
-        last_work = Clock::now();
-        continue;
-      }
-    }
-    if (context.run_one() == 0) return;  // stopped: no work left and no guard
-    last_work = Clock::now();
-  }
-}
+// Jobs shorter than this are worth polling for (see Completion).
+constexpr std::int64_t kShortJobNs = 20'000;
 
 }  // namespace
 
-DriverThreads::DriverThreads(std::size_t threads)
-    : context_(std::make_shared<Context>()), work_(asio::make_work_guard(*context_)) {
-  auto spinning = std::make_shared<std::atomic<bool>>(false);
+// A plain FIFO: a task is woken for only when no thread is already looking
+// for work (at most one spins at a time, so the callers and the database keep
+// the cores on a small machine).
+struct DriverThreads::Queue {
+  std::mutex mutex;
+  std::condition_variable wake;
+  std::deque<Task> tasks;
+  std::atomic<std::size_t> waiting{0};  // tasks.size(), readable without the lock
+  std::size_t sleepers = 0;
+  bool spinner = false;
+  bool stopping = false;
+  std::atomic<std::int64_t> typical_job_ns{0};  // a moving average; races only blur it
+
+  void push(Task task) {
+    std::unique_lock lock(mutex);
+    tasks.push_back(std::move(task));
+    waiting.store(tasks.size(), std::memory_order_release);
+    const bool wake_one = sleepers > 0 && !spinner;
+    lock.unlock();
+    if (wake_one) wake.notify_one();
+  }
+
+  // Returns false once stopping and nothing is left.
+  bool pop(Task& task, bool just_worked) {
+    std::unique_lock lock(mutex);
+    while (tasks.empty()) {
+      if (stopping) return false;
+      if (just_worked && !spinner) {
+        just_worked = false;
+        spinner = true;
+        lock.unlock();
+        spin();
+        lock.lock();
+        spinner = false;
+        continue;
+      }
+      ++sleepers;
+      wake.wait(lock);
+      --sleepers;
+    }
+    task = std::move(tasks.front());
+    tasks.pop_front();
+    waiting.store(tasks.size(), std::memory_order_release);
+    if (!tasks.empty() && sleepers > 0) wake.notify_one();  // more work than this thread
+    return true;
+  }
+
+  void spin() {
+    const auto until = Clock::now() + kSpin;
+    while (waiting.load(std::memory_order_acquire) == 0 && Clock::now() < until) std::this_thread::yield();
+  }
+
+  void drive() {
+    Task task;
+    bool just_worked = false;
+    while (pop(task, just_worked)) {
+      task();
+      task = nullptr;
+      just_worked = true;
+    }
+  }
+};
+
+DriverThreads::DriverThreads(std::size_t threads) : queue_(std::make_shared<Queue>()) {
   for (std::size_t i = 0; i < std::max<std::size_t>(threads, 1); ++i)
-    threads_.emplace_back([context = context_, spinning] { drive(*context, *spinning); });
+    threads_.emplace_back([queue = queue_] { queue->drive(); });
 }
 
 DriverThreads::~DriverThreads() {
-  work_.reset();
+  {
+    std::lock_guard lock(queue_->mutex);
+    queue_->stopping = true;
+  }
+  queue_->wake.notify_all();
   const bool on_own_thread = std::ranges::any_of(threads_, [](const std::thread& thread) {
     return thread.get_id() == std::this_thread::get_id();
   });
   for (auto& thread : threads_) {
-    // A thread cannot join itself, and the others wait for the job running
+    // A thread cannot join itself, and the others wait for the task running
     // this destructor: let them all end when the remaining work is done.
     if (on_own_thread) thread.detach();
     else thread.join();
   }
 }
 
+void DriverThreads::post(Task task) { queue_->push(std::move(task)); }
+
+bool DriverThreads::has_waiting_tasks() const { return queue_->waiting.load(std::memory_order_acquire) > 0; }
+
+void DriverThreads::timed(const std::function<void()>& job) {
+  const auto started = Clock::now();
+  // Record the time even when the job throws: a failing query is still a query.
+  struct Record {
+    std::atomic<std::int64_t>& typical;
+    Clock::time_point started;
+    ~Record() {
+      const auto sample = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - started).count();
+      const auto old = typical.load(std::memory_order_relaxed);
+      typical.store(old + (sample - old) / 8, std::memory_order_relaxed);
+    }
+  } record{queue_->typical_job_ns, started};
+  job();
+}
+
+bool DriverThreads::jobs_are_short() const { return queue_->typical_job_ns.load(std::memory_order_relaxed) < kShortJobNs; }
+
 awaitable<void> DriverThreads::run(const std::function<void()>& job) {
-  // Post the job, then post its outcome back to the caller's executor; the work
-  // guard keeps the caller's loop alive meanwhile. (Boost 1.81's co_spawn across
-  // executors lost a completion about once in a few hundred runs, so this stays
-  // explicit, as in the framework's run_in_threadpool.)
-  auto initiate = [this, &job](auto handler) {
-    auto work = asio::make_work_guard(asio::get_associated_executor(handler));
-    asio::post(*context_, [&job, handler = std::move(handler), work = std::move(work)]() mutable {
+  const Start start = [this, &job](const std::shared_ptr<Completion>& completion) {
+    post([this, &job, completion] {
       std::exception_ptr error;
       try {
-        job();
+        timed(job);
       } catch (...) {
         error = std::current_exception();
       }
-      auto executor = work.get_executor();
-      asio::post(executor, [handler = std::move(handler), error]() mutable { std::move(handler)(error); });
-      work.reset();
+      completion->complete(error);
     });
+    return jobs_are_short();
   };
-  co_await asio::async_initiate<const asio::use_awaitable_t<>, void(std::exception_ptr)>(initiate,
-                                                                                        asio::use_awaitable);
+  co_await wait_for(start);
 }
-
-void DriverThreads::post(std::function<void()> job) { asio::post(*context_, std::move(job)); }
 
 }  // namespace starling::db::runtime

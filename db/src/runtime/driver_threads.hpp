@@ -4,9 +4,8 @@
 
 #include <starling/db/async.hpp>
 
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-
+#include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -18,6 +17,8 @@ namespace starling::db::runtime {
 
 class DriverThreads {
  public:
+  using Task = std::function<void()>;
+
   explicit DriverThreads(std::size_t threads);
   /// Joins the threads; destroyed on one of them (the last connection went back
   /// from a driver job), it lets them finish on their own instead.
@@ -38,13 +39,21 @@ class DriverThreads {
     co_return std::move(*result);
   }
 
-  /// Runs `job` on a driver thread without waiting for it (`job` must not throw).
-  void post(std::function<void()> job);
+  /// Runs `task` on a driver thread without waiting for it (`task` must not throw).
+  void post(Task task);
+  /// Whether tasks are waiting for a thread (a thread with more work of its own
+  /// then queues it behind them instead of going on: no pool starves another).
+  bool has_waiting_tasks() const;
+
+  /// Runs `job` on the calling driver thread and times it: the typical job time
+  /// tells callers whether polling for a result beats sleeping until it comes.
+  void timed(const std::function<void()>& job);
+  /// Whether recent jobs took less than a caller's polling budget.
+  bool jobs_are_short() const;
 
  private:
-  using Context = boost::asio::io_context;
-  std::shared_ptr<Context> context_;  // shared with the threads: outlives a detached one
-  boost::asio::executor_work_guard<Context::executor_type> work_;
+  struct Queue;
+  std::shared_ptr<Queue> queue_;  // shared with the threads: outlives a detached one
   std::vector<std::thread> threads_;
 };
 

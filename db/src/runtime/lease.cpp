@@ -48,10 +48,7 @@ awaitable<void> Lease::run(const std::function<void(PooledConnection&)>& job) {
   const std::function<void()> checked_job = [this, &job] {
     PooledConnection& pooled = *connection;
     take_parked().clear();  // dropped streams' cursors close before anything else runs
-    if (pooled.from_idle) {
-      pooled.from_idle = false;
-      if (!pooled.backend->is_alive()) pool->reopen(pooled);
-    }
+    pool->revive(pooled);
     if (pooled.abandoned_level > 0) {
       while (pooled.depth >= pooled.abandoned_level) rollback_level(pooled);
       pooled.abandoned_level = 0;

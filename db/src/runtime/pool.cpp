@@ -1,16 +1,10 @@
 #include "runtime/pool.hpp"
 
-#include <boost/asio/post.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
+#include "runtime/completion.hpp"
 
 #include <algorithm>
 
 namespace starling::db::runtime {
-
-namespace asio = boost::asio;
 
 namespace {
 
@@ -73,31 +67,32 @@ void run_statement(PooledConnection& connection, const std::function<void()>& st
   commit_level(connection);
 }
 
-// A caller waiting for a connection; the releasing thread hands it one (or the
-// right to open one) and cancels its timer. The timer is only touched under
-// the pool's mutex: the waiter's event loop may run on several threads.
-struct Pool::Waiter {
-  explicit Waiter(asio::any_io_executor executor) : timer(std::move(executor)) {}
-  asio::steady_timer timer;
-  std::unique_ptr<PooledConnection> connection;
-  bool may_open = false;
-  bool served = false;
+// Someone waiting for a connection: work to run on it, or (work null) a caller
+// to lend it to. Completed exactly once: by the thread that serves it, by the
+// sweeper past its deadline, or by close().
+struct Pool::Request {
+  const Work* work = nullptr;  // lives in the caller's suspended frame
+  std::shared_ptr<Completion> completion;
+  std::unique_ptr<PooledConnection> connection;  // a lent connection, handed over here
+  Clock::time_point deadline;
 };
 
 Pool::Pool(PoolSettings settings, std::shared_ptr<DriverThreads> threads)
     : settings_(std::move(settings)), threads_(std::move(threads)) {}
 
-awaitable<std::unique_ptr<PooledConnection>> Pool::open_one() {
-  auto connection = std::make_unique<PooledConnection>();
-  const std::function<void()> open_it = [&] {
-    connection->backend = settings_.open();
-    if (settings_.prepare) settings_.prepare(*connection);
-  };
-  co_await threads_->run(open_it);
-  co_return connection;
+Pool::~Pool() {
+  {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+  }
+  sweeper_wake_.notify_all();
+  if (sweeper_.joinable()) sweeper_.join();
 }
 
-void Pool::reopen(PooledConnection& connection) {
+void Pool::revive(PooledConnection& connection) {
+  if (!connection.from_idle) return;
+  connection.from_idle = false;
+  if (connection.backend->is_alive()) return;
   if (connection.base_depth > 0) {
     connection.broken = true;
     throw ConnectionError("the connection to " + settings_.description +
@@ -116,25 +111,40 @@ void Pool::reopen(PooledConnection& connection) {
 
 awaitable<void> Pool::open() {
   std::vector<std::unique_ptr<PooledConnection>> opened;
-  for (std::size_t i = 0; i < std::max<std::size_t>(settings_.min_size, 1); ++i) {
-    {
-      std::lock_guard lock(mutex_);
-      ++size_;
-    }
+  const std::function<void()> open_them = [&] {
     try {
-      opened.push_back(co_await open_one());
+      for (std::size_t i = 0; i < std::max<std::size_t>(settings_.min_size, 1); ++i) {
+        auto connection = std::make_unique<PooledConnection>();
+        connection->backend = settings_.open();
+        if (settings_.prepare) settings_.prepare(*connection);
+        opened.push_back(std::move(connection));
+      }
     } catch (...) {
-      std::lock_guard lock(mutex_);
-      --size_;
+      opened.clear();  // closed here, on the driver thread
       throw;
     }
+  };
+  co_await threads_->run(open_them);
+  {
+    std::lock_guard lock(mutex_);
+    size_ += opened.size();
   }
   for (auto& connection : opened) give_back(std::move(connection));
 }
 
+awaitable<void> Pool::run(const Work& work) {
+  const auto self = shared_from_this();  // the pool outlives the work even if disconnected meanwhile
+  auto request = std::make_shared<Request>();
+  request->work = &work;
+  const Start start = [&](const std::shared_ptr<Completion>& completion) {
+    request->completion = completion;
+    return submit(request) && threads_->jobs_are_short();
+  };
+  co_await wait_for(start);
+}
+
 awaitable<std::unique_ptr<PooledConnection>> Pool::acquire() {
-  const auto executor = co_await asio::this_coro::executor;
-  std::shared_ptr<Waiter> waiter;
+  const auto self = shared_from_this();
   {
     std::lock_guard lock(mutex_);
     if (closed_) throw ConnectionError("the pool for " + settings_.description + " is closed");
@@ -144,51 +154,130 @@ awaitable<std::unique_ptr<PooledConnection>> Pool::acquire() {
       connection->from_idle = true;
       co_return connection;
     }
-    if (size_ < settings_.max_size) {
-      ++size_;
-    } else {
-      waiter = std::make_shared<Waiter>(executor);
-      waiter->timer.expires_after(settings_.acquire_timeout);
-      waiters_.push_back(waiter);
+  }
+  auto request = std::make_shared<Request>();
+  const Start start = [&](const std::shared_ptr<Completion>& completion) {
+    request->completion = completion;
+    submit(request);
+    return false;  // lent connections are for longer work: sleep until one comes
+  };
+  co_await wait_for(start);
+  co_return std::move(request->connection);
+}
+
+// Serves the request at once if it can (answers true), otherwise queues it.
+bool Pool::submit(RequestPtr request) {
+  std::unique_lock lock(mutex_);
+  if (closed_) {
+    lock.unlock();
+    request->completion->complete(std::make_exception_ptr(ConnectionError("the pool for " + settings_.description + " is closed")));
+    return false;
+  }
+  if (!idle_.empty()) {
+    auto connection = std::move(idle_.back());
+    idle_.pop_back();
+    connection->from_idle = true;
+    lock.unlock();
+    serve(std::move(connection), std::move(request));
+    return true;
+  }
+  if (size_ < settings_.max_size) {
+    ++size_;
+    lock.unlock();
+    open_for(std::move(request));
+    return false;
+  }
+  request->deadline = Clock::now() + settings_.acquire_timeout;
+  waiting_.push_back(std::move(request));
+  if (!sweeper_.joinable()) sweeper_ = std::thread([this] { expire_waiting(); });
+  const bool wake_sweeper = waiting_.back()->deadline < sweeper_until_;
+  lock.unlock();
+  if (wake_sweeper) sweeper_wake_.notify_one();
+  return false;
+}
+
+// From any thread: lends the connection, or runs the work on a driver thread.
+void Pool::serve(std::unique_ptr<PooledConnection> connection, RequestPtr request) {
+  if (!request->work) {
+    request->connection = std::move(connection);
+    request->completion->complete();
+    return;
+  }
+  auto* raw = connection.release();  // tasks are copyable; the task owns it from here
+  threads_->post([self = shared_from_this(), raw, request = std::move(request)]() mutable {
+    self->drive(std::unique_ptr<PooledConnection>(raw), std::move(request));
+  });
+}
+
+// On a driver thread: runs the request's work, then the next queued work on
+// the same connection, until none is left or a caller is to be lent it.
+void Pool::drive(std::unique_ptr<PooledConnection> connection, RequestPtr request) {
+  for (;;) {
+    std::exception_ptr error;
+    try {
+      const std::function<void()> job = [&] {
+        revive(*connection);
+        (*request->work)(*connection);
+      };
+      threads_->timed(job);
+    } catch (const ConnectionError&) {
+      connection->broken = true;
+      error = std::current_exception();
+    } catch (...) {
+      error = std::current_exception();
     }
+    request->completion->complete(error);  // the work is gone from here
+    if (connection->broken) return drop(std::move(connection));
+    request = next_or_idle(connection);
+    if (!request) return;
+    // Others' tasks wait for this thread (another pool's work): queue behind them.
+    if (!request->work || threads_->has_waiting_tasks()) return serve(std::move(connection), std::move(request));
   }
-  if (waiter) {
-    boost::system::error_code ignored;
-    auto token = asio::redirect_error(asio::use_awaitable, ignored);
-    // Started under the mutex, so a release just before cannot be missed.
-    // (Named, not a temporary: GCC 12 destroys temporaries in a co_await twice.)
-    const auto wait_for_release = [this, waiter](auto handler) {
-      std::lock_guard lock(mutex_);
-      waiter->timer.async_wait(std::move(handler));
-      if (waiter->served) waiter->timer.cancel();
-    };
-    co_await asio::async_initiate<decltype(token), void(boost::system::error_code)>(wait_for_release, token);
-    std::lock_guard lock(mutex_);
-    if (!waiter->served) {
-      std::erase(waiters_, waiter);
-      if (closed_) throw ConnectionError("the pool for " + settings_.description + " closed while waiting");
-      throw PoolTimeout("no database connection became free within " +
-                        std::to_string(settings_.acquire_timeout.count()) + " ms (all " +
-                        std::to_string(settings_.max_size) + " of " + settings_.description + " in use)");
+}
+
+// On a driver thread: opens a connection for the request in a free slot.
+void Pool::open_for(RequestPtr request) {
+  threads_->post([self = shared_from_this(), request = std::move(request)]() mutable {
+    auto connection = std::make_unique<PooledConnection>();
+    try {
+      connection->backend = self->settings_.open();
+      if (self->settings_.prepare) self->settings_.prepare(*connection);
+    } catch (...) {
+      request->completion->complete(std::current_exception());
+      self->drop(nullptr);  // frees the slot, perhaps for the next request
+      return;
     }
-    if (waiter->connection) co_return std::move(waiter->connection);
+    if (request->work) self->drive(std::move(connection), std::move(request));
+    else self->serve(std::move(connection), std::move(request));
+  });
+}
+
+// The next request for a free connection; with none, the connection goes idle
+// (or, once the pool is closed, is dropped) and the answer is null.
+Pool::RequestPtr Pool::next_or_idle(std::unique_ptr<PooledConnection>& connection) {
+  std::unique_lock lock(mutex_);
+  if (closed_) {
+    lock.unlock();
+    drop(std::move(connection));
+    return nullptr;
   }
-  // A slot is reserved for a new connection.
-  try {
-    co_return co_await open_one();
-  } catch (...) {
-    drop(nullptr);  // frees the slot, perhaps for a waiter
-    throw;
+  connection->from_idle = false;  // just used: no need to check it
+  connection->abandoned_level = 0;
+  if (waiting_.empty()) {
+    idle_.push_back(std::move(connection));
+    return nullptr;
   }
+  auto request = std::move(waiting_.front());
+  waiting_.pop_front();
+  return request;
 }
 
 void Pool::release(std::unique_ptr<PooledConnection> connection) {
   if (!connection) return;
   if (connection->broken || connection->depth != connection->base_depth) {
     // Rolling back is driver work: do it on a driver thread, then give it back.
-    auto self = shared_from_this();
     auto* raw = connection.release();
-    threads_->post([self, raw] {
+    threads_->post([self = shared_from_this(), raw] {
       std::unique_ptr<PooledConnection> owned(raw);
       if (!owned->broken) {
         try {
@@ -206,23 +295,7 @@ void Pool::release(std::unique_ptr<PooledConnection> connection) {
 }
 
 void Pool::give_back(std::unique_ptr<PooledConnection> connection) {
-  std::unique_lock lock(mutex_);
-  if (closed_) {
-    lock.unlock();
-    drop(std::move(connection));
-    return;
-  }
-  if (waiters_.empty()) {
-    connection->from_idle = false;
-    idle_.push_back(std::move(connection));
-    return;
-  }
-  auto waiter = waiters_.front();
-  waiters_.pop_front();
-  connection->from_idle = false;  // just used: no need to check it
-  waiter->connection = std::move(connection);
-  waiter->served = true;
-  waiter->timer.cancel();
+  if (auto request = next_or_idle(connection)) serve(std::move(connection), std::move(request));
 }
 
 void Pool::drop(std::unique_ptr<PooledConnection> connection) {
@@ -232,27 +305,60 @@ void Pool::drop(std::unique_ptr<PooledConnection> connection) {
     threads_->post([raw] { delete raw; });
   }
   std::unique_lock lock(mutex_);
-  if (closed_ || waiters_.empty()) {
+  if (closed_ || waiting_.empty()) {
     --size_;
     return;
   }
-  // The slot passes to the first waiter, who opens a fresh connection.
-  auto waiter = waiters_.front();
-  waiters_.pop_front();
-  waiter->may_open = true;
-  waiter->served = true;
-  waiter->timer.cancel();
+  // The slot passes to the first waiting request, for a fresh connection.
+  auto request = std::move(waiting_.front());
+  waiting_.pop_front();
+  lock.unlock();
+  open_for(std::move(request));
+}
+
+std::string Pool::timeout_message() const {
+  return "no database connection became free within " + std::to_string(settings_.acquire_timeout.count()) +
+         " ms (all " + std::to_string(settings_.max_size) + " of " + settings_.description + " in use)";
+}
+
+// The sweeper thread: every request waits in order of arrival with the same
+// timeout, so only the oldest's deadline matters. It sleeps until then and is
+// woken only when a request with an earlier deadline arrives (the queue was empty).
+void Pool::expire_waiting() {
+  std::unique_lock lock(mutex_);
+  while (!closed_) {
+    std::vector<RequestPtr> expired;
+    const auto now = Clock::now();
+    while (!waiting_.empty() && waiting_.front()->deadline <= now) {
+      expired.push_back(std::move(waiting_.front()));
+      waiting_.pop_front();
+    }
+    if (!expired.empty()) {
+      lock.unlock();
+      for (const auto& request : expired) request->completion->complete(std::make_exception_ptr(PoolTimeout(timeout_message())));
+      lock.lock();
+      continue;
+    }
+    sweeper_until_ = waiting_.empty() ? Clock::time_point::max() : waiting_.front()->deadline;
+    if (waiting_.empty()) sweeper_wake_.wait(lock);
+    else sweeper_wake_.wait_until(lock, sweeper_until_);
+  }
 }
 
 awaitable<void> Pool::close() {
   std::vector<std::unique_ptr<PooledConnection>> idle;
+  std::deque<RequestPtr> waiting;
   {
     std::lock_guard lock(mutex_);
     closed_ = true;
     idle.swap(idle_);
     size_ -= idle.size();
-    for (const auto& waiter : waiters_) waiter->timer.cancel();  // unserved: they report the pool closed
+    waiting.swap(waiting_);
   }
+  sweeper_wake_.notify_all();
+  for (const auto& request : waiting)
+    request->completion->complete(
+        std::make_exception_ptr(ConnectionError("the pool for " + settings_.description + " closed while waiting")));
   const std::function<void()> close_idle = [&] {
     for (auto& connection : idle) {
       try {
@@ -267,7 +373,7 @@ awaitable<void> Pool::close() {
 
 PoolCounts Pool::counts() const {
   std::lock_guard lock(mutex_);
-  return {size_, size_ - idle_.size(), waiters_.size()};
+  return {size_, size_ - idle_.size(), waiting_.size()};
 }
 
 }  // namespace starling::db::runtime

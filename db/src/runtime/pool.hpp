@@ -1,17 +1,21 @@
 #pragma once
 // A bounded pool of backend connections. Callers that find it full wait in
-// order (FIFO) up to acquire_timeout, then get PoolTimeout. A connection goes
-// back clean: the lease rolls back what it left open before the pool sees it.
+// order (FIFO) up to acquire_timeout, then get PoolTimeout. Single statements
+// queue as work, not as callers: the driver thread that finishes one runs the
+// next on the same connection, with no round trip through the caller's loop.
+// A connection goes back clean: the lease rolls back what it left open.
 
 #include "backends/backend.hpp"
 #include "runtime/driver_threads.hpp"
 
 #include <chrono>
+#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace starling::db::runtime {
@@ -47,38 +51,65 @@ struct PoolCounts {
 
 class Pool : public std::enable_shared_from_this<Pool> {
  public:
+  /// Driver work on one connection, run on a driver thread.
+  using Work = std::function<void(PooledConnection&)>;
+
   Pool(PoolSettings settings, std::shared_ptr<DriverThreads> threads);
+  ~Pool();
+  Pool(const Pool&) = delete;
+  Pool& operator=(const Pool&) = delete;
 
   /// Opens min_size connections. @throws ConnectionError when the first cannot be opened.
   awaitable<void> open();
-  /// A connection for the caller. @throws PoolTimeout, ConnectionError.
+  /// Runs `work` on the first connection free, in turn with acquire() (FIFO),
+  /// without lending the connection out: a driver thread that finishes one
+  /// statement goes straight on to the next one queued for this pool.
+  /// @throws PoolTimeout, ConnectionError, and what `work` throws.
+  awaitable<void> run(const Work& work);
+  /// A connection lent to the caller (transactions, held connections, streams).
+  /// @throws PoolTimeout, ConnectionError.
   awaitable<std::unique_ptr<PooledConnection>> acquire();
   /// Takes a connection back (from any thread, without blocking): rolled back
   /// to its base depth on a driver thread if needed, dropped if broken.
   void release(std::unique_ptr<PooledConnection> connection);
-  /// On a driver thread: replaces a connection found dead (PostgreSQL restarted,
-  /// socket killed) with a new one. @throws ConnectionError if it held a base
-  /// transaction (force_rollback), whose work is lost, or cannot reconnect.
-  void reopen(PooledConnection& connection);
-  /// Closes the idle connections and every connection released from now on.
+  /// On a driver thread, before work: a connection that sat idle is checked and,
+  /// found dead (PostgreSQL restarted, socket killed), replaced. @throws
+  /// ConnectionError if it held a base transaction (force_rollback), whose work
+  /// is lost, or cannot reconnect.
+  void revive(PooledConnection& connection);
+  /// Closes the idle connections and every connection released from now on;
+  /// callers still waiting get ConnectionError.
   awaitable<void> close();
 
   PoolCounts counts() const;
   DriverThreads& threads() { return *threads_; }
 
  private:
-  struct Waiter;
-  awaitable<std::unique_ptr<PooledConnection>> open_one();
+  using Clock = std::chrono::steady_clock;
+  struct Request;
+  using RequestPtr = std::shared_ptr<Request>;
+
+  bool submit(RequestPtr request);
+  void serve(std::unique_ptr<PooledConnection> connection, RequestPtr request);
+  void drive(std::unique_ptr<PooledConnection> connection, RequestPtr request);
+  void open_for(RequestPtr request);
+  RequestPtr next_or_idle(std::unique_ptr<PooledConnection>& connection);
   void give_back(std::unique_ptr<PooledConnection> connection);
   void drop(std::unique_ptr<PooledConnection> connection);
+  void expire_waiting();
+  std::string timeout_message() const;
 
   PoolSettings settings_;
   std::shared_ptr<DriverThreads> threads_;
   mutable std::mutex mutex_;
   std::vector<std::unique_ptr<PooledConnection>> idle_;
-  std::deque<std::shared_ptr<Waiter>> waiters_;
+  std::deque<RequestPtr> waiting_;  // oldest first, so also in order of deadline
   std::size_t size_ = 0;
   bool closed_ = false;
+  // Fails requests that waited past acquire_timeout; started the first time one waits.
+  std::thread sweeper_;
+  std::condition_variable sweeper_wake_;
+  Clock::time_point sweeper_until_ = Clock::time_point::max();
 };
 
 // Transaction levels, run on a driver thread: level 1 is BEGIN/COMMIT/ROLLBACK,

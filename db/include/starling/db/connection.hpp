@@ -18,6 +18,7 @@ namespace starling::db {
 
 namespace runtime {
 struct Lease;
+struct PooledConnection;
 }  // namespace runtime
 
 class Connection;
@@ -79,8 +80,11 @@ class Queryable {
   Dialect dialect() const { return query_dialect(); }
 
  protected:
-  /// The connection for a statement (`read_only`: it only reads).
+  using Work = std::function<void(runtime::PooledConnection&)>;
+  /// The connection for several statements (`read_only`: they only read).
   virtual awaitable<std::shared_ptr<runtime::Lease>> lease(bool read_only) = 0;
+  /// Runs one statement's driver work on a connection: by default the lease's.
+  virtual awaitable<void> run_work(bool read_only, const Work& work);
   virtual Dialect query_dialect() const = 0;
 };
 

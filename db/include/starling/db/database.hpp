@@ -20,6 +20,10 @@
 
 namespace starling::db {
 
+namespace runtime {
+class Pool;
+}  // namespace runtime
+
 /// A freshly opened connection, for DatabaseOptions::on_connect. Runs on a
 /// driver thread, synchronously.
 class SetupConnection {
@@ -79,11 +83,15 @@ class Database : public Queryable {
 
  protected:
   awaitable<std::shared_ptr<runtime::Lease>> lease(bool read_only) override;
+  /// Queues the work for the pool: no connection is lent for one statement.
+  awaitable<void> run_work(bool read_only, const Work& work) override;
   Dialect query_dialect() const override { return url_.dialect(); }
 
  private:
   struct Pools;
   std::shared_ptr<Pools> pools() const;
+  /// The pool for a statement, or for a lent connection. @throws ProgrammingError before connect().
+  std::shared_ptr<runtime::Pool> pool_for(bool read_only) const;
 
   DatabaseURL url_;
   DatabaseOptions options_;

@@ -1,0 +1,82 @@
+#include "runtime/completion.hpp"
+
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <chrono>
+
+namespace starling::db::runtime {
+
+namespace asio = boost::asio;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// How long a caller polls for a short job before it parks and lets the driver
+// thread post its resumption (a wake-up) instead.
+constexpr auto kPollBudget = std::chrono::microseconds(40);
+
+template <class Handler>
+class CompletionFor final : public Completion, public std::enable_shared_from_this<CompletionFor<Handler>> {
+ public:
+  explicit CompletionFor(Handler handler)
+      : Completion(true), handler_(std::move(handler)), work_(asio::make_work_guard(asio::get_associated_executor(handler_))) {}
+
+  // Called once the work has started; from then on complete() may come at any time.
+  void begin_waiting(bool poll) {
+    if (poll) {
+      post_poll(Clock::now());
+      return;
+    }
+    int expected = polling;
+    if (!state_.compare_exchange_strong(expected, parked)) post_resume();  // already done
+  }
+
+ private:
+  void post_poll(Clock::time_point since) {
+    asio::post(work_.get_executor(), [self = this->shared_from_this(), since] { self->poll(since); });
+  }
+
+  // On the caller's executor.
+  void poll(Clock::time_point since) {
+    if (state_.load(std::memory_order_acquire) != done) {
+      if (Clock::now() - since < kPollBudget) return post_poll(since);
+      int expected = polling;
+      if (state_.compare_exchange_strong(expected, parked)) return;  // complete() posts the resumption
+    }
+    resume();
+  }
+
+  void post_resume() override {
+    asio::post(work_.get_executor(), [self = this->shared_from_this()] { self->resume(); });
+  }
+
+  void resume() {
+    auto work = std::move(work_);  // the caller's loop may run out of work once this returns
+    std::move(handler_)(error_);
+  }
+
+  Handler handler_;
+  asio::executor_work_guard<asio::associated_executor_t<Handler>> work_;
+};
+
+}  // namespace
+
+void Completion::complete(std::exception_ptr error) {
+  error_ = std::move(error);
+  if (state_.exchange(done, std::memory_order_acq_rel) == parked) post_resume();
+}
+
+awaitable<void> wait_for(const Start& start) {
+  auto initiate = [&start](auto handler) {
+    auto completion = std::make_shared<CompletionFor<decltype(handler)>>(std::move(handler));
+    const bool poll = start(completion);
+    completion->begin_waiting(poll);
+  };
+  co_await asio::async_initiate<const asio::use_awaitable_t<>, void(std::exception_ptr)>(initiate, asio::use_awaitable);
+}
+
+}  // namespace starling::db::runtime
