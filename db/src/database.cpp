@@ -114,6 +114,10 @@ awaitable<void> Database::disconnect() {
   if (!pools) co_return;
   if (pools->shared) co_await pools->shared->close();
   if (pools->writer) co_await pools->writer->close();
+  // Connections dropped or released meanwhile close in tasks of their own; and
+  // a task must not be the last to hold the pools, or the threads would end
+  // after disconnect() returned (a SQLite file still locked by its checkpoint).
+  co_await pools->threads->until_idle();
 }
 
 std::shared_ptr<Pool> Database::pool_for(bool read_only) const {

@@ -1,5 +1,7 @@
 #include "runtime/completion.hpp"
 
+#include "runtime/spin.hpp"
+
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
@@ -17,7 +19,9 @@ using Clock = std::chrono::steady_clock;
 
 // How long a caller polls for a short job before it parks and lets the driver
 // thread post its resumption (a wake-up) instead.
-constexpr auto kPollBudget = std::chrono::microseconds(40);
+constexpr auto kPollBudget = std::chrono::microseconds(200);
+// How long one look spins before letting the caller's other handlers run.
+constexpr auto kSpinPerPoll = std::chrono::microseconds(2);
 
 template <class Handler>
 class CompletionFor final : public Completion, public std::enable_shared_from_this<CompletionFor<Handler>> {
@@ -40,9 +44,11 @@ class CompletionFor final : public Completion, public std::enable_shared_from_th
     asio::post(work_.get_executor(), [self = this->shared_from_this(), since] { self->poll(since); });
   }
 
-  // On the caller's executor.
+  // On the caller's executor: a short spin here, then the handlers queued
+  // behind this one get their turn before the next look.
   void poll(Clock::time_point since) {
-    if (state_.load(std::memory_order_acquire) != done) {
+    const auto is_done = [this] { return state_.load(std::memory_order_acquire) == done; };
+    if (!spin_until(is_done, kSpinPerPoll)) {
       if (Clock::now() - since < kPollBudget) return post_poll(since);
       int expected = polling;
       if (state_.compare_exchange_strong(expected, parked)) return;  // complete() posts the resumption

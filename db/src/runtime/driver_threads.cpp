@@ -1,11 +1,14 @@
 #include "runtime/driver_threads.hpp"
 
 #include "runtime/completion.hpp"
+#include "runtime/spin.hpp"
 
 #include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <utility>
+#include <vector>
 
 namespace starling::db::runtime {
 
@@ -16,31 +19,44 @@ using Clock = std::chrono::steady_clock;
 // How long a driver thread that just finished a task keeps looking for the
 // next one before it sleeps. Queries come in bursts (a coroutine's next query);
 // going to sleep and being woken costs more than a query.
-constexpr auto kSpin = std::chrono::microseconds(50);
+constexpr auto kSpin = std::chrono::microseconds(200);
+// After this, the spinning thread yields its core between checks: on a busy
+// machine another thread (a caller, the database) needs it more.
+constexpr auto kYieldAfter = std::chrono::microseconds(5);
 
 // Jobs shorter than this are worth polling for (see Completion).
 constexpr std::int64_t kShortJobNs = 20'000;
 
+// Set by a driver thread that announced its return (see Queue::returning).
+thread_local bool t_returning = false;
+
 }  // namespace
 
-// A plain FIFO: a task is woken for only when no thread is already looking
-// for work (at most one spins at a time, so the callers and the database keep
-// the cores on a small machine).
+// A plain FIFO. The thread that finishes the last busy task spins for the
+// next one (queries come in bursts: a coroutine's next query) and is never
+// woken for; a sleeper is woken only when no thread is spinning or on its way
+// back. At most one thread spins, and only while no other is busy, so the
+// callers and the database keep the cores of a small machine.
 struct DriverThreads::Queue {
   std::mutex mutex;
   std::condition_variable wake;
   std::deque<Task> tasks;
   std::atomic<std::size_t> waiting{0};  // tasks.size(), readable without the lock
+  std::atomic<std::size_t> busy{0};     // threads running a task
+  std::atomic<bool> spinner{false};
   std::size_t sleepers = 0;
-  bool spinner = false;
-  bool stopping = false;
+  std::atomic<bool> stopping{false};
+  std::vector<std::shared_ptr<Completion>> idle_waiters;  // until_idle() callers
+  // Threads about to come back for work (their caller is being resumed and may
+  // post its next job at once): that job waits for them instead of a wake-up.
+  std::atomic<int> returning{0};
   std::atomic<std::int64_t> typical_job_ns{0};  // a moving average; races only blur it
 
   void push(Task task) {
     std::unique_lock lock(mutex);
     tasks.push_back(std::move(task));
-    waiting.store(tasks.size(), std::memory_order_release);
-    const bool wake_one = sleepers > 0 && !spinner;
+    waiting.store(tasks.size());
+    const bool wake_one = sleepers > 0 && !spinner.load() && returning.load() == 0;
     lock.unlock();
     if (wake_one) wake.notify_one();
   }
@@ -48,15 +64,22 @@ struct DriverThreads::Queue {
   // Returns false once stopping and nothing is left.
   bool pop(Task& task, bool just_worked) {
     std::unique_lock lock(mutex);
+    if (t_returning) {
+      t_returning = false;
+      returning.fetch_sub(1);
+    }
+    if (just_worked) busy.fetch_sub(1);
+    if (tasks.empty() && busy.load() == 0)
+      for (auto& waiter : std::exchange(idle_waiters, {})) waiter->complete();
     while (tasks.empty()) {
       if (stopping) return false;
-      if (just_worked && !spinner) {
+      if (just_worked && !spinner.load() && busy.load() == 0) {
         just_worked = false;
-        spinner = true;
+        spinner.store(true);
         lock.unlock();
         spin();
         lock.lock();
-        spinner = false;
+        spinner.store(false);
         continue;
       }
       ++sleepers;
@@ -65,14 +88,16 @@ struct DriverThreads::Queue {
     }
     task = std::move(tasks.front());
     tasks.pop_front();
-    waiting.store(tasks.size(), std::memory_order_release);
+    waiting.store(tasks.size());
+    busy.fetch_add(1);
     if (!tasks.empty() && sleepers > 0) wake.notify_one();  // more work than this thread
     return true;
   }
 
+  // Until a task comes, or another thread got busy (it will come back itself).
   void spin() {
-    const auto until = Clock::now() + kSpin;
-    while (waiting.load(std::memory_order_acquire) == 0 && Clock::now() < until) std::this_thread::yield();
+    const auto stop = [this] { return waiting.load() > 0 || busy.load() > 0 || stopping.load(); };
+    spin_until(stop, kSpin, kYieldAfter);
   }
 
   void drive() {
@@ -108,7 +133,23 @@ DriverThreads::~DriverThreads() {
   }
 }
 
+awaitable<void> DriverThreads::until_idle() {
+  const Start start = [this](const std::shared_ptr<Completion>& completion) {
+    std::lock_guard lock(queue_->mutex);
+    if (queue_->tasks.empty() && queue_->busy.load() == 0) completion->complete();
+    else queue_->idle_waiters.push_back(completion);
+    return false;
+  };
+  co_await wait_for(start);
+}
+
 void DriverThreads::post(Task task) { queue_->push(std::move(task)); }
+
+void DriverThreads::returning_for_work() {
+  if (t_returning) return;
+  t_returning = true;
+  queue_->returning.fetch_add(1);
+}
 
 bool DriverThreads::has_waiting_tasks() const { return queue_->waiting.load(std::memory_order_acquire) > 0; }
 
@@ -138,6 +179,7 @@ awaitable<void> DriverThreads::run(const std::function<void()>& job) {
       } catch (...) {
         error = std::current_exception();
       }
+      returning_for_work();
       completion->complete(error);
     });
     return jobs_are_short();

@@ -39,11 +39,20 @@ class DriverThreads {
     co_return std::move(*result);
   }
 
+  /// Resumes once no task is queued or running: connections closed by then
+  /// are closed for good (disconnect() returns only after that).
+  awaitable<void> until_idle();
+
   /// Runs `task` on a driver thread without waiting for it (`task` must not throw).
   void post(Task task);
   /// Whether tasks are waiting for a thread (a thread with more work of its own
   /// then queues it behind them instead of going on: no pool starves another).
   bool has_waiting_tasks() const;
+
+  /// On a driver thread whose task is about to end: a task posted meanwhile
+  /// (the resumed caller's next query) waits for this thread instead of
+  /// waking a sleeping one. Call it just before resuming the caller.
+  void returning_for_work();
 
   /// Runs `job` on the calling driver thread and times it: the typical job time
   /// tells callers whether polling for a result beats sleeping until it comes.

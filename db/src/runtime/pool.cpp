@@ -226,12 +226,20 @@ void Pool::drive(std::unique_ptr<PooledConnection> connection, RequestPtr reques
     } catch (...) {
       error = std::current_exception();
     }
-    request->completion->complete(error);  // the work is gone from here
-    if (connection->broken) return drop(std::move(connection));
+    const auto done = std::move(request);
+    if (connection->broken) {
+      drop(std::move(connection));
+      return done->completion->complete(error);
+    }
     request = next_or_idle(connection);
+    // Other pools' tasks wait for this thread: queue behind them.
+    if (request && (!request->work || threads_->has_waiting_tasks())) {
+      serve(std::move(connection), std::move(request));
+      request = nullptr;
+    }
+    if (!request) threads_->returning_for_work();
+    done->completion->complete(error);  // the work is gone from here
     if (!request) return;
-    // Others' tasks wait for this thread (another pool's work): queue behind them.
-    if (!request->work || threads_->has_waiting_tasks()) return serve(std::move(connection), std::move(request));
   }
 }
 
