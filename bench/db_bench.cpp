@@ -73,7 +73,8 @@ double bare_loops(int threads, double seconds, MakeLoop make_loop) {
 
 double sqlite_bare(const db::DatabaseURL& url, int threads, double seconds) {
   return bare_loops(threads, seconds, [&] {
-    auto database = std::make_shared<SQLite::Database>(url.database(), SQLite::OPEN_READWRITE);
+    // A busy timeout as the Database sets: connections opening together wait out WAL recovery.
+    auto database = std::make_shared<SQLite::Database>(url.database(), SQLite::OPEN_READWRITE, 5000);
     auto statement = std::make_shared<SQLite::Statement>(*database, "SELECT id, body, n FROM bench_rows WHERE id = ?");
     return [database, statement](int id) {
       statement->reset();

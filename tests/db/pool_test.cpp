@@ -73,6 +73,91 @@ TEST_P(Pooling, WaitersAreServedInOrderWhenConnectionsComeBack) {
   EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3}));
 }
 
+TEST_P(Pooling, AStatementWaitingPastTheTimeoutGetsPoolTimeoutAndLeavesNoWaiter) {
+  auto& database = open({.max_size = 1, .acquire_timeout = std::chrono::milliseconds(150)});
+  run([&]() -> awaitable<void> {
+    std::optional<Connection> held(co_await database.connection());  // SQLite's writer; PostgreSQL's only one
+    const auto started = std::chrono::steady_clock::now();
+    bool timed_out = false;
+    try {
+      co_await database.execute(text("CREATE TABLE IF NOT EXISTS never (x INTEGER)"));  // a write: it needs the writer
+    } catch (const PoolTimeout& error) {
+      timed_out = true;
+      EXPECT_NE(std::string(error.what()).find("150 ms"), std::string::npos) << error.what();
+    }
+    EXPECT_TRUE(timed_out);
+    EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(150));
+    EXPECT_EQ(database.stats().waiting, 0u);
+    held.reset();
+    co_await database.execute(text("CREATE TABLE IF NOT EXISTS later (x INTEGER)"));  // and the pool serves again
+  }());
+  EXPECT_EQ(database.stats().in_use, 0u);
+}
+
+TEST_P(Pooling, StatementsAndHeldConnectionsWaitInOneLine) {
+  auto& database = open({.max_size = 1, .acquire_timeout = std::chrono::seconds(5)});
+  run(database.execute(text("CREATE TABLE line (position INTEGER NOT NULL, who TEXT NOT NULL)")));
+  run([&]() -> awaitable<void> {
+    auto held = std::make_optional(co_await database.connection());
+    const auto executor = co_await asio::this_coro::executor;
+    int finished = 0;
+    const auto add = [&](std::string who) -> awaitable<void> {
+      co_await database.execute(text("INSERT INTO line VALUES ((SELECT count(*) FROM line), :who)").bind("who", who));
+    };
+    for (int i = 0; i < 6; ++i) {
+      asio::co_spawn(executor, [&, i]() -> awaitable<void> {
+        co_await sleep_for(std::chrono::milliseconds(5 * i));  // queue in order
+        const std::string who = "caller " + std::to_string(i);
+        if (i % 2 == 0) {
+          co_await add(who);  // a statement: runs on whichever connection frees up first
+        } else {
+          auto lent = co_await database.connection();  // a connection lent to the caller
+          co_await lent.execute(text("INSERT INTO line VALUES ((SELECT count(*) FROM line), :who)").bind("who", who));
+        }
+        ++finished;
+      }, asio::detached);
+    }
+    co_await sleep_for(std::chrono::milliseconds(100));
+    EXPECT_EQ(database.stats().waiting, 6u);
+    held.reset();
+    while (finished < 6) co_await sleep_for(std::chrono::milliseconds(5));
+  }());
+  const auto rows = run(database.fetch_all(text("SELECT who FROM line ORDER BY position")));
+  ASSERT_EQ(rows.size(), 6u);
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(rows[i].get<std::string>("who"), "caller " + std::to_string(i));
+}
+
+TEST_P(Pooling, DisconnectWaitsForRunningStatementsAndFailsTheQueuedOnes) {
+  auto& database = open({.max_size = 2});
+  // Slow enough to be running when disconnect() starts.
+  const auto slow = is_postgres() ? text("SELECT pg_sleep(0.2)")
+                                  : text("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 300000) "
+                                         "SELECT count(*) FROM c");
+  constexpr int kStatements = 6;
+  int finished = 0, closed_while_waiting = 0;
+  run([&]() -> awaitable<void> {
+    const auto executor = co_await asio::this_coro::executor;
+    for (int i = 0; i < kStatements; ++i) {
+      asio::co_spawn(executor, [&]() -> awaitable<void> {
+        try {
+          co_await database.fetch_val(slow);
+        } catch (const PoolTimeout&) {
+          ADD_FAILURE() << "not a timeout";
+        } catch (const ConnectionError& error) {
+          EXPECT_NE(std::string(error.what()).find("closed while waiting"), std::string::npos) << error.what();
+          ++closed_while_waiting;
+        }
+        ++finished;
+      }, asio::detached);
+    }
+    co_await sleep_for(std::chrono::milliseconds(20));
+    co_await database.disconnect();
+    EXPECT_EQ(finished, kStatements);  // none still running on a driver thread
+  }());
+  EXPECT_GT(closed_while_waiting, 0);
+  EXPECT_LT(closed_while_waiting, kStatements);
+}
+
 TEST_P(Pooling, AConnectionGoesBackCleanAndTheSetupHookRunsOffTheCallersThread) {
   std::mutex mutex;
   std::set<std::thread::id> hook_threads;
