@@ -69,7 +69,9 @@ class Database : public Queryable {
   /// @throws ConnectionError naming the URL (password obscured).
   awaitable<void> connect();
   /// Closes the pool; with force_rollback, rolls everything back first. Does
-  /// nothing when not connected. Connections still held close when released.
+  /// nothing when not connected. Statements still waiting for a connection fail
+  /// with ConnectionError; it returns once those running have finished.
+  /// Connections still held (a Connection, Transaction, RowStream) close when released.
   awaitable<void> disconnect();
   bool is_connected() const;
 
