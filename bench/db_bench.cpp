@@ -71,8 +71,8 @@ double bare_loops(int threads, double seconds, MakeLoop make_loop) {
   return static_cast<double>(total) / seconds;
 }
 
-double sqlite_bare(const db::DatabaseURL& url, int threads, double seconds) {
-  return bare_loops(threads, seconds, [&] {
+auto sqlite_query(const db::DatabaseURL& url) {
+  return [&url] {
     // A busy timeout as the Database sets: connections opening together wait out WAL recovery.
     auto database = std::make_shared<SQLite::Database>(url.database(), SQLite::OPEN_READWRITE, 5000);
     auto statement = std::make_shared<SQLite::Statement>(*database, "SELECT id, body, n FROM bench_rows WHERE id = ?");
@@ -83,11 +83,11 @@ double sqlite_bare(const db::DatabaseURL& url, int threads, double seconds) {
       volatile auto body = statement->getColumn(1).getString();
       (void)body;
     };
-  });
+  };
 }
 
-double postgres_bare(const db::DatabaseURL& url, int threads, double seconds) {
-  return bare_loops(threads, seconds, [&] {
+auto postgres_query(const db::DatabaseURL& url) {
+  return [&url] {
     std::string options = "host=" + url.hostname() + " port=" + std::to_string(url.port().value_or(5432)) +
                           " dbname=" + url.database() + " user=" + url.username();
     if (!url.password().empty()) options += " password=" + url.password();
@@ -98,7 +98,59 @@ double postgres_bare(const db::DatabaseURL& url, int threads, double seconds) {
       const auto result = work.exec_prepared("by_id", id);
       if (result.size() != 1 || result[0][0].as<int>() != id) std::abort();
     };
-  });
+  };
+}
+
+// The cheapest hand-off there is, as a bound for any design that keeps driver
+// calls off the caller's thread: the caller hands each query to a worker thread
+// that owns the connection (a bare SQLiteCpp / libpqxx loop as above) through
+// one slot per worker, both sides spinning, nothing allocated, no event loop.
+// The caller keeps every worker busy.
+struct alignas(64) HandoffSlot {
+  std::atomic<int> request{0};  // an id to look up; 0 when none
+  std::atomic<bool> done{true};
+  std::atomic<bool> stop{false};
+};
+
+template <class MakeLoop>
+double handoff_loops(int workers, double seconds, MakeLoop make_loop) {
+  std::vector<HandoffSlot> slots(static_cast<std::size_t>(workers));
+  std::vector<std::thread> threads;
+  for (auto& slot : slots) {
+    threads.emplace_back([&slot, &make_loop] {
+      auto query = make_loop();
+      for (;;) {
+        int id = 0;
+        for (int looks = 0; (id = slot.request.load(std::memory_order_acquire)) == 0; ++looks) {
+          if (slot.stop.load(std::memory_order_relaxed)) return;
+          // Spin briefly, then let the other threads have the core (more threads than cores).
+          if (looks < 1000) __builtin_ia32_pause();
+          else std::this_thread::yield();
+        }
+        query(id);
+        slot.request.store(0, std::memory_order_relaxed);
+        slot.done.store(true, std::memory_order_release);
+      }
+    });
+  }
+  std::mt19937 rng(1);
+  std::uniform_int_distribution<int> pick(1, kRows);
+  long total = 0;
+  const auto deadline = Clock::now() + std::chrono::duration<double>(seconds);
+  while (Clock::now() < deadline) {
+    for (auto& slot : slots) {
+      if (!slot.done.load(std::memory_order_acquire)) continue;
+      slot.done.store(false, std::memory_order_relaxed);
+      slot.request.store(pick(rng), std::memory_order_release);
+      ++total;
+    }
+  }
+  for (auto& slot : slots) {
+    while (!slot.done.load(std::memory_order_acquire)) std::this_thread::yield();
+    slot.stop.store(true);
+  }
+  for (auto& thread : threads) thread.join();
+  return static_cast<double>(total - workers) / seconds;  // the first round only started
 }
 
 double through_database(const db::DatabaseURL& url, int coroutines, std::size_t pool, double seconds) {
@@ -136,15 +188,22 @@ int main(int argc, char** argv) {
   const int pool = std::stoi(argv[3]);
   create_table(url);
   const bool sqlite = url.dialect() == db::Dialect::sqlite;
-  const auto bare = [&](int threads) { return sqlite ? sqlite_bare(url, threads, seconds) : postgres_bare(url, threads, seconds); };
+  const auto bare = [&](int threads) {
+    return sqlite ? bare_loops(threads, seconds, sqlite_query(url)) : bare_loops(threads, seconds, postgres_query(url));
+  };
+  const auto handoff = [&](int workers) {
+    return sqlite ? handoff_loops(workers, seconds, sqlite_query(url)) : handoff_loops(workers, seconds, postgres_query(url));
+  };
   const std::string only = argc == 5 ? argv[4] : "";
   const auto measure = [&](const std::string& name, auto run_case) {
     if (only.empty() || only == name) std::printf("%s %.0f\n", name.c_str(), run_case());
   };
   const auto n = std::to_string(pool);
   measure("bare_1", [&] { return bare(1); });
+  measure("handoff_1", [&] { return handoff(1); });
   measure("api_1", [&] { return through_database(url, 1, 1, seconds); });
   measure("bare_" + n, [&] { return bare(pool); });
+  measure("handoff_" + n, [&] { return handoff(pool); });
   measure("api_32_pool_" + n, [&] { return through_database(url, 32, static_cast<std::size_t>(pool), seconds); });
   return 0;
 }

@@ -40,9 +40,16 @@ awaitable<std::vector<Row>> Queryable::fetch_all(const Statement& query) {
 }
 
 awaitable<std::optional<Row>> Queryable::fetch_one(const Statement& query) {
-  auto rows = co_await fetch_all(query);
-  if (rows.empty()) co_return std::nullopt;
-  co_return std::move(rows.front());
+  const auto compiled = query.compile(query_dialect());
+  std::optional<Row> row;
+  const Job job = [&](PooledConnection& connection) {
+    runtime::run_statement(connection, [&] {
+      auto rows = connection.backend->execute(compiled.sql, compiled.params).rows;
+      if (!rows.empty()) row = std::move(rows.front());
+    });
+  };
+  co_await run_work(compiled.read_only, job);
+  co_return row;
 }
 
 awaitable<Value> Queryable::fetch_val(const Statement& query, std::size_t column) {

@@ -99,3 +99,25 @@ TEST(Text, CompileManyBindsEachRow) {
   EXPECT_EQ(programming_error_of([&] { query.compile_many(Dialect::sqlite, {{{"c", 1}}}); }),
             "text query: parameter \"c\" is bound but the SQL has no :c placeholder: INSERT INTO t (a, b) VALUES (:a, :b)");
 }
+
+// The parsed SQL is cached per thread; the values never are.
+TEST(Text, TheSameSqlCompiledAgainTakesItsOwnValues) {
+  const std::string sql = "SELECT * FROM notes WHERE id = :id OR parent = :id";
+  for (int id = 1; id <= 3; ++id) {
+    const auto compiled = db::text(sql).bind("id", id).compile(Dialect::postgresql);
+    EXPECT_EQ(compiled.sql, "SELECT * FROM notes WHERE id = $1 OR parent = $1");
+    EXPECT_EQ(compiled.params, Params{id});
+  }
+  EXPECT_EQ(programming_error_of([&] { db::text(sql).compile(Dialect::sqlite); }),
+            "text query: no value bound for parameter \"id\": " + sql);
+}
+
+TEST(Text, MoreDistinctStatementsThanTheCacheHoldsEachCompileToTheirOwnSql) {
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < 600; ++i) {
+      const auto compiled = db::text("SELECT :v" + std::to_string(i)).bind("v" + std::to_string(i), i).compile(Dialect::sqlite);
+      ASSERT_EQ(compiled.sql, "SELECT ?");
+      ASSERT_EQ(compiled.params, Params{i});
+    }
+  }
+}

@@ -16,18 +16,18 @@ TextQuery TextQuery::bind(const Values& values) const {
 }
 
 CompiledQuery TextQuery::compile(Dialect dialect) const {
-  return detail::bind_text(detail::parse_text(sql_), dialect, values_, sql_);
+  return detail::bind_text(*detail::parsed_text(sql_), dialect, values_, sql_);
 }
 
 CompiledQuery TextQuery::compile_with(Dialect dialect, const Values& values) const {
-  return detail::bind_text(detail::parse_text(sql_), dialect, detail::overlay(values_, values), sql_);
+  return detail::bind_text(*detail::parsed_text(sql_), dialect, detail::overlay(values_, values), sql_);
 }
 
 std::vector<CompiledQuery> TextQuery::compile_many(Dialect dialect, const std::vector<Values>& rows) const {
-  const auto parsed = detail::parse_text(sql_);
+  const auto parsed = detail::parsed_text(sql_);
   std::vector<CompiledQuery> compiled;
   compiled.reserve(rows.size());
-  for (const auto& row : rows) compiled.push_back(detail::bind_text(parsed, dialect, detail::overlay(values_, row), sql_));
+  for (const auto& row : rows) compiled.push_back(detail::bind_text(*parsed, dialect, detail::overlay(values_, row), sql_));
   return compiled;
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <unordered_map>
 
 namespace starling::db::detail {
 
@@ -81,6 +82,7 @@ const Value* find_value(const Values& values, std::string_view name) {
 ParsedText parse_text(std::string_view sql) {
   ParsedText parsed;
   parsed.read_only = first_keyword_reads_only(sql);
+  std::vector<std::string> pieces;  // the SQL around the placeholders: names.size() + 1 pieces
   std::string piece;
   std::size_t i = 0;
   while (i < sql.size()) {
@@ -98,7 +100,7 @@ ParsedText parse_text(std::string_view sql) {
     } else if (c == ':' && identifier_start(next)) {
       std::size_t end = i + 1;
       while (end < sql.size() && identifier_char(sql[end])) ++end;
-      parsed.pieces.push_back(std::move(piece));
+      pieces.push_back(std::move(piece));
       piece.clear();
       parsed.names.emplace_back(sql.substr(i + 1, end - i - 1));
       i = end;
@@ -107,7 +109,26 @@ ParsedText parse_text(std::string_view sql) {
       ++i;
     }
   }
-  parsed.pieces.push_back(std::move(piece));
+  pieces.push_back(std::move(piece));
+  for (std::size_t i = 0; i < parsed.names.size(); ++i) {
+    const auto& name = parsed.names[i];
+    auto position = std::find(parsed.distinct_names.begin(), parsed.distinct_names.end(), name);
+    if (position == parsed.distinct_names.end()) position = parsed.distinct_names.insert(position, name);
+    parsed.sqlite_sql += pieces[i] + "?";
+    parsed.postgres_sql += pieces[i] + "$" + std::to_string(position - parsed.distinct_names.begin() + 1);
+  }
+  parsed.sqlite_sql += pieces.back();
+  parsed.postgres_sql += pieces.back();
+  return parsed;
+}
+
+std::shared_ptr<const ParsedText> parsed_text(const std::string& sql) {
+  constexpr std::size_t kCapacity = 256;
+  thread_local std::unordered_map<std::string, std::shared_ptr<const ParsedText>> cache;
+  if (const auto found = cache.find(sql); found != cache.end()) return found->second;
+  auto parsed = std::make_shared<const ParsedText>(parse_text(sql));
+  if (cache.size() >= kCapacity) cache.clear();  // simple and bounded: SQL built at run time cannot grow it
+  cache.emplace(sql, parsed);
   return parsed;
 }
 
@@ -116,29 +137,18 @@ CompiledQuery bind_text(const ParsedText& parsed, Dialect dialect, const Values&
     if (std::find(parsed.names.begin(), parsed.names.end(), name) == parsed.names.end())
       throw ProgrammingError("text query: parameter \"" + name + "\" is bound but the SQL has no :" + name +
                              " placeholder: " + std::string(sql));
+  const bool sqlite = dialect == Dialect::sqlite;
+  const auto& names = sqlite ? parsed.names : parsed.distinct_names;
   CompiledQuery query;
   query.read_only = parsed.read_only;
-  std::vector<std::string_view> numbered;  // PostgreSQL: $n is the n-th distinct name
-  for (std::size_t i = 0; i < parsed.names.size(); ++i) {
-    query.sql += parsed.pieces[i];
-    const auto& name = parsed.names[i];
+  query.sql = sqlite ? parsed.sqlite_sql : parsed.postgres_sql;
+  query.params.reserve(names.size());
+  for (const auto& name : names) {
     const Value* value = find_value(values, name);
     if (value == nullptr)
       throw ProgrammingError("text query: no value bound for parameter \"" + name + "\": " + std::string(sql));
-    if (dialect == Dialect::sqlite) {
-      query.sql += '?';
-      query.params.push_back(*value);
-      continue;
-    }
-    auto position = std::find(numbered.begin(), numbered.end(), name);
-    if (position == numbered.end()) {
-      numbered.push_back(name);
-      query.params.push_back(*value);
-      position = numbered.end() - 1;
-    }
-    query.sql += "$" + std::to_string(position - numbered.begin() + 1);
+    query.params.push_back(*value);
   }
-  query.sql += parsed.pieces.back();
   return query;
 }
 

@@ -82,7 +82,9 @@ awaitable<void> wait_for(const Start& start) {
     const bool poll = start(completion);
     completion->begin_waiting(poll);
   };
-  co_await asio::async_initiate<const asio::use_awaitable_t<>, void(std::exception_ptr)>(initiate, asio::use_awaitable);
+  // Returned, not awaited here: one coroutine frame fewer. `start` lives in the
+  // awaiting caller's frame, which outlasts the initiation.
+  return asio::async_initiate<const asio::use_awaitable_t<>, void(std::exception_ptr)>(initiate, asio::use_awaitable);
 }
 
 }  // namespace starling::db::runtime

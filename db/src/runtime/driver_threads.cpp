@@ -153,19 +153,13 @@ void DriverThreads::returning_for_work() {
 
 bool DriverThreads::has_waiting_tasks() const { return queue_->waiting.load(std::memory_order_acquire) > 0; }
 
-void DriverThreads::timed(const std::function<void()>& job) {
-  const auto started = Clock::now();
-  // Record the time even when the job throws: a failing query is still a query.
-  struct Record {
-    std::atomic<std::int64_t>& typical;
-    Clock::time_point started;
-    ~Record() {
-      const auto sample = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - started).count();
-      const auto old = typical.load(std::memory_order_relaxed);
-      typical.store(old + (sample - old) / 8, std::memory_order_relaxed);
-    }
-  } record{queue_->typical_job_ns, started};
-  job();
+DriverThreads::JobTimer::JobTimer(DriverThreads& threads) : threads_(threads), started_(Clock::now()) {}
+
+DriverThreads::JobTimer::~JobTimer() {
+  auto& typical = threads_.queue_->typical_job_ns;
+  const auto sample = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - started_).count();
+  const auto old = typical.load(std::memory_order_relaxed);
+  typical.store(old + (sample - old) / 8, std::memory_order_relaxed);
 }
 
 bool DriverThreads::jobs_are_short() const { return queue_->typical_job_ns.load(std::memory_order_relaxed) < kShortJobNs; }
@@ -175,7 +169,8 @@ awaitable<void> DriverThreads::run(const std::function<void()>& job) {
     post([this, &job, completion] {
       std::exception_ptr error;
       try {
-        timed(job);
+        const JobTimer timer(*this);
+        job();
       } catch (...) {
         error = std::current_exception();
       }

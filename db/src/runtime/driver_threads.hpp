@@ -54,9 +54,20 @@ class DriverThreads {
   /// waking a sleeping one. Call it just before resuming the caller.
   void returning_for_work();
 
-  /// Runs `job` on the calling driver thread and times it: the typical job time
-  /// tells callers whether polling for a result beats sleeping until it comes.
-  void timed(const std::function<void()>& job);
+  /// Times a job on a driver thread, from construction to destruction (even
+  /// when the job throws): the typical job time tells callers whether polling
+  /// for a result beats sleeping until it comes.
+  class JobTimer {
+   public:
+    explicit JobTimer(DriverThreads& threads);
+    ~JobTimer();
+    JobTimer(const JobTimer&) = delete;
+    JobTimer& operator=(const JobTimer&) = delete;
+
+   private:
+    DriverThreads& threads_;
+    std::chrono::steady_clock::time_point started_;
+  };
   /// Whether recent jobs took less than a caller's polling budget.
   bool jobs_are_short() const;
 

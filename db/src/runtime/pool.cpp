@@ -55,8 +55,7 @@ void roll_back_to_base(PooledConnection& connection) {
   while (connection.depth > connection.base_depth) rollback_level(connection);
 }
 
-void run_statement(PooledConnection& connection, const std::function<void()>& statement) {
-  if (!connection.contain_statements || connection.depth != connection.base_depth) return statement();
+void run_contained(PooledConnection& connection, const std::function<void()>& statement) {
   begin_level(connection);
   try {
     statement();
@@ -132,13 +131,12 @@ awaitable<void> Pool::open() {
   for (auto& connection : opened) give_back(std::move(connection));
 }
 
-awaitable<void> Pool::run(const Work& work) {
-  const auto self = shared_from_this();  // the pool outlives the work even if disconnected meanwhile
+awaitable<void> Pool::run(std::shared_ptr<Pool> pool, const Work& work) {
   auto request = std::make_shared<Request>();
   request->work = &work;
   const Start start = [&](const std::shared_ptr<Completion>& completion) {
     request->completion = completion;
-    return submit(request) && threads_->jobs_are_short();
+    return pool->submit(request) && pool->threads_->jobs_are_short();
   };
   co_await wait_for(start);
 }
@@ -215,11 +213,9 @@ void Pool::drive(std::unique_ptr<PooledConnection> connection, RequestPtr reques
   for (;;) {
     std::exception_ptr error;
     try {
-      const std::function<void()> job = [&] {
-        revive(*connection);
-        (*request->work)(*connection);
-      };
-      threads_->timed(job);
+      const DriverThreads::JobTimer timer(*threads_);
+      revive(*connection);
+      (*request->work)(*connection);
     } catch (const ConnectionError&) {
       connection->broken = true;
       error = std::current_exception();

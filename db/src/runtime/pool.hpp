@@ -65,7 +65,8 @@ class Pool : public std::enable_shared_from_this<Pool> {
   /// without lending the connection out: a driver thread that finishes one
   /// statement goes straight on to the next one queued for this pool.
   /// @throws PoolTimeout, ConnectionError, and what `work` throws.
-  awaitable<void> run(const Work& work);
+  /// (Static: the caller's frame keeps the pool alive until the work is done.)
+  static awaitable<void> run(std::shared_ptr<Pool> pool, const Work& work);
   /// A connection lent to the caller (transactions, held connections, streams).
   /// @throws PoolTimeout, ConnectionError.
   awaitable<std::unique_ptr<PooledConnection>> acquire();
@@ -119,8 +120,14 @@ void commit_level(PooledConnection& connection);
 void rollback_level(PooledConnection& connection);
 /// Rolls back every level above the base (what a released lease left open).
 void roll_back_to_base(PooledConnection& connection);
-/// Runs one statement; with `contain_statements` at the base depth, inside a
-/// savepoint, so that its failure undoes only itself. @throws what it throws.
-void run_statement(PooledConnection& connection, const std::function<void()>& statement);
+/// Runs one statement inside a savepoint of its own, so that its failure undoes only itself.
+void run_contained(PooledConnection& connection, const std::function<void()>& statement);
+/// Runs one statement; with `contain_statements` at the base depth, contained
+/// (see run_contained). @throws what it throws.
+template <class Statement>
+void run_statement(PooledConnection& connection, const Statement& statement) {
+  if (!connection.contain_statements || connection.depth != connection.base_depth) return statement();
+  run_contained(connection, statement);
+}
 
 }  // namespace starling::db::runtime

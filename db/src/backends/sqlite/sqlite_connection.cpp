@@ -64,11 +64,8 @@ SqliteConnection::SqliteConnection(const DatabaseURL& url, std::chrono::millisec
 SqliteConnection::~SqliteConnection() = default;
 
 SqliteStatement& SqliteConnection::prepare(const std::string& sql) {
-  if (auto cached = statements_.find(sql); cached != statements_.end()) {
-    cached->second->statement.reset();
-    cached->second->statement.clearBindings();
-    return *cached->second;
-  }
+  // A cached statement was reset after its last run, and bind() sets every parameter.
+  if (auto cached = statements_.find(sql); cached != statements_.end()) return *cached->second;
   if (statements_.size() >= kStatementCacheSize) statements_.clear();  // simple and bounded
   auto statement = std::make_unique<SqliteStatement>(*database_, sql);
   return *statements_.emplace(sql, std::move(statement)).first->second;
