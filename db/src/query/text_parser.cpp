@@ -124,9 +124,11 @@ ParsedText parse_text(std::string_view sql) {
 
 std::shared_ptr<const ParsedText> parsed_text(const std::string& sql) {
   constexpr std::size_t kCapacity = 256;
+  constexpr std::size_t kLongestCached = 4096;  // a few hundred statements stay small
   thread_local std::unordered_map<std::string, std::shared_ptr<const ParsedText>> cache;
   if (const auto found = cache.find(sql); found != cache.end()) return found->second;
   auto parsed = std::make_shared<const ParsedText>(parse_text(sql));
+  if (sql.size() > kLongestCached) return parsed;
   if (cache.size() >= kCapacity) cache.clear();  // simple and bounded: SQL built at run time cannot grow it
   cache.emplace(sql, parsed);
   return parsed;

@@ -64,8 +64,10 @@ SqliteConnection::SqliteConnection(const DatabaseURL& url, std::chrono::millisec
 SqliteConnection::~SqliteConnection() = default;
 
 SqliteStatement& SqliteConnection::prepare(const std::string& sql) {
-  // A cached statement was reset after its last run, and bind() sets every parameter.
-  if (auto cached = statements_.find(sql); cached != statements_.end()) return *cached->second;
+  if (auto cached = statements_.find(sql); cached != statements_.end()) {
+    cached->second->statement.reset();  // cheap when already reset; bind() then sets every parameter
+    return *cached->second;
+  }
   if (statements_.size() >= kStatementCacheSize) statements_.clear();  // simple and bounded
   auto statement = std::make_unique<SqliteStatement>(*database_, sql);
   return *statements_.emplace(sql, std::move(statement)).first->second;
