@@ -10,9 +10,8 @@ namespace starling::db {
 Delete::Delete(const Table& table) : table_(table.data()) {}
 
 Delete Delete::where(const Expression& condition) const {
-  detail::check_single_table(*table_, condition, "DELETE FROM");
   Delete copy = *this;
-  copy.where_ = where_ ? and_(*where_, condition) : condition;
+  copy.where_ = detail::single_table_where(*table_, where_, condition, "DELETE FROM");
   return copy;
 }
 

@@ -99,7 +99,8 @@ Values merge_values(const TableData& table, Values into, const Values& values) {
   return overlay(std::move(into), values);
 }
 
-void check_single_table(const TableData& table, const Expression& condition, std::string_view statement) {
+Expression single_table_where(const TableData& table, const std::optional<Expression>& where,
+                              const Expression& condition, std::string_view statement) {
   std::vector<const TableData*> tables;
   collect_tables(condition, tables);
   for (const auto* other : tables) {
@@ -107,6 +108,7 @@ void check_single_table(const TableData& table, const Expression& condition, std
     throw ProgrammingError(std::string(statement) + " \"" + table.name + "\": the WHERE uses a column of table \"" +
                            other->name + "\"; only the table's own columns can be used");
   }
+  return where ? and_(*where, condition) : condition;
 }
 
 }  // namespace starling::db::detail

@@ -6,6 +6,7 @@
 #include <starling/db/expression.hpp>
 #include <starling/db/statement.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,8 +41,10 @@ void collect_tables(const Expression& condition, std::vector<const TableData*>& 
 // @throws ProgrammingError naming an unknown column and the table, or a name given twice in `values`.
 Values merge_values(const TableData& table, Values into, const Values& values);
 
-// WHERE conditions of an UPDATE or DELETE may only use the target table's columns.
-// @throws ProgrammingError naming the statement, the table and the foreign column.
-void check_single_table(const TableData& table, const Expression& condition, std::string_view statement);
+// An UPDATE's or DELETE's WHERE with `condition` ANDed on; it may only use the
+// target table's columns. @throws ProgrammingError naming the statement, the
+// table and the foreign column.
+Expression single_table_where(const TableData& table, const std::optional<Expression>& where,
+                              const Expression& condition, std::string_view statement);
 
 }  // namespace starling::db::detail

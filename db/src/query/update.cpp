@@ -10,9 +10,8 @@ namespace starling::db {
 Update::Update(const Table& table) : table_(table.data()) {}
 
 Update Update::where(const Expression& condition) const {
-  detail::check_single_table(*table_, condition, "UPDATE");
   Update copy = *this;
-  copy.where_ = where_ ? and_(*where_, condition) : condition;
+  copy.where_ = detail::single_table_where(*table_, where_, condition, "UPDATE");
   return copy;
 }
 
