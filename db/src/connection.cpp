@@ -43,10 +43,7 @@ awaitable<std::optional<Row>> Queryable::fetch_one(const Statement& query) {
   const auto compiled = query.compile(query_dialect());
   std::optional<Row> row;
   const Job job = [&](PooledConnection& connection) {
-    runtime::run_statement(connection, [&] {
-      auto rows = connection.backend->execute(compiled.sql, compiled.params).rows;
-      if (!rows.empty()) row = std::move(rows.front());
-    });
+    runtime::run_statement(connection, [&] { row = connection.backend->fetch_first(compiled.sql, compiled.params); });
   };
   co_await run_work(compiled.read_only, job);
   co_return row;

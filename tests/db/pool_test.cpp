@@ -4,6 +4,7 @@
 
 #include <starling/db/text.hpp>
 
+#include "backends/sqlite/sqlite_connection.hpp"
 #include "support/test_databases.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -156,6 +157,43 @@ TEST_P(Pooling, DisconnectWaitsForRunningStatementsAndFailsTheQueuedOnes) {
   }());
   EXPECT_GT(closed_while_waiting, 0);
   EXPECT_LT(closed_while_waiting, kStatements);
+}
+
+TEST_P(Pooling, OneCallersQueriesOneAfterAnotherUseOneConnection) {
+  // The caller's next query often comes while the connection still settles
+  // after the last one: it waits for that connection rather than opening more.
+  auto& database = open({.min_size = 1, .max_size = 4});
+  const auto opened_at_start = database.stats().size;
+  run([&]() -> awaitable<void> {
+    for (int i = 0; i < 300; ++i) {
+      const auto row = co_await database.fetch_one(text("SELECT CAST(:i AS INTEGER) AS i").bind("i", i));
+      EXPECT_EQ(row->get<int>("i"), i);
+    }
+  }());
+  EXPECT_EQ(database.stats().size, opened_at_start);
+  EXPECT_EQ(database.stats().in_use, 0u);
+}
+
+TEST_P(Pooling, AReadKeepsNoSnapshotOpenOnceItsCallerHasTheRow) {
+  if (GetParam() != "sqlite_file") GTEST_SKIP() << "a read snapshot that blocks a checkpoint is SQLite's (WAL)";
+  auto& database = open({.max_size = 2});
+  run(database.execute(text("CREATE TABLE kept (x INTEGER)")));
+  run(database.execute(text("INSERT INTO kept VALUES (1), (2)")));
+  // A checkpoint that truncates the WAL waits (here up to 2 s) for every reader
+  // of the file to finish; SQLite answers busy = 1 if one is still reading.
+  backend::SqliteConnection other(url(), std::chrono::seconds(2));
+  const auto checkpoint_busy = [&] {
+    return other.execute("PRAGMA wal_checkpoint(TRUNCATE)", {}).rows.at(0)[0].as<std::int64_t>();
+  };
+  run([&]() -> awaitable<void> {
+    const auto pooled = co_await database.fetch_one(text("SELECT x FROM kept ORDER BY x"));  // one row of two
+    EXPECT_EQ(pooled->get<int>("x"), 1);
+    EXPECT_EQ(checkpoint_busy(), 0);
+    auto held = co_await database.connection();  // a lent connection, still held while checking
+    const auto lent = co_await held.fetch_one(text("SELECT x FROM kept ORDER BY x"));
+    EXPECT_EQ(lent->get<int>("x"), 1);
+    EXPECT_EQ(checkpoint_busy(), 0);
+  }());
 }
 
 TEST_P(Pooling, AConnectionGoesBackCleanAndTheSetupHookRunsOffTheCallersThread) {

@@ -133,3 +133,33 @@ TEST(SqliteConnection, UnopenableFileIsAConnectionErrorNamingIt) {
       [] { SqliteConnection bad(DatabaseURL("sqlite:////nonexistent-dir/x/notes.db")); });
   EXPECT_NE(message.find("/nonexistent-dir/x/notes.db"), std::string::npos) << message;
 }
+
+TEST_F(SqliteConnectionTest, FetchFirstReadsTheFirstRowOnlyAndSettleEndsTheRead) {
+  // The second row overflows: reading it would be an error.
+  const std::string sql = "SELECT abs(x) AS a FROM (SELECT 1 AS x UNION ALL SELECT -9223372036854775807 - 1)";
+  EXPECT_NE(error_of<Error>([&] { connection_->execute(sql, {}); }), "(no error of the expected type)");
+  const auto first = connection_->fetch_first(sql, {});
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(first->get<std::int64_t>("a"), 1);
+
+  // Until settled, a read of a table keeps its snapshot: a truncating checkpoint (no busy wait) cannot finish.
+  connection_->execute("INSERT INTO owners (id) VALUES (1), (2)", {});
+  ASSERT_TRUE(connection_->fetch_first("SELECT id FROM owners ORDER BY id", {}).has_value());
+  SqliteConnection other(DatabaseURL("sqlite:///" + path_.string()), std::chrono::milliseconds(0));
+  other.execute("INSERT INTO owners (id) VALUES (3)", {});
+  const auto checkpoint_busy = [&] { return other.execute("PRAGMA wal_checkpoint(TRUNCATE)", {}).rows.at(0)[0]; };
+  EXPECT_EQ(checkpoint_busy(), Value(1));
+  connection_->settle();
+  EXPECT_EQ(checkpoint_busy(), Value(0));
+  EXPECT_FALSE(connection_->fetch_first("SELECT id FROM notes", {}).has_value());
+}
+
+TEST_F(SqliteConnectionTest, AnyStatementAfterFetchFirstEndsItsReadFirst) {
+  connection_->execute("INSERT INTO owners (id) VALUES (1), (2)", {});
+  ASSERT_TRUE(connection_->fetch_first("SELECT id FROM owners ORDER BY id", {}).has_value());
+  // Not settled: the write after it still runs on its own, outside the read.
+  connection_->execute("INSERT INTO owners (id) VALUES (3)", {});
+  SqliteConnection other(DatabaseURL("sqlite:///" + path_.string()), std::chrono::milliseconds(0));
+  EXPECT_EQ(other.execute("SELECT count(*) FROM owners", {}).rows.at(0)[0], Value(3));
+  EXPECT_EQ(other.execute("PRAGMA wal_checkpoint(TRUNCATE)", {}).rows.at(0)[0], Value(0));
+}

@@ -37,6 +37,18 @@ class Connection {
   /// Runs one statement with positional parameters (SQL already in the dialect's
   /// placeholder style). @throws a db::Error subclass; never a driver exception.
   virtual Result execute(const std::string& sql, const std::vector<Value>& params) = 0;
+  /// Runs a query for its first row only (none when it has no rows). A backend
+  /// may leave the query open after it (SQLite keeps its read snapshot until the
+  /// statement is reset), to be ended by settle(). @throws as execute().
+  virtual std::optional<Row> fetch_first(const std::string& sql, const std::vector<Value>& params) {
+    auto result = execute(sql, params);
+    if (result.rows.empty()) return std::nullopt;
+    return std::move(result.rows.front());
+  }
+  /// Ends what the last query left open. The runtime calls it once the caller
+  /// has its answer, so this work overlaps the caller's; every other call settles
+  /// first as well, so nothing ever runs inside a query left open.
+  virtual void settle() noexcept {}
   /// Starts streaming a query's rows. `in_transaction` says whether the caller has
   /// a transaction open (PostgreSQL cursors need one and open their own otherwise).
   /// The connection runs nothing else until the cursor is destroyed.

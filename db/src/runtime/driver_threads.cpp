@@ -151,6 +151,12 @@ void DriverThreads::returning_for_work() {
   queue_->returning.fetch_add(1);
 }
 
+void DriverThreads::staying_for_work() {
+  if (!t_returning) return;
+  t_returning = false;
+  queue_->returning.fetch_sub(1);
+}
+
 bool DriverThreads::has_waiting_tasks() const { return queue_->waiting.load(std::memory_order_acquire) > 0; }
 
 DriverThreads::JobTimer::JobTimer(DriverThreads& threads) : threads_(threads), started_(Clock::now()) {}

@@ -53,6 +53,9 @@ class DriverThreads {
   /// (the resumed caller's next query) waits for this thread instead of
   /// waking a sleeping one. Call it just before resuming the caller.
   void returning_for_work();
+  /// Takes that back: the thread found more work of its own (tasks posted
+  /// meanwhile show in has_waiting_tasks(); it then queues behind them).
+  void staying_for_work();
 
   /// Times a job on a driver thread, from construction to destruction (even
   /// when the job throws): the typical job time tells callers whether polling

@@ -17,6 +17,15 @@ struct BusyScope {
   std::atomic<bool>& busy_;
 };
 
+// Ends what the job left open (see backend::Connection::settle), however it ends.
+struct SettleAfter {
+  explicit SettleAfter(backend::Connection& connection) : connection_(connection) {}
+  ~SettleAfter() { connection_.settle(); }
+  SettleAfter(const SettleAfter&) = delete;
+  SettleAfter& operator=(const SettleAfter&) = delete;
+  backend::Connection& connection_;
+};
+
 }  // namespace
 
 Lease::~Lease() {
@@ -54,6 +63,7 @@ awaitable<void> Lease::run(const std::function<void(PooledConnection&)>& job) {
       pooled.abandoned_level = 0;
     }
     try {
+      const SettleAfter settle(*pooled.backend);  // the connection may go back to the pool right after
       job(pooled);
     } catch (const ConnectionError&) {
       pooled.broken = true;

@@ -163,7 +163,8 @@ awaitable<std::unique_ptr<PooledConnection>> Pool::acquire() {
   co_return std::move(request->connection);
 }
 
-// Serves the request at once if it can (answers true), otherwise queues it.
+// Serves the request at once if it can, otherwise queues it. Answers whether
+// it is served soon: at once, or by a connection on its way back.
 bool Pool::submit(RequestPtr request) {
   std::unique_lock lock(mutex_);
   if (closed_) {
@@ -179,7 +180,10 @@ bool Pool::submit(RequestPtr request) {
     serve(std::move(connection), std::move(request));
     return true;
   }
-  if (size_ < settings_.max_size) {
+  // A connection settling after its last query comes back in a moment: better
+  // than opening another (one coroutine's queries would otherwise use two).
+  const bool one_coming_back = settling_.load() > 0;
+  if (size_ < settings_.max_size && !one_coming_back) {
     ++size_;
     lock.unlock();
     open_for(std::move(request));
@@ -187,11 +191,13 @@ bool Pool::submit(RequestPtr request) {
   }
   request->deadline = Clock::now() + settings_.acquire_timeout;
   waiting_.push_back(std::move(request));
+  ++queued_;
   if (!sweeper_.joinable()) sweeper_ = std::thread([this] { expire_waiting(); });
-  const bool wake_sweeper = waiting_.back()->deadline < sweeper_until_;
+  const bool wake_sweeper = sweeper_sleeps_until_woken_;
+  sweeper_sleeps_until_woken_ = false;
   lock.unlock();
   if (wake_sweeper) sweeper_wake_.notify_one();
-  return false;
+  return one_coming_back;
 }
 
 // From any thread: lends the connection, or runs the work on a driver thread.
@@ -227,15 +233,18 @@ void Pool::drive(std::unique_ptr<PooledConnection> connection, RequestPtr reques
       drop(std::move(connection));
       return done->completion->complete(error);
     }
-    request = next_or_idle(connection);
-    // Other pools' tasks wait for this thread: queue behind them.
-    if (request && (!request->work || threads_->has_waiting_tasks())) {
-      serve(std::move(connection), std::move(request));
-      request = nullptr;
-    }
-    if (!request) threads_->returning_for_work();
+    // The caller has its answer first; the connection settles (SQLite ends its
+    // read) while the caller goes on, and the caller's next query, if it comes
+    // meanwhile, waits for this connection (see submit).
+    settling_.fetch_add(1);
+    threads_->returning_for_work();
     done->completion->complete(error);  // the work is gone from here
+    connection->backend->settle();
+    request = next_or_idle(connection, true);
     if (!request) return;
+    // Other pools' tasks wait for this thread: queue behind them.
+    threads_->staying_for_work();
+    if (!request->work || threads_->has_waiting_tasks()) return serve(std::move(connection), std::move(request));
   }
 }
 
@@ -258,8 +267,9 @@ void Pool::open_for(RequestPtr request) {
 
 // The next request for a free connection; with none, the connection goes idle
 // (or, once the pool is closed, is dropped) and the answer is null.
-Pool::RequestPtr Pool::next_or_idle(std::unique_ptr<PooledConnection>& connection) {
+Pool::RequestPtr Pool::next_or_idle(std::unique_ptr<PooledConnection>& connection, bool settled) {
   std::unique_lock lock(mutex_);
+  if (settled) settling_.fetch_sub(1);
   if (closed_) {
     lock.unlock();
     drop(std::move(connection));
@@ -330,6 +340,7 @@ std::string Pool::timeout_message() const {
 // woken only when a request with an earlier deadline arrives (the queue was empty).
 void Pool::expire_waiting() {
   std::unique_lock lock(mutex_);
+  std::uint64_t queued_before = queued_;
   while (!closed_) {
     std::vector<RequestPtr> expired;
     const auto now = Clock::now();
@@ -343,9 +354,18 @@ void Pool::expire_waiting() {
       lock.lock();
       continue;
     }
-    sweeper_until_ = waiting_.empty() ? Clock::time_point::max() : waiting_.front()->deadline;
-    if (waiting_.empty()) sweeper_wake_.wait(lock);
-    else sweeper_wake_.wait_until(lock, sweeper_until_);
+    if (!waiting_.empty()) {
+      sweeper_wake_.wait_until(lock, waiting_.front()->deadline);
+    } else if (queued_ != queued_before) {
+      // Requests come and go: no request queued from now on can expire before
+      // now + acquire_timeout, so submit() need not wake this thread for one.
+      queued_before = queued_;
+      sweeper_wake_.wait_until(lock, now + settings_.acquire_timeout);
+    } else {
+      sweeper_sleeps_until_woken_ = true;  // quiet for a whole timeout: the next request wakes it
+      sweeper_wake_.wait(lock);
+      sweeper_sleeps_until_woken_ = false;
+    }
   }
 }
 
@@ -377,7 +397,8 @@ awaitable<void> Pool::close() {
 
 PoolCounts Pool::counts() const {
   std::lock_guard lock(mutex_);
-  return {size_, size_ - idle_.size(), waiting_.size()};
+  // A settling connection's caller already has its answer: for callers it is free.
+  return {size_, size_ - idle_.size() - settling_.load(), waiting_.size()};
 }
 
 }  // namespace starling::db::runtime

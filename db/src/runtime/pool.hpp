@@ -8,7 +8,9 @@
 #include "backends/backend.hpp"
 #include "runtime/driver_threads.hpp"
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -94,7 +96,7 @@ class Pool : public std::enable_shared_from_this<Pool> {
   void serve(std::unique_ptr<PooledConnection> connection, RequestPtr request);
   void drive(std::unique_ptr<PooledConnection> connection, RequestPtr request);
   void open_for(RequestPtr request);
-  RequestPtr next_or_idle(std::unique_ptr<PooledConnection>& connection);
+  RequestPtr next_or_idle(std::unique_ptr<PooledConnection>& connection, bool settled = false);
   void give_back(std::unique_ptr<PooledConnection> connection);
   void drop(std::unique_ptr<PooledConnection> connection);
   void expire_waiting();
@@ -107,10 +109,12 @@ class Pool : public std::enable_shared_from_this<Pool> {
   std::deque<RequestPtr> waiting_;  // oldest first, so also in order of deadline
   std::size_t size_ = 0;
   bool closed_ = false;
+  std::atomic<std::size_t> settling_{0};  // connections between their caller's answer and idle
   // Fails requests that waited past acquire_timeout; started the first time one waits.
   std::thread sweeper_;
   std::condition_variable sweeper_wake_;
-  Clock::time_point sweeper_until_ = Clock::time_point::max();
+  std::uint64_t queued_ = 0;                // requests ever queued: tells the sweeper whether any came
+  bool sweeper_sleeps_until_woken_ = false;  // else it wakes by itself before any queued request expires
 };
 
 // Transaction levels, run on a driver thread: level 1 is BEGIN/COMMIT/ROLLBACK,

@@ -6,22 +6,23 @@
 #include <sqlite3.h>
 
 #include <cctype>
+#include <utility>
 
 namespace starling::db::backend {
 namespace {
 
 constexpr std::size_t kStatementCacheSize = 256;
 
-bool is_insert(std::string_view sql) {
+// Whether the statement's first keyword is `word` (upper case).
+bool starts_with_keyword(std::string_view sql, std::string_view word) {
   while (!sql.empty() && std::isspace(static_cast<unsigned char>(sql.front()))) sql.remove_prefix(1);
-  const auto starts_with = [&](std::string_view word) {
-    if (sql.size() < word.size()) return false;
-    for (std::size_t i = 0; i < word.size(); ++i)
-      if (std::toupper(static_cast<unsigned char>(sql[i])) != word[i]) return false;
-    return true;
-  };
-  return starts_with("INSERT") || starts_with("REPLACE");
+  if (sql.size() < word.size()) return false;
+  for (std::size_t i = 0; i < word.size(); ++i)
+    if (std::toupper(static_cast<unsigned char>(sql[i])) != word[i]) return false;
+  return true;
 }
+
+bool is_insert(std::string_view sql) { return starts_with_keyword(sql, "INSERT") || starts_with_keyword(sql, "REPLACE"); }
 
 // Its own statement (not the cache's), stepped a batch at a time.
 class SqliteCursor final : public Cursor {
@@ -61,9 +62,10 @@ SqliteConnection::SqliteConnection(const DatabaseURL& url, std::chrono::millisec
   }
 }
 
-SqliteConnection::~SqliteConnection() = default;
+SqliteConnection::~SqliteConnection() { settle(); }
 
 SqliteStatement& SqliteConnection::prepare(const std::string& sql) {
+  settle();
   if (auto cached = statements_.find(sql); cached != statements_.end()) {
     cached->second->statement.reset();  // cheap when already reset; bind() then sets every parameter
     return *cached->second;
@@ -93,8 +95,31 @@ Result SqliteConnection::execute(const std::string& sql, const std::vector<Value
   }
 }
 
+std::optional<Row> SqliteConnection::fetch_first(const std::string& sql, const std::vector<Value>& params) {
+  // A write goes to its end: stopping it early would leave its changes to a reset.
+  if (!starts_with_keyword(sql, "SELECT")) return Connection::fetch_first(sql, params);
+  try {
+    SqliteStatement& prepared = prepare(sql);
+    prepared.bind(params);
+    open_read_ = &prepared;
+    if (!prepared.statement.executeStep()) return std::nullopt;
+    return prepared.row();
+  } catch (const SQLite::Exception& error) {
+    settle();
+    statements_.erase(sql);
+    rethrow_translated(error, sql);
+  }
+}
+
+void SqliteConnection::settle() noexcept {
+  // Resetting ends the read transaction the open statement holds; its status is
+  // that of the last step, already reported.
+  if (open_read_) std::exchange(open_read_, nullptr)->statement.tryReset();
+}
+
 std::unique_ptr<Cursor> SqliteConnection::open_cursor(const std::string& sql, const std::vector<Value>& params,
                                                       bool /*in_transaction*/) {
+  settle();
   try {
     return std::make_unique<SqliteCursor>(*database_, sql, params);
   } catch (const SQLite::Exception& error) {

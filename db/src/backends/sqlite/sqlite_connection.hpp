@@ -26,6 +26,9 @@ class SqliteConnection final : public Connection {
   ~SqliteConnection() override;
 
   Result execute(const std::string& sql, const std::vector<Value>& params) override;
+  /// A read stops at its first row and stays open until settle(); a write runs to the end.
+  std::optional<Row> fetch_first(const std::string& sql, const std::vector<Value>& params) override;
+  void settle() noexcept override;
   std::unique_ptr<Cursor> open_cursor(const std::string& sql, const std::vector<Value>& params,
                                       bool in_transaction) override;
   // IMMEDIATE takes the write lock at BEGIN, so busy_timeout applies to it; a
@@ -38,6 +41,7 @@ class SqliteConnection final : public Connection {
 
   std::unique_ptr<SQLite::Database> database_;
   std::unordered_map<std::string, std::unique_ptr<SqliteStatement>> statements_;
+  SqliteStatement* open_read_ = nullptr;  // a fetch_first not yet reset: it holds a read snapshot
 };
 
 }  // namespace starling::db::backend
