@@ -174,6 +174,30 @@ TEST_P(Pooling, OneCallersQueriesOneAfterAnotherUseOneConnection) {
   EXPECT_EQ(database.stats().in_use, 0u);
 }
 
+TEST_P(Pooling, ACallerWaitingForAQueryLeavesItsLoopFreeForOtherWork) {
+  auto& database = open({.max_size = 2});
+  const auto slow_query = is_postgres() ? "SELECT 1 FROM pg_sleep(0.3)"
+                                        : "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
+                                          "WHERE x < 1000000) SELECT count(*) FROM c";
+  run([&]() -> awaitable<void> {
+    for (int i = 0; i < 20; ++i) co_await database.fetch_one(text("SELECT 1"));  // recent jobs were short: it polls
+    bool finished = false;
+    int ticks = 0;
+    asio::co_spawn(co_await asio::this_coro::executor, [&]() -> awaitable<void> {
+      while (!finished) {
+        co_await sleep_for(std::chrono::milliseconds(1));
+        ++ticks;
+      }
+    }, asio::detached);
+    const auto started = std::chrono::steady_clock::now();
+    co_await database.fetch_one(text(slow_query));
+    const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    finished = true;
+    EXPECT_GE(took.count(), 50) << "the slow query was not slow enough to tell";
+    EXPECT_GE(ticks, took.count() / 4) << "took " << took.count() << " ms";  // 1 ms ticks, with slack for a busy machine
+  }());
+}
+
 TEST_P(Pooling, AReadKeepsNoSnapshotOpenOnceItsCallerHasTheRow) {
   if (GetParam() != "sqlite_file") GTEST_SKIP() << "a read snapshot that blocks a checkpoint is SQLite's (WAL)";
   auto& database = open({.max_size = 2});

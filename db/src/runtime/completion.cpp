@@ -8,6 +8,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <chrono>
+#include <utility>
 
 namespace starling::db::runtime {
 
@@ -17,11 +18,18 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// How long a caller polls for a short job before it parks and lets the driver
-// thread post its resumption (a wake-up) instead.
-constexpr auto kPollBudget = std::chrono::microseconds(200);
 // How long one look spins before letting the caller's other handlers run.
 constexpr auto kSpinPerPoll = std::chrono::microseconds(2);
+
+// The callers waiting on one thread. At most one of them polls: with many
+// queries in flight the loop has their resumptions to run, and a spinning look
+// per query would crowd them out and take the cores the driver threads need.
+// Shared, so that a loop run by several threads can end a wait on another one.
+struct ThreadWaits {
+  std::atomic<int> waiting{0};
+  std::atomic<bool> polling{false};
+};
+thread_local const auto t_waits = std::make_shared<ThreadWaits>();
 
 template <class Handler>
 class CompletionFor final : public Completion, public std::enable_shared_from_this<CompletionFor<Handler>> {
@@ -30,8 +38,11 @@ class CompletionFor final : public Completion, public std::enable_shared_from_th
       : Completion(true), handler_(std::move(handler)), work_(asio::make_work_guard(asio::get_associated_executor(handler_))) {}
 
   // Called once the work has started; from then on complete() may come at any time.
-  void begin_waiting(bool poll) {
-    if (poll) {
+  void begin_waiting(Wait wait) {
+    waits_ = t_waits;
+    const bool alone = waits_->waiting.fetch_add(1) == 0;
+    const bool poll = wait == Wait::poll || (wait == Wait::poll_if_alone && alone);
+    if (poll && !waits_->polling.exchange(true)) {
       post_poll(Clock::now());
       return;
     }
@@ -50,8 +61,11 @@ class CompletionFor final : public Completion, public std::enable_shared_from_th
     const auto is_done = [this] { return state_.load(std::memory_order_acquire) == done; };
     if (!spin_until(is_done, kSpinPerPoll)) {
       if (Clock::now() - since < kPollBudget) return post_poll(since);
+      waits_->polling.store(false);
       int expected = polling;
       if (state_.compare_exchange_strong(expected, parked)) return;  // complete() posts the resumption
+    } else {
+      waits_->polling.store(false);
     }
     resume();
   }
@@ -61,10 +75,12 @@ class CompletionFor final : public Completion, public std::enable_shared_from_th
   }
 
   void resume() {
+    std::exchange(waits_, nullptr)->waiting.fetch_sub(1);
     auto work = std::move(work_);  // the caller's loop may run out of work once this returns
     std::move(handler_)(error_);
   }
 
+  std::shared_ptr<ThreadWaits> waits_;  // of the thread the wait began on
   Handler handler_;
   asio::executor_work_guard<asio::associated_executor_t<Handler>> work_;
 };
@@ -79,8 +95,7 @@ void Completion::complete(std::exception_ptr error) {
 awaitable<void> wait_for(const Start& start) {
   auto initiate = [&start](auto handler) {
     auto completion = std::make_shared<CompletionFor<decltype(handler)>>(std::move(handler));
-    const bool poll = start(completion);
-    completion->begin_waiting(poll);
+    completion->begin_waiting(start(completion));
   };
   // Returned, not awaited here: one coroutine frame fewer. `start` lives in the
   // awaiting caller's frame, which outlasts the initiation.

@@ -8,6 +8,7 @@
 #include <starling/db/async.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -30,10 +31,19 @@ class Completion {
   std::exception_ptr error_;
 };
 
+/// How a caller waits for its work.
+enum class Wait {
+  park,           ///< sleeps until the work is done (posted resumption): long or unknown work
+  poll,           ///< polls, unless another caller on its thread already polls: short work
+  poll_if_alone,  ///< polls only when nothing else on its thread is waiting: work of up to kPollBudget
+};
+
+/// How long a caller polls before it parks instead.
+inline constexpr std::chrono::microseconds kPollBudget{200};
+
 /// What starts the work: hands `completion` to whoever will complete it and
-/// answers whether the work is expected to be short (the caller then polls).
-/// It must not throw: errors go through the completion.
-using Start = std::function<bool(const std::shared_ptr<Completion>& completion)>;
+/// answers how to wait for it. It must not throw: errors go through the completion.
+using Start = std::function<Wait(const std::shared_ptr<Completion>& completion)>;
 
 /// Runs `start` and suspends until its completion; rethrows the work's error.
 awaitable<void> wait_for(const Start& start);

@@ -1,6 +1,5 @@
 #include "runtime/driver_threads.hpp"
 
-#include "runtime/completion.hpp"
 #include "runtime/spin.hpp"
 
 #include <algorithm>
@@ -24,7 +23,9 @@ constexpr auto kSpin = std::chrono::microseconds(200);
 // machine another thread (a caller, the database) needs it more.
 constexpr auto kYieldAfter = std::chrono::microseconds(5);
 
-// Jobs shorter than this are worth polling for (see Completion).
+// Jobs shorter than this are worth polling for even beside other waiting
+// callers (SQLite point queries); longer ones within the polling budget (a
+// PostgreSQL round trip on the same machine) only by a caller waiting alone.
 constexpr std::int64_t kShortJobNs = 20'000;
 
 // Set by a driver thread that announced its return (see Queue::returning).
@@ -138,7 +139,7 @@ awaitable<void> DriverThreads::until_idle() {
     std::lock_guard lock(queue_->mutex);
     if (queue_->tasks.empty() && queue_->busy.load() == 0) completion->complete();
     else queue_->idle_waiters.push_back(completion);
-    return false;
+    return Wait::park;
   };
   co_await wait_for(start);
 }
@@ -168,7 +169,12 @@ DriverThreads::JobTimer::~JobTimer() {
   typical.store(old + (sample - old) / 8, std::memory_order_relaxed);
 }
 
-bool DriverThreads::jobs_are_short() const { return queue_->typical_job_ns.load(std::memory_order_relaxed) < kShortJobNs; }
+Wait DriverThreads::expected_wait() const {
+  const auto typical = queue_->typical_job_ns.load(std::memory_order_relaxed);
+  if (typical < kShortJobNs) return Wait::poll;
+  if (typical < std::chrono::nanoseconds(kPollBudget).count()) return Wait::poll_if_alone;
+  return Wait::park;
+}
 
 awaitable<void> DriverThreads::run(const std::function<void()>& job) {
   const Start start = [this, &job](const std::shared_ptr<Completion>& completion) {
@@ -183,7 +189,7 @@ awaitable<void> DriverThreads::run(const std::function<void()>& job) {
       returning_for_work();
       completion->complete(error);
     });
-    return jobs_are_short();
+    return expected_wait();
   };
   co_await wait_for(start);
 }

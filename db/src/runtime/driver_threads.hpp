@@ -4,6 +4,8 @@
 
 #include <starling/db/async.hpp>
 
+#include "runtime/completion.hpp"
+
 #include <atomic>
 #include <chrono>
 #include <functional>
@@ -71,8 +73,8 @@ class DriverThreads {
     DriverThreads& threads_;
     std::chrono::steady_clock::time_point started_;
   };
-  /// Whether recent jobs took less than a caller's polling budget.
-  bool jobs_are_short() const;
+  /// How a caller had best wait for a job, judging by how long recent ones took.
+  Wait expected_wait() const;
 
  private:
   struct Queue;

@@ -136,7 +136,7 @@ awaitable<void> Pool::run(std::shared_ptr<Pool> pool, const Work& work) {
   request->work = &work;
   const Start start = [&](const std::shared_ptr<Completion>& completion) {
     request->completion = completion;
-    return pool->submit(request) && pool->threads_->jobs_are_short();
+    return pool->submit(request) ? pool->threads_->expected_wait() : Wait::park;
   };
   co_await wait_for(start);
 }
@@ -157,7 +157,7 @@ awaitable<std::unique_ptr<PooledConnection>> Pool::acquire() {
   const Start start = [&](const std::shared_ptr<Completion>& completion) {
     request->completion = completion;
     submit(request);
-    return false;  // lent connections are for longer work: sleep until one comes
+    return Wait::park;  // lent connections are for longer work: sleep until one comes
   };
   co_await wait_for(start);
   co_return std::move(request->connection);
