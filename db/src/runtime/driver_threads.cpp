@@ -39,8 +39,8 @@ thread_local bool t_returning = false;
 // back. At most one thread spins, and only while no other is busy, so the
 // callers and the database keep the cores of a small machine.
 struct DriverThreads::Queue {
-  std::mutex mutex;
-  std::condition_variable wake;
+  BriefMutex mutex;
+  std::condition_variable_any wake;
   std::deque<Task> tasks;
   std::atomic<std::size_t> waiting{0};  // tasks.size(), readable without the lock
   std::atomic<std::size_t> busy{0};     // threads running a task

@@ -7,6 +7,7 @@
 
 #include "backends/backend.hpp"
 #include "runtime/driver_threads.hpp"
+#include "runtime/spin.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -104,7 +105,7 @@ class Pool : public std::enable_shared_from_this<Pool> {
 
   PoolSettings settings_;
   std::shared_ptr<DriverThreads> threads_;
-  mutable std::mutex mutex_;
+  mutable BriefMutex mutex_;
   std::vector<std::unique_ptr<PooledConnection>> idle_;
   std::deque<RequestPtr> waiting_;  // oldest first, so also in order of deadline
   std::size_t size_ = 0;
@@ -112,7 +113,7 @@ class Pool : public std::enable_shared_from_this<Pool> {
   std::atomic<std::size_t> settling_{0};  // connections between their caller's answer and idle
   // Fails requests that waited past acquire_timeout; started the first time one waits.
   std::thread sweeper_;
-  std::condition_variable sweeper_wake_;
+  std::condition_variable_any sweeper_wake_;
   std::uint64_t queued_ = 0;                // requests ever queued: tells the sweeper whether any came
   bool sweeper_sleeps_until_woken_ = false;  // else it wakes by itself before any queued request expires
 };
