@@ -95,6 +95,43 @@ TEST_P(Pooling, AStatementWaitingPastTheTimeoutGetsPoolTimeoutAndLeavesNoWaiter)
   EXPECT_EQ(database.stats().in_use, 0u);
 }
 
+TEST_P(Pooling, AWaitAfterAQuietSpellStillTimesOut) {
+  // The timeout keeper sleeps for good once nothing has waited for a whole
+  // timeout; the next wait must wake it.
+  auto& database = open({.max_size = 1, .acquire_timeout = std::chrono::milliseconds(100)});
+  run([&]() -> awaitable<void> {
+    const auto executor = co_await asio::this_coro::executor;
+    {
+      std::optional<Connection> held(co_await database.connection());  // SQLite's writer; PostgreSQL's only one
+      bool served = false;
+      asio::co_spawn(executor, [&]() -> awaitable<void> {
+        co_await database.execute(text("CREATE TABLE IF NOT EXISTS first (x INTEGER)"));  // waits, then is served
+        served = true;
+      }, asio::detached);
+      co_await sleep_for(std::chrono::milliseconds(20));
+      held.reset();
+      while (!served) co_await sleep_for(std::chrono::milliseconds(1));
+    }
+    co_await sleep_for(std::chrono::milliseconds(350));  // quiet for more than two timeouts
+    std::optional<Connection> held(co_await database.connection());
+    asio::co_spawn(executor, [&]() -> awaitable<void> {
+      co_await sleep_for(std::chrono::seconds(1));  // were the wait never timed out, it ends here, served
+      held.reset();
+    }, asio::detached);
+    const auto started = std::chrono::steady_clock::now();
+    bool timed_out = false;
+    try {
+      co_await database.execute(text("CREATE TABLE IF NOT EXISTS second (x INTEGER)"));
+    } catch (const PoolTimeout&) {
+      timed_out = true;
+    }
+    const auto waited = std::chrono::steady_clock::now() - started;
+    EXPECT_TRUE(timed_out);
+    EXPECT_GE(waited, std::chrono::milliseconds(100));
+    EXPECT_LT(waited, std::chrono::seconds(1));
+  }());  // returns once the watchdog let go of the connection
+}
+
 TEST_P(Pooling, StatementsAndHeldConnectionsWaitInOneLine) {
   auto& database = open({.max_size = 1, .acquire_timeout = std::chrono::seconds(5)});
   run(database.execute(text("CREATE TABLE line (position INTEGER NOT NULL, who TEXT NOT NULL)")));

@@ -8,6 +8,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <chrono>
+#include <thread>
 #include <utility>
 
 namespace starling::db::runtime {
@@ -70,8 +71,16 @@ class CompletionFor final : public Completion, public std::enable_shared_from_th
     resume();
   }
 
+  // The resumption waits until the posting thread is out of asio::post: once
+  // it runs, the caller's loop may run out of work and be destroyed, while
+  // asio::post may still be signalling that loop's condition variable.
   void post_resume() override {
-    asio::post(work_.get_executor(), [self = this->shared_from_this()] { self->resume(); });
+    asio::post(work_.get_executor(), [self = this->shared_from_this()] {
+      const auto posted = [&self] { return self->posted_.load(std::memory_order_acquire); };
+      while (!spin_until(posted, kSpinPerPoll)) std::this_thread::yield();
+      self->resume();
+    });
+    posted_.store(true, std::memory_order_release);
   }
 
   void resume() {
@@ -80,6 +89,7 @@ class CompletionFor final : public Completion, public std::enable_shared_from_th
     std::move(handler_)(error_);
   }
 
+  std::atomic<bool> posted_{false};  // see post_resume
   std::shared_ptr<ThreadWaits> waits_;  // of the thread the wait began on
   Handler handler_;
   asio::executor_work_guard<asio::associated_executor_t<Handler>> work_;

@@ -355,7 +355,9 @@ void Pool::expire_waiting() {
       continue;
     }
     if (!waiting_.empty()) {
-      sweeper_wake_.wait_until(lock, waiting_.front()->deadline);
+      // A copy: the wait reads it after letting go of the lock, when the request may be gone.
+      const auto deadline = waiting_.front()->deadline;
+      sweeper_wake_.wait_until(lock, deadline);
     } else if (queued_ != queued_before) {
       // Requests come and go: no request queued from now on can expire before
       // now + acquire_timeout, so submit() need not wake this thread for one.
