@@ -242,7 +242,9 @@ void Pool::drive(std::unique_ptr<PooledConnection> connection, RequestPtr reques
     connection->backend->settle();
     request = next_or_idle(connection, true);
     if (!request) return;
-    // Other pools' tasks wait for this thread: queue behind them.
+    // This thread goes on with the next request, unless it is a caller to lend
+    // the connection to, or other pools' tasks wait for this thread (it then
+    // queues behind them).
     threads_->staying_for_work();
     if (!request->work || threads_->has_waiting_tasks()) return serve(std::move(connection), std::move(request));
   }
@@ -336,8 +338,10 @@ std::string Pool::timeout_message() const {
 }
 
 // The sweeper thread: every request waits in order of arrival with the same
-// timeout, so only the oldest's deadline matters. It sleeps until then and is
-// woken only when a request with an earlier deadline arrives (the queue was empty).
+// timeout, so only the oldest's deadline matters, and it sleeps until then.
+// With none waiting it still wakes one timeout later while requests come and
+// go (so queuing one never has to wake it: under load that is every query),
+// and sleeps until woken only after a whole timeout with none queued.
 void Pool::expire_waiting() {
   std::unique_lock lock(mutex_);
   std::uint64_t queued_before = queued_;
