@@ -2,6 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <charconv>
+#include <cstdlib>
+#include <optional>
+
 namespace starling::db {
 
 std::string_view type_name(ValueType type) {
@@ -13,6 +17,7 @@ std::string_view type_name(ValueType type) {
     case ValueType::text: return "TEXT";
     case ValueType::blob: return "BLOB";
     case ValueType::json: return "JSON";
+    case ValueType::decimal: return "DECIMAL";
   }
   return "?";
 }
@@ -45,20 +50,51 @@ bool Value::as_bool(std::string_view what) const {
   mismatch(what, "bool");
 }
 
+namespace {
+
+// A decimal's integer value: digits with an optional sign and a fraction of
+// zeros only ("12", "-3.00"); none when it has a fraction or does not fit.
+std::optional<std::int64_t> whole_number(std::string_view text) {
+  const auto point = text.find('.');
+  const auto fraction = point == std::string_view::npos ? std::string_view() : text.substr(point + 1);
+  if (fraction.find_first_not_of('0') != std::string_view::npos) return std::nullopt;
+  auto whole = text.substr(0, point);
+  if (!whole.empty() && whole.front() == '+') whole.remove_prefix(1);
+  std::int64_t number = 0;
+  const auto [end, error] = std::from_chars(whole.data(), whole.data() + whole.size(), number);
+  if (error != std::errc() || end != whole.data() + whole.size() || whole.empty()) return std::nullopt;
+  return number;
+}
+
+// A decimal's nearest double; PostgreSQL also writes NaN and Infinity.
+std::optional<double> nearest_double(const std::string& text) {
+  char* end = nullptr;
+  const double number = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size()) return std::nullopt;
+  return number;
+}
+
+}  // namespace
+
 std::int64_t Value::as_int64(std::string_view what) const {
   if (const auto* value = std::get_if<std::int64_t>(&data_)) return *value;
+  if (const auto* value = std::get_if<Decimal>(&data_))
+    if (const auto number = whole_number(value->text)) return *number;
   mismatch(what, "an integer");
 }
 
 double Value::as_double(std::string_view what) const {
   if (const auto* value = std::get_if<double>(&data_)) return *value;
   if (const auto* value = std::get_if<std::int64_t>(&data_)) return static_cast<double>(*value);
+  if (const auto* value = std::get_if<Decimal>(&data_))
+    if (const auto number = nearest_double(value->text)) return *number;
   mismatch(what, "a floating-point number");
 }
 
 std::string Value::as_string(std::string_view what) const {
   if (const auto* value = std::get_if<std::string>(&data_)) return *value;
   if (const auto* value = std::get_if<JsonText>(&data_)) return value->text;
+  if (const auto* value = std::get_if<Decimal>(&data_)) return value->text;
   mismatch(what, "std::string");
 }
 
@@ -80,6 +116,14 @@ nlohmann::json Value::to_json() const {
       auto parsed = nlohmann::json::parse(std::get<JsonText>(data_).text, nullptr, false);
       if (parsed.is_discarded()) return std::get<JsonText>(data_).text;
       return parsed;
+    }
+    case ValueType::decimal: {
+      // A JSON number, as JSON readers take numbers (an integer stays exact);
+      // text that is no JSON number (NaN, Infinity) stays a string.
+      const auto& text = std::get<Decimal>(data_).text;
+      auto parsed = nlohmann::json::parse(text, nullptr, false);
+      if (parsed.is_number()) return parsed;
+      return text;
     }
   }
   return nullptr;

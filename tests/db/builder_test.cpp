@@ -122,6 +122,7 @@ TEST_P(Builder, EveryColumnTypeRoundTrips) {
   ASSERT_TRUE(row.has_value());
   EXPECT_EQ(row->get<double>("ratio"), 0.25);
   EXPECT_EQ(row->get<double>("price"), 12.5);
+  EXPECT_EQ((*row)["price"].type(), ValueType::decimal);
   EXPECT_EQ(row->get<std::string>("at"), "2026-11-24 10:30:00");
   EXPECT_EQ(row->get<std::string>("day"), "2026-11-24");
   EXPECT_EQ(nlohmann::json((*row)["doc"]), (nlohmann::json{{"a", {1, 2}}}));

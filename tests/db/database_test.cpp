@@ -83,9 +83,31 @@ TEST_P(DatabaseApi, ValuesRoundTripThroughEveryType) {
   EXPECT_EQ(row->get<Blob>("b"), blob);
   EXPECT_EQ((*row)["j"].to_json(), (nlohmann::json{{"a", {1, 2}}}));
   EXPECT_DOUBLE_EQ(row->get<double>("n"), 12.5);
+  EXPECT_EQ((*row)["n"].type(), ValueType::decimal);  // NUMERIC is an exact decimal on both backends
   EXPECT_EQ(row->get<std::string>("d"), "2024-02-29");
   EXPECT_EQ(row->get<std::string>("ts"), "2024-02-29 13:14:15");
   EXPECT_TRUE(row->is_null("z"));
+}
+
+TEST_P(DatabaseApi, ANumericColumnReadsBackAsAnExactDecimal) {
+  run(database().execute(text("CREATE TABLE prices (small NUMERIC(10, 2), whole NUMERIC, big NUMERIC(30, 10))")));
+  run(database().execute(text("INSERT INTO prices VALUES (:small, :whole, :big)")
+                             .bind("small", Decimal{"12.50"})
+                             .bind("whole", Decimal{"42"})
+                             .bind("big", Decimal{"12345678901234567890.0123456789"})));
+  const auto row = run(database().fetch_one(text("SELECT small, whole, big FROM prices")));
+  ASSERT_TRUE(row);
+  // PostgreSQL gives the column's scale; SQLite stores a REAL and writes it shortest.
+  EXPECT_EQ(row->get<std::string>("small"), is_postgres() ? "12.50" : "12.5");
+  EXPECT_EQ(row->get<int>("whole"), 42);
+  EXPECT_EQ(nlohmann::json(*row)["small"], 12.5);
+  EXPECT_DOUBLE_EQ(row->get<double>("big"), 12345678901234567890.0123456789);
+  if (is_postgres()) {
+    EXPECT_EQ(row->get<std::string>("big"), "12345678901234567890.0123456789");  // every digit
+  }
+  // Compared in SQL, the exact value matches itself.
+  EXPECT_EQ(run(database().fetch_val(text("SELECT count(*) FROM prices WHERE small = :price").bind("price", Decimal{"12.5"}))),
+            Value(1));
 }
 
 TEST_P(DatabaseApi, ConstraintErrorsMapToTheSameTypesOnEveryBackend) {

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 using namespace starling::db;
 
 namespace {
@@ -65,4 +67,24 @@ TEST(Value, JsonRoundTrip) {
   EXPECT_EQ(converted, "hello");
   EXPECT_EQ(Value(true).to_json(), true);
   EXPECT_EQ(Value().to_json(), nullptr);
+}
+
+TEST(Value, ADecimalKeepsItsExactTextAndReadsAsANumber) {
+  const Value price(Decimal{"12345678901234567890.0123456789"});
+  EXPECT_EQ(price.type(), ValueType::decimal);
+  EXPECT_EQ(price.as<std::string>(), "12345678901234567890.0123456789");  // every digit
+  EXPECT_DOUBLE_EQ(price.as<double>(), 12345678901234567890.0123456789);  // the nearest double
+  EXPECT_EQ(Value(Decimal{"-3.00"}).as<int>(), -3);                       // no fraction: an integer
+  EXPECT_EQ(Value(Decimal{"+42"}).as<std::int64_t>(), 42);
+  EXPECT_EQ(type_error_of([] { Value(Decimal{"2.50"}).as<int>("column 'price'"); }),
+            "column 'price' is DECIMAL, which cannot be read as an integer");
+  EXPECT_EQ(type_error_of([] { Value(Decimal{"99999999999999999999"}).as<std::int64_t>(); }),
+            "value is DECIMAL, which cannot be read as an integer");  // too big for 64 bits
+  EXPECT_NE(Value(Decimal{"12.50"}), Value(12.5));                    // a Value compares by kind too
+
+  EXPECT_EQ(Value(Decimal{"12.50"}).to_json(), nlohmann::json(12.5));  // a JSON number
+  EXPECT_TRUE(Value(Decimal{"9007199254740993"}).to_json().is_number_integer());
+  EXPECT_EQ(Value(Decimal{"9007199254740993"}).to_json().get<std::int64_t>(), 9007199254740993);  // beyond a double, exact
+  EXPECT_EQ(Value(Decimal{"NaN"}).to_json(), "NaN");  // JSON has no NaN
+  EXPECT_TRUE(std::isnan(Value(Decimal{"NaN"}).as<double>()));
 }

@@ -100,7 +100,8 @@ std::string sql_literal(const Value& value, Dialect dialect) {
     case ValueType::integer: return std::to_string(value.as<std::int64_t>());
     case ValueType::real: return number(value.as<double>());
     case ValueType::text:
-    case ValueType::json: return quote_string(value.as<std::string>());
+    case ValueType::json:
+    case ValueType::decimal: return quote_string(value.as<std::string>());  // both take '12.50' for a number
     case ValueType::blob: {
       const auto digits = hex(value.as<Blob>());
       return sqlite ? "X'" + digits + "'" : "'\\x" + digits + "'";

@@ -1,7 +1,7 @@
 #pragma once
 /// @file value.hpp
-/// Value: one SQL value (NULL, boolean, integer, real, text, blob or JSON), as
-/// bound to a query parameter or read from a result column.
+/// Value: one SQL value (NULL, boolean, integer, real, text, blob, JSON or an
+/// exact decimal), as bound to a query parameter or read from a result column.
 
 #include <starling/db/errors.hpp>
 
@@ -27,7 +27,17 @@ struct JsonText {
   friend bool operator==(const JsonText&, const JsonText&) = default;
 };
 
-enum class ValueType { null, boolean, integer, real, text, blob, json };
+/// An exact decimal number as text, what a NUMERIC column holds: "12.50".
+/// Reads as a double too (rounded), as an integer when it has no fraction, and
+/// as its exact text with as<std::string>(); a JSON number in Value::to_json.
+/// On SQLite a NUMERIC column stores an INTEGER or a REAL (its affinity), so
+/// only PostgreSQL keeps digits beyond a double's.
+struct Decimal {
+  std::string text;
+  friend bool operator==(const Decimal&, const Decimal&) = default;
+};
+
+enum class ValueType { null, boolean, integer, real, text, blob, json, decimal };
 
 /// The SQL-ish name of a type, for messages ("NULL", "BOOLEAN", "INTEGER", ...).
 std::string_view type_name(ValueType type);
@@ -46,6 +56,7 @@ class Value {
   Value(const char* value) : data_(std::string(value)) {}
   Value(Blob value) : data_(std::move(value)) {}
   Value(JsonText value) : data_(std::move(value)) {}
+  Value(Decimal value) : data_(std::move(value)) {}
   template <class T>
   Value(const std::optional<T>& value) {
     if (value) *this = Value(*value);
@@ -106,7 +117,7 @@ class Value {
   }
   [[noreturn]] void mismatch(std::string_view what, std::string_view wanted) const;
 
-  std::variant<std::monostate, bool, std::int64_t, double, std::string, Blob, JsonText> data_;
+  std::variant<std::monostate, bool, std::int64_t, double, std::string, Blob, JsonText, Decimal> data_;
 };
 
 /// nlohmann::json conversion: `json j = row["text"];`

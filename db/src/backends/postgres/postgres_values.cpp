@@ -47,8 +47,8 @@ Value read_field(const pqxx::field& field, pqxx::oid type) {
       return Value(number);
     }
     case kFloat4:
-    case kFloat8:
-    case kNumeric: return Value(std::strtod(text, nullptr));  // strtod reads NaN and Infinity too
+    case kFloat8: return Value(std::strtod(text, nullptr));  // strtod reads NaN and Infinity too
+    case kNumeric: return Value(Decimal{std::string(text, size)});  // exact
     case kJson:
     case kJsonb: return Value(JsonText{std::string(text, size)});
     case kBytea: {
@@ -80,7 +80,8 @@ std::vector<std::optional<std::string>> to_parameters(const std::vector<Value>& 
       case ValueType::real: texts.emplace_back(format_double(value.as<double>())); break;
       case ValueType::blob: texts.emplace_back(hex_bytea(value.as<Blob>())); break;
       case ValueType::text:
-      case ValueType::json: {
+      case ValueType::json:
+      case ValueType::decimal: {
         auto text = value.as<std::string>();
         if (text.find('\0') != std::string::npos)
           throw DataError("parameter $" + std::to_string(i + 1) +

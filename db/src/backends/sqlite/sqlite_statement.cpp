@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cctype>
 
 namespace starling::db::backend {
@@ -15,6 +16,7 @@ DeclaredType declared_type(const char* declared) {
   std::ranges::transform(upper, upper.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   if (upper == "BOOLEAN" || upper == "BOOL") return DeclaredType::boolean;
   if (upper == "JSON" || upper == "JSONB") return DeclaredType::json;
+  if (upper.starts_with("NUMERIC") || upper.starts_with("DECIMAL")) return DeclaredType::decimal;
   return DeclaredType::other;
 }
 
@@ -34,7 +36,8 @@ void bind_one(SQLite::Statement& statement, int index, const Value& value) {
     case ValueType::integer: statement.bind(index, value.as<std::int64_t>()); break;
     case ValueType::real: statement.bind(index, value.as<double>()); break;
     case ValueType::text:
-    case ValueType::json: statement.bind(index, value.as<std::string>()); break;
+    case ValueType::json:
+    case ValueType::decimal: statement.bind(index, value.as<std::string>()); break;  // NUMERIC affinity takes a number
     case ValueType::blob: {
       const auto blob = value.as<Blob>();
       statement.bind(index, blob.data(), static_cast<int>(blob.size()));
@@ -43,14 +46,25 @@ void bind_one(SQLite::Statement& statement, int index, const Value& value) {
   }
 }
 
+// The shortest text that reads back as the same double ("12.5"), where
+// SQLite's own keeps only 15 digits.
+std::string shortest_text(double number) {
+  char text[32];
+  const auto end = std::to_chars(text, text + sizeof text, number).ptr;
+  return std::string(text, end);
+}
+
 Value read(const SQLite::Column& column, DeclaredType type) {
   switch (column.getType()) {
     case SQLITE_INTEGER: {
       const auto number = column.getInt64();
       if (type == DeclaredType::boolean && (number == 0 || number == 1)) return Value(number == 1);
+      if (type == DeclaredType::decimal) return Value(Decimal{std::to_string(number)});
       return Value(number);
     }
-    case SQLITE_FLOAT: return Value(column.getDouble());
+    case SQLITE_FLOAT:
+      if (type == DeclaredType::decimal) return Value(Decimal{shortest_text(column.getDouble())});
+      return Value(column.getDouble());
     case SQLITE_TEXT:
       if (type == DeclaredType::json) return Value(JsonText{column.getString()});
       return Value(column.getString());

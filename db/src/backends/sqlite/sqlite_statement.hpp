@@ -1,7 +1,7 @@
 #pragma once
 // A prepared SQLite statement with what reading its rows needs: the column
-// names and how to type each column (SQLite has no BOOLEAN or JSON storage, so
-// the declared type decides).
+// names and how to type each column (SQLite has no BOOLEAN, JSON or NUMERIC
+// storage, so the declared type decides).
 
 #include <starling/db/row.hpp>
 
@@ -13,7 +13,7 @@
 
 namespace starling::db::backend {
 
-enum class DeclaredType { other, boolean, json };
+enum class DeclaredType { other, boolean, json, decimal };
 
 struct SqliteStatement {
   SqliteStatement(SQLite::Database& database, const std::string& sql);
