@@ -2,7 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
 #include <charconv>
+#include <cstdio>
 #include <cstdlib>
 #include <optional>
 
@@ -74,7 +76,111 @@ std::optional<double> nearest_double(const std::string& text) {
   return number;
 }
 
+// Reads ISO dates and timestamps as databases write them: "2024-02-29",
+// "2024-02-29 13:14:15.25", a 'T' for the space, and a zone ("Z", "+01",
+// "-05:30") that is applied, so the answer is UTC.
+class IsoReader {
+ public:
+  explicit IsoReader(std::string_view text) : text_(text) {}
+
+  std::optional<std::chrono::year_month_day> date() {
+    int year = 0, month = 0, day = 0;
+    if (!number(4, year) || !literal('-') || !number(2, month) || !literal('-') || !number(2, day)) return std::nullopt;
+    const std::chrono::year_month_day date{std::chrono::year(year), std::chrono::month(static_cast<unsigned>(month)),
+                                           std::chrono::day(static_cast<unsigned>(day))};
+    if (!date.ok()) return std::nullopt;
+    return date;
+  }
+
+  std::optional<std::chrono::sys_time<std::chrono::microseconds>> time() {
+    using namespace std::chrono;
+    const auto day = date();
+    if (!day) return std::nullopt;
+    sys_time<microseconds> result = sys_days(*day);
+    if (literal(' ') || literal('T')) {
+      int hours = 0, minutes = 0, seconds = 0;
+      if (!number(2, hours) || !literal(':') || !number(2, minutes) || hours > 23 || minutes > 59) return std::nullopt;
+      if (literal(':') && (!number(2, seconds) || seconds > 60)) return std::nullopt;
+      result += std::chrono::hours(hours) + std::chrono::minutes(minutes) + std::chrono::seconds(seconds);
+      if (literal('.')) {
+        std::int64_t micros = 0;
+        int digits = 0;
+        for (; at_digit(); ++digits, ++position_)
+          if (digits < 6) micros = micros * 10 + (text_[position_] - '0');
+        if (digits == 0) return std::nullopt;
+        for (; digits < 6; ++digits) micros *= 10;
+        result += microseconds(micros);
+      }
+    }
+    if (literal('Z')) return done() ? std::optional(result) : std::nullopt;
+    if (at('+') || at('-')) {
+      const int sign = text_[position_++] == '-' ? -1 : 1;
+      int hours = 0, minutes = 0;
+      if (!number(2, hours)) return std::nullopt;
+      if (literal(':') || at_digit())
+        if (!number(2, minutes)) return std::nullopt;
+      result -= sign * (std::chrono::hours(hours) + std::chrono::minutes(minutes));  // local = UTC + offset
+    }
+    return done() ? std::optional(result) : std::nullopt;
+  }
+
+  bool done() const { return position_ == text_.size(); }
+
+ private:
+  bool at(char c) const { return position_ < text_.size() && text_[position_] == c; }
+  bool at_digit() const { return position_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[position_])); }
+  bool literal(char c) {
+    if (!at(c)) return false;
+    ++position_;
+    return true;
+  }
+  bool number(std::size_t width, int& value) {
+    if (position_ + width > text_.size()) return false;
+    const char* first = text_.data() + position_;
+    const auto [end, error] = std::from_chars(first, first + width, value);
+    if (error != std::errc() || end != first + width || value < 0) return false;
+    position_ += width;
+    return true;
+  }
+
+  std::string_view text_;
+  std::size_t position_ = 0;
+};
+
 }  // namespace
+
+std::string Value::timestamp_text(std::chrono::sys_time<std::chrono::microseconds> time) {
+  using namespace std::chrono;
+  const auto day = floor<days>(time);
+  const hh_mm_ss clock(time - day);
+  char text[64];
+  std::snprintf(text, sizeof text, "%s %02d:%02d:%02d.%06lld", date_text(year_month_day(day)).c_str(),
+                static_cast<int>(clock.hours().count()), static_cast<int>(clock.minutes().count()),
+                static_cast<int>(clock.seconds().count()), static_cast<long long>(clock.subseconds().count()));
+  return text;
+}
+
+std::string Value::date_text(std::chrono::year_month_day date) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                static_cast<unsigned>(date.day()));
+  return text;
+}
+
+std::chrono::sys_time<std::chrono::microseconds> Value::as_time(std::string_view what) const {
+  const auto* text = std::get_if<std::string>(&data_);
+  if (!text) mismatch(what, "a timestamp");
+  if (const auto time = IsoReader(*text).time()) return *time;
+  throw TypeError(std::string(what) + " is text that is not an ISO date or timestamp");
+}
+
+std::chrono::year_month_day Value::as_date(std::string_view what) const {
+  const auto* text = std::get_if<std::string>(&data_);
+  if (!text) mismatch(what, "a date");
+  IsoReader reader(*text);
+  if (const auto date = reader.date(); date && reader.done()) return *date;
+  throw TypeError(std::string(what) + " is text that is not an ISO date");
+}
 
 std::int64_t Value::as_int64(std::string_view what) const {
   if (const auto* value = std::get_if<std::int64_t>(&data_)) return *value;

@@ -110,6 +110,29 @@ TEST_P(DatabaseApi, ANumericColumnReadsBackAsAnExactDecimal) {
             Value(1));
 }
 
+TEST_P(DatabaseApi, TimestampsAndDatesRoundTripAsChronoTypes) {
+  using namespace std::chrono;
+  if (is_postgres()) {
+    // A server whose sessions would default to another zone: ours still run in UTC.
+    run(database().execute(text("ALTER DATABASE \"" + url().database() + "\" SET TimeZone = 'Asia/Kolkata'")));
+    open();
+  }
+  const std::string zoned = is_postgres() ? "TIMESTAMPTZ" : "TIMESTAMP";
+  run(database().execute(text("CREATE TABLE events (at TIMESTAMP, at_zoned " + zoned + ", on_day DATE)")));
+  const auto at = sys_days(2024y / February / 29) + 23h + 59min + 58s + 250ms;
+  run(database().execute(text("INSERT INTO events VALUES (:at, :at_zoned, :day)")
+                             .bind("at", at)
+                             .bind("at_zoned", at)
+                             .bind("day", 2024y / February / 29)));
+  const auto row = run(database().fetch_one(text("SELECT at, at_zoned, on_day FROM events")));
+  ASSERT_TRUE(row);
+  EXPECT_EQ(row->get<sys_time<milliseconds>>("at"), at);
+  EXPECT_EQ(row->get<sys_time<milliseconds>>("at_zoned"), at);  // PostgreSQL: "+00", UTC sessions
+  EXPECT_EQ(row->get<year_month_day>("on_day"), 2024y / February / 29);
+  // Compared in SQL, the written text is the same instant.
+  EXPECT_EQ(run(database().fetch_val(text("SELECT count(*) FROM events WHERE at_zoned = :at").bind("at", at))), Value(1));
+}
+
 TEST_P(DatabaseApi, ConstraintErrorsMapToTheSameTypesOnEveryBackend) {
   run(database().execute(text("INSERT INTO notes (body) VALUES ('same')")));
   EXPECT_THROW(run(database().execute(text("INSERT INTO notes (body) VALUES ('same')"))), UniqueViolation);

@@ -88,3 +88,30 @@ TEST(Value, ADecimalKeepsItsExactTextAndReadsAsANumber) {
   EXPECT_EQ(Value(Decimal{"NaN"}).to_json(), "NaN");  // JSON has no NaN
   EXPECT_TRUE(std::isnan(Value(Decimal{"NaN"}).as<double>()));
 }
+
+TEST(Value, DatesAndTimestampsReadFromIsoTextAndWriteIt) {
+  using namespace std::chrono;
+  const auto noon = sys_days(2024y / February / 29) + 12h;
+  EXPECT_EQ(Value("2024-02-29 12:00:00").as<sys_seconds>(), noon);
+  EXPECT_EQ(Value("2024-02-29T12:00:00Z").as<sys_seconds>(), noon);
+  EXPECT_EQ(Value("2024-02-29 13:00:00+01").as<sys_seconds>(), noon);       // PostgreSQL's timestamptz
+  EXPECT_EQ(Value("2024-02-29 06:30:00-05:30").as<sys_seconds>(), noon);
+  EXPECT_EQ(Value("2024-02-29 12:00:00.123456789").as<sys_time<microseconds>>(), noon + 123456us);
+  EXPECT_EQ(Value("2024-02-29 12:00").as<sys_seconds>(), noon);
+  EXPECT_EQ(Value("2024-02-29").as<sys_days>(), sys_days(2024y / February / 29));
+  EXPECT_EQ(Value("2024-02-29").as<year_month_day>(), 2024y / February / 29);
+
+  EXPECT_EQ(Value(noon + 250ms), Value("2024-02-29 12:00:00.250000"));
+  EXPECT_EQ(Value(2024y / February / 29), Value("2024-02-29"));
+  EXPECT_EQ(Value(noon + 7us).as<sys_time<microseconds>>(), noon + 7us);  // round trip
+  EXPECT_EQ(Value(std::optional<sys_seconds>()).as<std::optional<sys_seconds>>(), std::nullopt);
+
+  for (const char* bad : {"2023-02-29", "2024-13-01", "24-02-29", "2024-02-29 25:00:00", "2024-02-29 12:00:00 UTC",
+                          "infinity", "2024-02-29x"})
+    EXPECT_EQ(type_error_of([&] { Value(bad).as<sys_seconds>("column 'at'"); }),
+              "column 'at' is text that is not an ISO date or timestamp")
+        << bad;
+  EXPECT_EQ(type_error_of([] { Value("2024-02-29 12:00:00").as<year_month_day>("column 'on'"); }),
+            "column 'on' is text that is not an ISO date");
+  EXPECT_EQ(type_error_of([] { Value(5).as<sys_seconds>(); }), "value is INTEGER, which cannot be read as a timestamp");
+}

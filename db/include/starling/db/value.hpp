@@ -7,6 +7,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <chrono>
 #include <concepts>
 #include <utility>
 #include <cstdint>
@@ -57,6 +58,13 @@ class Value {
   Value(Blob value) : data_(std::move(value)) {}
   Value(JsonText value) : data_(std::move(value)) {}
   Value(Decimal value) : data_(std::move(value)) {}
+  /// A point in time, as ISO text in UTC ("2024-02-29 13:14:15.250000"): what
+  /// both databases take for a TIMESTAMP (PostgreSQL sessions run in UTC).
+  template <class Duration>
+  Value(std::chrono::sys_time<Duration> time)
+      : data_(timestamp_text(std::chrono::time_point_cast<std::chrono::microseconds>(time))) {}
+  /// A calendar date, as ISO text ("2024-02-29").
+  Value(std::chrono::year_month_day date) : data_(date_text(date)) {}
   template <class T>
   Value(const std::optional<T>& value) {
     if (value) *this = Value(*value);
@@ -73,7 +81,9 @@ class Value {
   /// The value as `T`: bool, integers (range-checked), double, std::string, Blob,
   /// or std::optional of those (NULL → nullopt). An INTEGER 0/1 reads as bool
   /// (SQLite has no boolean type); an INTEGER reads as double; JSON reads as
-  /// its text with std::string.
+  /// its text with std::string. Dates and timestamps come as ISO text and read
+  /// as std::chrono::sys_time<D> (a zone offset in the text is applied: UTC) or
+  /// std::chrono::year_month_day.
   /// @throws TypeError naming both types (`what` names the column, if given).
   template <class T>
   T as(std::string_view what = "value") const {
@@ -88,9 +98,14 @@ class Value {
       return static_cast<T>(as_double(what));
     } else if constexpr (std::same_as<T, std::string>) {
       return as_string(what);
+    } else if constexpr (is_sys_time<T>::value) {
+      return std::chrono::time_point_cast<typename T::duration>(as_time(what));
+    } else if constexpr (std::same_as<T, std::chrono::year_month_day>) {
+      return as_date(what);
     } else {
       static_assert(std::same_as<T, Blob>, "Value::as<T>: T is bool, an integer, a floating type, "
-                                           "std::string, Blob, or std::optional of one");
+                                           "std::string, Blob, std::chrono::sys_time, "
+                                           "std::chrono::year_month_day, or std::optional of one");
       return as_blob(what);
     }
   }
@@ -104,6 +119,15 @@ class Value {
   struct is_optional : std::false_type {};
   template <class T>
   struct is_optional<std::optional<T>> : std::true_type {};
+  template <class T>
+  struct is_sys_time : std::false_type {};
+  template <class Duration>
+  struct is_sys_time<std::chrono::sys_time<Duration>> : std::true_type {};
+
+  static std::string timestamp_text(std::chrono::sys_time<std::chrono::microseconds> time);
+  static std::string date_text(std::chrono::year_month_day date);
+  std::chrono::sys_time<std::chrono::microseconds> as_time(std::string_view what) const;
+  std::chrono::year_month_day as_date(std::string_view what) const;
 
   bool as_bool(std::string_view what) const;
   std::int64_t as_int64(std::string_view what) const;

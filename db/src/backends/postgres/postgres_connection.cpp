@@ -33,6 +33,10 @@ std::string connection_string(const DatabaseURL& url) {
   add("dbname", url.database());
   add("user", url.username());
   add("password", url.password());
+  // Sessions run in UTC: a timestamptz reads back with "+00", and a timestamp
+  // written as text without a zone (db::Value from a sys_time) means UTC. A URL
+  // with its own `options` decides for itself.
+  if (!url.options().contains("options")) options += "options='-c TimeZone=UTC' ";
   for (const auto& [key, value] : url.options()) add(key, value);
   return options;
 }
