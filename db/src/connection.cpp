@@ -21,10 +21,10 @@ namespace {
 std::int64_t execute_answer(const CompiledQuery& query, const backend::Result& result) {
   if (query.returns_id && !result.rows.empty()) return result.rows.front()[0].as<std::int64_t>("the returned id");
   if (result.last_insert_id) return *result.last_insert_id;
-  if (!result.rows.empty() && result.rows.front().size() > 0 &&
+  if (query.returning && !result.rows.empty() && result.rows.front().size() > 0 &&
       result.rows.front()[0].type() == ValueType::integer)
-    return result.rows.front()[0].as<std::int64_t>();  // INSERT ... RETURNING id written by hand
-  return result.rows_affected;
+    return result.rows.front()[0].as<std::int64_t>();  // ... RETURNING id written by hand
+  return query.read_only ? 0 : result.rows_affected;  // a SELECT changes no rows (PostgreSQL counts those it read)
 }
 
 }  // namespace

@@ -39,6 +39,9 @@ TEST_P(DatabaseApi, ExecuteAnswersTheNewIdForAnInsertAndTheRowCountOtherwise) {
   EXPECT_EQ(third, is_postgres() ? 1 : second + 1);
   EXPECT_EQ(run(database().execute(text("UPDATE notes SET done = :done").bind("done", true))), 3);
   EXPECT_EQ(run(database().execute(text("DELETE FROM notes WHERE body = :body").bind("body", "nothing"))), 0);
+  // An UPDATE ... RETURNING answers the returned id; a SELECT changes nothing, whatever it reads.
+  EXPECT_EQ(run(database().execute(text("UPDATE notes SET done = FALSE WHERE body = 'two' RETURNING id"))), second);
+  EXPECT_EQ(run(database().execute(text("SELECT 42"))), 0);
 }
 
 TEST_P(DatabaseApi, FetchAllFetchOneAndFetchValReadTypedRows) {

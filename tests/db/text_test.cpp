@@ -89,6 +89,15 @@ TEST(Text, ReadOnlyIsSelectOrValues) {
   EXPECT_FALSE(read_only(""));
 }
 
+TEST(Text, ReturningIsAClauseNotAWordInALiteralOrAName) {
+  const auto returning = [](const std::string& sql) { return db::text(sql).compile(Dialect::postgresql).returning; };
+  EXPECT_TRUE(returning("insert into t (a) values (1) returning id"));
+  EXPECT_TRUE(returning("UPDATE t SET a = 1 RETURNING\nid"));
+  EXPECT_FALSE(returning("UPDATE t SET a = 'returning' -- returning id\n"));
+  EXPECT_FALSE(returning("UPDATE t SET \"returning\" = 1 /* RETURNING */"));
+  EXPECT_FALSE(returning("SELECT returning_total, total_returning FROM t"));
+}
+
 TEST(Text, CompileManyBindsEachRow) {
   const auto query = db::text("INSERT INTO t (a, b) VALUES (:a, :b)").bind("b", 0);
   const auto compiled = query.compile_many(Dialect::postgresql, {{{"a", 1}}, {{"a", 2}, {"b", 5}}});

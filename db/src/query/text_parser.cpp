@@ -97,6 +97,15 @@ ParsedText parse_text(std::string_view sql) {
     } else if (c == '\\' && next == ':') {  // an escaped, literal colon
       piece += ':';
       i += 2;
+    } else if (identifier_start(c) && (i == 0 || !identifier_char(sql[i - 1]))) {  // a word: copied whole
+      std::size_t end = i + 1;
+      while (end < sql.size() && identifier_char(sql[end])) ++end;
+      const auto word = sql.substr(i, end - i);
+      parsed.returning = parsed.returning || std::ranges::equal(word, std::string_view("RETURNING"), [](char a, char b) {
+                           return std::toupper(static_cast<unsigned char>(a)) == b;
+                         });
+      piece.append(word);
+      i = end;
     } else if (c == ':' && identifier_start(next)) {
       std::size_t end = i + 1;
       while (end < sql.size() && identifier_char(sql[end])) ++end;
@@ -143,6 +152,7 @@ CompiledQuery bind_text(const ParsedText& parsed, Dialect dialect, const Values&
   const auto& names = sqlite ? parsed.names : parsed.distinct_names;
   CompiledQuery query;
   query.read_only = parsed.read_only;
+  query.returning = parsed.returning;
   query.sql = sqlite ? parsed.sqlite_sql : parsed.postgres_sql;
   query.params.reserve(names.size());
   for (const auto& name : names) {

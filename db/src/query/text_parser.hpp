@@ -18,6 +18,7 @@ struct ParsedText {
   std::string postgres_sql;        // `$n` for the n-th distinct name: one value per distinct name
   std::vector<std::string> distinct_names;
   bool read_only = false;  // the first keyword is SELECT or VALUES
+  bool returning = false;  // a RETURNING clause (outside literals and comments)
 };
 
 ParsedText parse_text(std::string_view sql);

@@ -27,6 +27,9 @@ struct CompiledQuery {
   bool read_only = false;
   /// The SQL ends in `RETURNING <primary key>`: Database::execute answers that value.
   bool returns_id = false;
+  /// The SQL has a RETURNING clause (db::text): execute answers its first
+  /// column when that is an integer.
+  bool returning = false;
 };
 
 /// Base of every runnable query.
