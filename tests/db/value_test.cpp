@@ -104,6 +104,8 @@ TEST(Value, DatesAndTimestampsReadFromIsoTextAndWriteIt) {
   EXPECT_EQ(Value(noon + 250ms), Value("2024-02-29 12:00:00.250000"));
   EXPECT_EQ(Value(2024y / February / 29), Value("2024-02-29"));
   EXPECT_EQ(Value(noon + 7us).as<sys_time<microseconds>>(), noon + 7us);  // round trip
+  EXPECT_EQ(Value(sys_time<nanoseconds>(-1ns)), Value("1969-12-31 23:59:59.999999"));  // rounded down, before 1970 too
+  EXPECT_EQ(Value("1969-12-31 23:59:59.5").as<sys_seconds>(), sys_seconds(-1s));
   EXPECT_EQ(Value(std::optional<sys_seconds>()).as<std::optional<sys_seconds>>(), std::nullopt);
 
   for (const char* bad : {"2023-02-29", "2024-13-01", "24-02-29", "2024-02-29 25:00:00", "2024-02-29 12:00:00 UTC",

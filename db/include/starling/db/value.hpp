@@ -62,7 +62,7 @@ class Value {
   /// both databases take for a TIMESTAMP (PostgreSQL sessions run in UTC).
   template <class Duration>
   Value(std::chrono::sys_time<Duration> time)
-      : data_(timestamp_text(std::chrono::time_point_cast<std::chrono::microseconds>(time))) {}
+      : data_(timestamp_text(std::chrono::floor<std::chrono::microseconds>(time))) {}
   /// A calendar date, as ISO text ("2024-02-29").
   Value(std::chrono::year_month_day date) : data_(date_text(date)) {}
   template <class T>
@@ -99,7 +99,7 @@ class Value {
     } else if constexpr (std::same_as<T, std::string>) {
       return as_string(what);
     } else if constexpr (is_sys_time<T>::value) {
-      return std::chrono::time_point_cast<typename T::duration>(as_time(what));
+      return std::chrono::floor<typename T::duration>(as_time(what));
     } else if constexpr (std::same_as<T, std::chrono::year_month_day>) {
       return as_date(what);
     } else {
