@@ -8,7 +8,6 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <chrono>
-#include <thread>
 #include <utility>
 
 namespace starling::db::runtime {
@@ -71,25 +70,21 @@ class CompletionFor final : public Completion, public std::enable_shared_from_th
     resume();
   }
 
-  // The resumption waits until the posting thread is out of asio::post: once
-  // it runs, the caller's loop may run out of work and be destroyed, while
-  // asio::post may still be signalling that loop's condition variable.
+  // This thread counts as work for the caller's loop until it is out of
+  // asio::post: the resumption may run before then, and the loop, out of work,
+  // be destroyed while asio::post still signals its condition variable.
+  // Whichever side is last to let go ends the loop's run, under its lock.
   void post_resume() override {
-    asio::post(work_.get_executor(), [self = this->shared_from_this()] {
-      const auto posted = [&self] { return self->posted_.load(std::memory_order_acquire); };
-      while (!spin_until(posted, kSpinPerPoll)) std::this_thread::yield();
-      self->resume();
-    });
-    posted_.store(true, std::memory_order_release);
+    const auto posting = work_;
+    asio::post(posting.get_executor(), [self = this->shared_from_this()] { self->resume(); });
   }
 
   void resume() {
     std::exchange(waits_, nullptr)->waiting.fetch_sub(1);
     auto work = std::move(work_);  // the caller's loop may run out of work once this returns
-    std::move(handler_)(error_);
+    std::move(handler_)(std::move(error_));  // the error lives on with the caller only
   }
 
-  std::atomic<bool> posted_{false};  // see post_resume
   std::shared_ptr<ThreadWaits> waits_;  // of the thread the wait began on
   Handler handler_;
   asio::executor_work_guard<asio::associated_executor_t<Handler>> work_;

@@ -187,7 +187,7 @@ awaitable<void> DriverThreads::run(const std::function<void()>& job) {
         error = std::current_exception();
       }
       returning_for_work();
-      completion->complete(error);
+      completion->complete(std::move(error));
     });
     return expected_wait();
   };

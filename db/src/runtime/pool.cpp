@@ -231,14 +231,14 @@ void Pool::drive(std::unique_ptr<PooledConnection> connection, RequestPtr reques
     const auto done = std::move(request);
     if (connection->broken) {
       drop(std::move(connection));
-      return done->completion->complete(error);
+      return done->completion->complete(std::move(error));
     }
     // The caller has its answer first; the connection settles (SQLite ends its
     // read) while the caller goes on, and the caller's next query, if it comes
     // meanwhile, waits for this connection (see submit).
     settling_.fetch_add(1);
     threads_->returning_for_work();
-    done->completion->complete(error);  // the work is gone from here
+    done->completion->complete(std::move(error));  // the work is gone from here
     connection->backend->settle();
     request = next_or_idle(connection, true);
     if (!request) return;
