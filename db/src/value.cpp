@@ -5,7 +5,6 @@
 #include <cctype>
 #include <charconv>
 #include <cstdio>
-#include <cstdlib>
 #include <optional>
 
 namespace starling::db {
@@ -68,11 +67,13 @@ std::optional<std::int64_t> whole_number(std::string_view text) {
   return number;
 }
 
-// A decimal's nearest double; PostgreSQL also writes NaN and Infinity.
-std::optional<double> nearest_double(const std::string& text) {
-  char* end = nullptr;
-  const double number = std::strtod(text.c_str(), &end);
-  if (text.empty() || end != text.c_str() + text.size()) return std::nullopt;
+// A decimal's nearest double, whatever the locale's decimal point;
+// PostgreSQL also writes NaN, Infinity and -Infinity.
+std::optional<double> nearest_double(std::string_view text) {
+  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  double number = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
+  if (error != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
   return number;
 }
 

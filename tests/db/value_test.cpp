@@ -87,6 +87,10 @@ TEST(Value, ADecimalKeepsItsExactTextAndReadsAsANumber) {
   EXPECT_EQ(Value(Decimal{"9007199254740993"}).to_json().get<std::int64_t>(), 9007199254740993);  // beyond a double, exact
   EXPECT_EQ(Value(Decimal{"NaN"}).to_json(), "NaN");  // JSON has no NaN
   EXPECT_TRUE(std::isnan(Value(Decimal{"NaN"}).as<double>()));
+  EXPECT_EQ(Value(Decimal{"-Infinity"}).as<double>(), -HUGE_VAL);
+  EXPECT_EQ(Value(Decimal{"+0.5"}).as<double>(), 0.5);
+  EXPECT_EQ(type_error_of([] { Value(Decimal{"1,5"}).as<double>(); }),
+            "value is DECIMAL, which cannot be read as a floating-point number");
 }
 
 TEST(Value, DatesAndTimestampsReadFromIsoTextAndWriteIt) {
