@@ -114,9 +114,11 @@ TEST_P(Pooling, AWaitAfterAQuietSpellStillTimesOut) {
     }
     co_await sleep_for(std::chrono::milliseconds(350));  // quiet for more than two timeouts
     std::optional<Connection> held(co_await database.connection());
+    bool watchdog_done = false;
     asio::co_spawn(executor, [&]() -> awaitable<void> {
       co_await sleep_for(std::chrono::seconds(1));  // were the wait never timed out, it ends here, served
       held.reset();
+      watchdog_done = true;
     }, asio::detached);
     const auto started = std::chrono::steady_clock::now();
     bool timed_out = false;
@@ -129,7 +131,8 @@ TEST_P(Pooling, AWaitAfterAQuietSpellStillTimesOut) {
     EXPECT_TRUE(timed_out);
     EXPECT_GE(waited, std::chrono::milliseconds(100));
     EXPECT_LT(waited, std::chrono::seconds(1));
-  }());  // returns once the watchdog let go of the connection
+    while (!watchdog_done) co_await sleep_for(std::chrono::milliseconds(10));  // it uses this frame's `held`
+  }());
 }
 
 TEST_P(Pooling, StatementsAndHeldConnectionsWaitInOneLine) {
@@ -219,12 +222,14 @@ TEST_P(Pooling, ACallerWaitingForAQueryLeavesItsLoopFreeForOtherWork) {
   run([&]() -> awaitable<void> {
     for (int i = 0; i < 20; ++i) co_await database.fetch_one(text("SELECT 1"));  // recent jobs were short: it polls
     bool finished = false;
+    bool ticker_done = false;
     int ticks = 0;
     asio::co_spawn(co_await asio::this_coro::executor, [&]() -> awaitable<void> {
       while (!finished) {
         co_await sleep_for(std::chrono::milliseconds(1));
         ++ticks;
       }
+      ticker_done = true;
     }, asio::detached);
     const auto started = std::chrono::steady_clock::now();
     co_await database.fetch_one(text(slow_query));
@@ -232,6 +237,7 @@ TEST_P(Pooling, ACallerWaitingForAQueryLeavesItsLoopFreeForOtherWork) {
     finished = true;
     EXPECT_GE(took.count(), 50) << "the slow query was not slow enough to tell";
     EXPECT_GE(ticks, took.count() / 4) << "took " << took.count() << " ms";  // 1 ms ticks, with slack for a busy machine
+    while (!ticker_done) co_await sleep_for(std::chrono::milliseconds(1));  // it uses this frame's variables
   }());
 }
 
