@@ -43,7 +43,12 @@ awaitable<std::optional<Row>> Queryable::fetch_one(const Statement& query) {
   const auto compiled = query.compile(query_dialect());
   std::optional<Row> row;
   const Job job = [&](PooledConnection& connection) {
-    runtime::run_statement(connection, [&] { row = connection.backend->fetch_first(compiled.sql, compiled.params); });
+    runtime::run_statement(connection, [&] {
+      auto& backend = *connection.backend;
+      // A write runs to its end: stopping it after a row would leave its changes to a reset.
+      if (compiled.read_only) return void(row = backend.fetch_first(compiled.sql, compiled.params));
+      if (auto rows = backend.execute(compiled.sql, compiled.params).rows; !rows.empty()) row = std::move(rows.front());
+    });
   };
   co_await run_work(compiled.read_only, job);
   co_return row;

@@ -59,6 +59,11 @@ TEST_P(DatabaseApi, FetchAllFetchOneAndFetchValReadTypedRows) {
   EXPECT_FALSE(run(database().fetch_one(text("SELECT body FROM notes WHERE body = :b").bind("b", "z"))).has_value());
   EXPECT_EQ(run(database().fetch_val(text("SELECT count(*) FROM notes"))), Value(2));
   EXPECT_TRUE(run(database().fetch_val(text("SELECT body FROM notes WHERE body = 'none'"))).is_null());
+  // A write answers its first row and still does all of its work.
+  const auto inserted = run(database().fetch_one(text("INSERT INTO notes (body) VALUES ('c'), ('d') RETURNING body")));
+  ASSERT_TRUE(inserted.has_value());
+  EXPECT_EQ(inserted->get<std::string>("body"), "c");
+  EXPECT_EQ(count(), 4);
 }
 
 TEST_P(DatabaseApi, ValuesRoundTripThroughEveryType) {

@@ -37,9 +37,10 @@ class Connection {
   /// Runs one statement with positional parameters (SQL already in the dialect's
   /// placeholder style). @throws a db::Error subclass; never a driver exception.
   virtual Result execute(const std::string& sql, const std::vector<Value>& params) = 0;
-  /// Runs a query for its first row only (none when it has no rows). A backend
-  /// may leave the query open after it (SQLite keeps its read snapshot until the
-  /// statement is reset), to be ended by settle(). @throws as execute().
+  /// Runs a read (the caller knows it only reads: CompiledQuery::read_only) for
+  /// its first row only (none when it has no rows). A backend may leave the
+  /// query open after it (SQLite keeps its read snapshot until the statement is
+  /// reset), to be ended by settle(). @throws as execute().
   virtual std::optional<Row> fetch_first(const std::string& sql, const std::vector<Value>& params) {
     auto result = execute(sql, params);
     if (result.rows.empty()) return std::nullopt;

@@ -13,16 +13,16 @@ namespace {
 
 constexpr std::size_t kStatementCacheSize = 256;
 
-// Whether the statement's first keyword is `word` (upper case).
-bool starts_with_keyword(std::string_view sql, std::string_view word) {
+bool is_insert(std::string_view sql) {
   while (!sql.empty() && std::isspace(static_cast<unsigned char>(sql.front()))) sql.remove_prefix(1);
-  if (sql.size() < word.size()) return false;
-  for (std::size_t i = 0; i < word.size(); ++i)
-    if (std::toupper(static_cast<unsigned char>(sql[i])) != word[i]) return false;
-  return true;
+  const auto starts_with = [&](std::string_view word) {
+    if (sql.size() < word.size()) return false;
+    for (std::size_t i = 0; i < word.size(); ++i)
+      if (std::toupper(static_cast<unsigned char>(sql[i])) != word[i]) return false;
+    return true;
+  };
+  return starts_with("INSERT") || starts_with("REPLACE");
 }
-
-bool is_insert(std::string_view sql) { return starts_with_keyword(sql, "INSERT") || starts_with_keyword(sql, "REPLACE"); }
 
 // Its own statement (not the cache's), stepped a batch at a time.
 class SqliteCursor final : public Cursor {
@@ -96,8 +96,6 @@ Result SqliteConnection::execute(const std::string& sql, const std::vector<Value
 }
 
 std::optional<Row> SqliteConnection::fetch_first(const std::string& sql, const std::vector<Value>& params) {
-  // A write goes to its end: stopping it early would leave its changes to a reset.
-  if (!starts_with_keyword(sql, "SELECT")) return Connection::fetch_first(sql, params);
   try {
     SqliteStatement& prepared = prepare(sql);
     prepared.bind(params);

@@ -26,7 +26,7 @@ class SqliteConnection final : public Connection {
   ~SqliteConnection() override;
 
   Result execute(const std::string& sql, const std::vector<Value>& params) override;
-  /// A read stops at its first row and stays open until settle(); a write runs to the end.
+  /// Stops at the first row and stays open until settle().
   std::optional<Row> fetch_first(const std::string& sql, const std::vector<Value>& params) override;
   void settle() noexcept override;
   std::unique_ptr<Cursor> open_cursor(const std::string& sql, const std::vector<Value>& params,
