@@ -10,6 +10,8 @@
 #include <starling/db/testing.hpp>
 #include <starling/db/url.hpp>
 
+#include "support/unique_name.hpp"
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
@@ -22,7 +24,6 @@
 #include <optional>
 #include <string>
 #include <thread>
-#include <unistd.h>
 #include <vector>
 
 namespace starling::test {
@@ -35,7 +36,7 @@ class TestDatabase {
  public:
   explicit TestDatabase(const std::string& backend) {
     static std::atomic<int> counter{0};
-    const auto unique = std::to_string(::getpid()) + "_" + std::to_string(counter++);
+    const auto unique = unique_run_name() + "_" + std::to_string(counter++);
     if (backend == "sqlite_memory") {
       url_.emplace("sqlite:///:memory:");
     } else if (backend == "sqlite_file") {

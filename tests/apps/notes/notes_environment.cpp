@@ -1,5 +1,6 @@
 #include "notes_environment.hpp"
 
+#include "support/unique_name.hpp"
 #include "tables.hpp"
 
 #include <starling/config.hpp>
@@ -10,7 +11,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
-#include <unistd.h>
 
 namespace notes::test {
 namespace {
@@ -27,7 +27,7 @@ std::string backend() {
 
 // What a developer's .env would hold; a per-process name lets suites run side by side.
 std::string development_database_url() {
-  const std::string name = "notes_" + std::to_string(::getpid());
+  const std::string name = "notes_" + starling::test::unique_run_name();
   if (backend() == "postgresql") {
     const char* server = std::getenv("STARLING_TEST_POSTGRES_URL");
     if (!server) throw std::runtime_error("STARLING_TEST_POSTGRES_URL is not set: run the tests with scripts/test");
