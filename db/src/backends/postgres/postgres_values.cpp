@@ -4,7 +4,7 @@
 
 #include <charconv>
 #include <cmath>
-#include <cstdlib>
+#include <cstddef>
 
 namespace starling::db::backend::postgres {
 namespace {
@@ -32,6 +32,14 @@ std::string hex_bytea(const Blob& blob) {
   return text;
 }
 
+// The server writes "1.5", "NaN", "-Infinity" whatever the program's locale;
+// from_chars reads them so too (strtod would stop at the '.' under a comma locale).
+double read_double(const char* text, std::size_t size) {
+  double number = 0;
+  std::from_chars(text, text + size, number);
+  return number;
+}
+
 Value read_field(const pqxx::field& field, pqxx::oid type) {
   if (field.is_null()) return Value();
   const char* text = field.c_str();
@@ -47,7 +55,7 @@ Value read_field(const pqxx::field& field, pqxx::oid type) {
       return Value(number);
     }
     case kFloat4:
-    case kFloat8: return Value(std::strtod(text, nullptr));  // strtod reads NaN and Infinity too
+    case kFloat8: return Value(read_double(text, size));
     case kNumeric: return Value(Decimal{std::string(text, size)});  // exact
     case kJson:
     case kJsonb: return Value(JsonText{std::string(text, size)});
