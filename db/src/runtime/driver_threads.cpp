@@ -169,11 +169,17 @@ DriverThreads::JobTimer::~JobTimer() {
   typical.store(old + (sample - old) / 8, std::memory_order_relaxed);
 }
 
-Wait DriverThreads::expected_wait() const {
+Wait DriverThreads::expected_wait(bool started) const {
   const auto typical = queue_->typical_job_ns.load(std::memory_order_relaxed);
-  if (typical < kShortJobNs) return Wait::poll;
-  if (typical < std::chrono::nanoseconds(kPollBudget).count()) return Wait::poll_if_alone;
-  return Wait::park;
+  if (typical >= std::chrono::nanoseconds(kPollBudget).count()) return Wait::park;
+  // With a core that no driver thread is using, polling on it costs the drivers
+  // nothing, and a core kept out of idle is woken faster: measured on 2 cores,
+  // 32 callers on a PostgreSQL pool of 1 served 2x the queries. With every core
+  // busy, a poller would slow the drivers down instead.
+  static const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  if (queue_->busy.load(std::memory_order_relaxed) < cores) return Wait::poll;
+  if (!started) return Wait::park;  // queued behind busy connections: a while yet
+  return typical < kShortJobNs ? Wait::poll : Wait::poll_if_alone;
 }
 
 awaitable<void> DriverThreads::run(const std::function<void()>& job) {

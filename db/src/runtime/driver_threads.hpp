@@ -73,8 +73,10 @@ class DriverThreads {
     DriverThreads& threads_;
     std::chrono::steady_clock::time_point started_;
   };
-  /// How a caller had best wait for a job, judging by how long recent ones took.
-  Wait expected_wait() const;
+  /// How a caller had best wait for a job: judging by how long recent ones
+  /// took, by whether it runs at once (`started`) or queues behind others, and
+  /// by whether polling would take a core that a busy driver thread needs.
+  Wait expected_wait(bool started = true) const;
 
  private:
   struct Queue;

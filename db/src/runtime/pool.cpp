@@ -136,7 +136,7 @@ awaitable<void> Pool::run(std::shared_ptr<Pool> pool, const Work& work) {
   request->work = &work;
   const Start start = [&](const std::shared_ptr<Completion>& completion) {
     request->completion = completion;
-    return pool->submit(request) ? pool->threads_->expected_wait() : Wait::park;
+    return pool->threads_->expected_wait(pool->submit(request));
   };
   co_await wait_for(start);
 }
