@@ -1,5 +1,7 @@
 #include "runtime/driver_threads.hpp"
 
+#include "support/busy_threads.hpp"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -9,27 +11,6 @@
 
 namespace starling::db::runtime {
 namespace {
-
-// Occupies `count` driver threads until released.
-class BusyThreads {
- public:
-  BusyThreads(DriverThreads& threads, std::size_t count) : release_(released_.get_future().share()) {
-    for (std::size_t i = 0; i < count; ++i)
-      threads.post([this, release = release_] {  // a copy: the wait may return after this is gone
-        ++started_;
-        release.wait();
-      });
-    while (started_.load() < count) std::this_thread::yield();
-  }
-  ~BusyThreads() { released_.set_value(); }
-  BusyThreads(const BusyThreads&) = delete;
-  BusyThreads& operator=(const BusyThreads&) = delete;
-
- private:
-  std::promise<void> released_;
-  std::shared_future<void> release_;
-  std::atomic<std::size_t> started_{0};
-};
 
 void time_jobs(DriverThreads& threads, std::chrono::microseconds each, int count) {
   for (int i = 0; i < count; ++i) {
@@ -52,7 +33,7 @@ TEST(DriverThreads, AQueuedCallerPollsOnlyWhileACoreIsLeftOverFromTheDriverThrea
   // No job timed yet: jobs count as short.
   EXPECT_EQ(threads.expected_wait(false), Wait::poll);  // nothing busy: polling costs the drivers nothing
   {
-    const BusyThreads busy(threads, kCores);  // every core has a driver thread at work
+    const test::BusyThreads busy(threads, kCores);  // every core has a driver thread at work
     EXPECT_EQ(threads.expected_wait(false), Wait::park);  // queued: a while yet, and no core to spare
     EXPECT_EQ(threads.expected_wait(true), Wait::poll);   // started, and short: worth a look
   }

@@ -20,6 +20,9 @@ class Completion {
   virtual ~Completion() = default;
   /// From any thread, once: resumes the caller, rethrowing `error` if set.
   void complete(std::exception_ptr error = nullptr);
+  /// Whether the caller sleeps until complete() posts its resumption (it does
+  /// not poll): answering it wakes its thread.
+  bool is_parked() const noexcept { return state_.load(std::memory_order_relaxed) == parked; }
 
  protected:
   enum State : int { polling, parked, done };

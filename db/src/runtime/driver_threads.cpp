@@ -169,6 +169,15 @@ DriverThreads::JobTimer::~JobTimer() {
   typical.store(old + (sample - old) / 8, std::memory_order_relaxed);
 }
 
+bool DriverThreads::leaves_a_core_free() const {
+  static const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  return queue_->busy.load(std::memory_order_relaxed) < cores;
+}
+
+bool DriverThreads::queued_callers_sleep() const {
+  return !leaves_a_core_free() && queue_->typical_job_ns.load(std::memory_order_relaxed) >= kShortJobNs;
+}
+
 Wait DriverThreads::expected_wait(bool started) const {
   const auto typical = queue_->typical_job_ns.load(std::memory_order_relaxed);
   if (typical >= std::chrono::nanoseconds(kPollBudget).count()) return Wait::park;
@@ -176,8 +185,7 @@ Wait DriverThreads::expected_wait(bool started) const {
   // nothing, and a core kept out of idle is woken faster: measured on 2 cores,
   // 32 callers on a PostgreSQL pool of 1 served 2x the queries. With every core
   // busy, a poller would slow the drivers down instead.
-  static const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
-  if (queue_->busy.load(std::memory_order_relaxed) < cores) return Wait::poll;
+  if (leaves_a_core_free()) return Wait::poll;
   if (!started) return Wait::park;  // queued behind busy connections: a while yet
   return typical < kShortJobNs ? Wait::poll : Wait::poll_if_alone;
 }

