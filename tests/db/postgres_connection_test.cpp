@@ -1,40 +1,13 @@
 #include "backends/postgres/postgres_connection.hpp"
 
+#include "support/comma_decimal_locale.hpp"
 #include "support/test_databases.hpp"
 
-#include <clocale>
 #include <cmath>
 #include <cstdlib>
-#include <filesystem>
 
 namespace starling::db::backend {
 namespace {
-
-// The program's C locale set to one whose decimal point is a comma, as a
-// program calling setlocale(LC_ALL, "") in Germany has. Built with localedef
-// into a temp dir (LOCPATH), so it needs no root and no system-wide locale.
-class CommaDecimalLocale {
- public:
-  CommaDecimalLocale() : dir_(std::filesystem::temp_directory_path() / ("starling_locale_" + test::unique_run_name())) {
-    std::filesystem::create_directories(dir_);
-    const auto build = "localedef -i de_DE -f UTF-8 " + (dir_ / "de_DE.UTF-8").string() + " >/dev/null 2>&1";
-    if (std::system(build.c_str()) != 0) return;  // the caller asserts active()
-    ::setenv("LOCPATH", dir_.c_str(), 1);
-    active_ = std::setlocale(LC_NUMERIC, "de_DE.UTF-8") != nullptr;
-  }
-  ~CommaDecimalLocale() {
-    std::setlocale(LC_NUMERIC, "C");
-    ::unsetenv("LOCPATH");
-    std::filesystem::remove_all(dir_);
-  }
-  CommaDecimalLocale(const CommaDecimalLocale&) = delete;
-  CommaDecimalLocale& operator=(const CommaDecimalLocale&) = delete;
-  bool active() const { return active_; }
-
- private:
-  std::filesystem::path dir_;
-  bool active_ = false;
-};
 
 class PostgresConnectionTest : public ::testing::Test {
  protected:
@@ -95,7 +68,7 @@ TEST_F(PostgresConnectionTest, ACursorStreamsInsideItsOwnTransaction) {
 }
 
 TEST_F(PostgresConnectionTest, FloatsReadTheSameWhateverTheProgramsNumericLocale) {
-  const CommaDecimalLocale comma;
+  const test::CommaDecimalLocale comma;
   ASSERT_TRUE(comma.active()) << "localedef could not build de_DE.UTF-8 (Debian package locales)";
   ASSERT_EQ(std::strtod("1.5", nullptr), 1.0);  // the locale took: a locale-bound reader stops at the '.'
   const auto row = connection_->execute("SELECT 1.5::float8, (-0.25)::float4, 'NaN'::float8, '-Infinity'::float8", {}).rows[0];

@@ -2,6 +2,7 @@
 // signals, startup failure, and the log lines.
 #include <starling/server.hpp>
 
+#include "support/comma_decimal_locale.hpp"
 #include "support/test_server.hpp"
 
 #include <starling/application.hpp>
@@ -14,6 +15,7 @@
 #include <atomic>
 #include <csignal>
 #include <future>
+#include <regex>
 #include <thread>
 
 #include <netinet/in.h>
@@ -257,4 +259,19 @@ TEST(ServerLifecycle, AccessLogWritesOneLinePerRequest) {
   EXPECT_NE(output.find("GET /?a=1 200 "), std::string::npos) << output;
   EXPECT_NE(output.find("GET /nowhere 404 "), std::string::npos) << output;
   EXPECT_NE(output.find("ms\n"), std::string::npos) << output;
+}
+
+TEST(ServerLifecycle, AccessLogDurationsHaveADecimalPointWhateverTheProgramsNumericLocale) {
+  const test::CommaDecimalLocale comma;  // as a program calling setlocale(LC_ALL, "") in Germany
+  ASSERT_TRUE(comma.active()) << "localedef could not build de_DE.UTF-8 (Debian package locales)";
+  App app({.routes = {Route("/", hello)}});
+  auto options = test::test_server_options();
+  options.access_log = true;
+  ::testing::internal::CaptureStderr();
+  {
+    TestServer server(app, options);
+    EXPECT_EQ(server.connect().request(kGood).status, 200);
+  }
+  const std::string output = ::testing::internal::GetCapturedStderr();
+  EXPECT_TRUE(std::regex_search(output, std::regex(" 200 [0-9]+\\.[0-9]{2}ms\n"))) << output;
 }

@@ -11,7 +11,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/read.hpp>
 
-#include <cstdio>
+#include <charconv>
 
 namespace starling::server {
 namespace {
@@ -219,9 +219,14 @@ void Session::log_access(const Request& request, int status, Clock::time_point s
     line += '?';
     line += url.query;
   }
-  char tail[48];
-  std::snprintf(tail, sizeof tail, " %d %.2fms", status, elapsed);
-  line += tail;
+  line += ' ';
+  line += std::to_string(status);
+  line += ' ';
+  // to_chars, not printf: a decimal point whatever the program's LC_NUMERIC.
+  char duration[32];
+  const auto end = std::to_chars(duration, duration + sizeof duration, elapsed, std::chars_format::fixed, 2).ptr;
+  line.append(duration, end);
+  line += "ms";
   log::info(line);
 }
 
