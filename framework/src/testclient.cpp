@@ -10,6 +10,8 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include <chrono>
+
 namespace starling {
 
 namespace asio = boost::asio;
@@ -79,6 +81,12 @@ TestClient::~TestClient() {
   } catch (...) {
     log::error("TestClient: a shutdown hook failed with a non-standard exception");
   }
+  // Another thread (the thread pool, a database driver) may still be letting
+  // go of this loop after posting its last answer. Its work guard keeps the
+  // loop running until it has, so the loop is not destroyed under it. Bounded:
+  // a task left waiting on a timer must not hang the test.
+  impl_->context.restart();
+  impl_->context.run_for(std::chrono::seconds(1));
 }
 
 std::map<std::string, std::string>& TestClient::cookies() { return impl_->jar.cookies; }
