@@ -12,12 +12,14 @@ namespace {
 constexpr std::string_view kObscured = "********";
 
 // Hides the password of a URL that may not even parse, for error messages.
+// Up to the last '@', not the first '/', '?' or '#': a password with those
+// unencoded is what makes such a URL malformed. (An '@' further on, in the
+// query, hides more than the password: better than showing it.)
 std::string obscure_raw(std::string_view text) {
   const auto scheme_end = text.find("://");
   if (scheme_end == std::string_view::npos) return std::string(text);
   const auto authority_start = scheme_end + 3;
-  const auto authority_end = std::min(text.find_first_of("/?#", authority_start), text.size());
-  const auto at = text.rfind('@', authority_end - 1);
+  const auto at = text.rfind('@');
   if (at == std::string_view::npos || at < authority_start) return std::string(text);
   const auto colon = text.find(':', authority_start);
   if (colon == std::string_view::npos || colon > at) return std::string(text);

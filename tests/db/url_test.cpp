@@ -97,7 +97,11 @@ TEST(DatabaseURL, UnsupportedSchemeIsNamed) {
 
 TEST(DatabaseURL, MalformedUrlsAreNamedWithoutTheirPassword) {
   for (const auto* bad : {"not a url", "postgresql://app:topsecret@host:notaport/db", "sqlite://host/notes.db",
-                          "sqlite:///", "postgresql://app:topsecret@host/a/b", "postgresql://host:0/db"}) {
+                          "sqlite:///", "postgresql://app:topsecret@host/a/b", "postgresql://host:0/db",
+                          // passwords with unencoded '/', '?', '#' or '@': the URL is malformed, still hidden
+                          "postgresql://app:top/topsecret@host/db", "postgresql://app:1/topsecret@host/db",
+                          "postgresql://app:x?topsecret@host/db", "postgresql://app:x#topsecret@host/db",
+                          "postgresql://app:top@topsecret@host:x/db"}) {
     const auto message = error_of(bad);
     EXPECT_NE(message.find("invalid database URL"), std::string::npos) << bad << " → " << message;
     EXPECT_EQ(message.find("topsecret"), std::string::npos) << message;
