@@ -44,6 +44,29 @@ TEST_P(DatabaseApi, ExecuteAnswersTheNewIdForAnInsertAndTheRowCountOtherwise) {
   EXPECT_EQ(run(database().execute(text("SELECT 42"))), 0);
 }
 
+TEST_P(DatabaseApi, AQueryReadsATableThatChangedShapeSinceItRanInItsNewShape) {
+  auto& database = open({.max_size = 1});  // one reader: the second read reuses the statement of the first
+  const std::string select = "SELECT * FROM shapes";
+  run(database.execute(text("CREATE TABLE shapes (id INTEGER PRIMARY KEY, n INTEGER)")));
+  run(database.execute(text("INSERT INTO shapes (id, n) VALUES (1, 1)")));
+  EXPECT_EQ(run(database.fetch_one(text(select)))->size(), 2u);
+
+  run(database.execute(text("ALTER TABLE shapes ADD COLUMN done BOOLEAN")));
+  run(database.execute(text("UPDATE shapes SET done = TRUE")));
+  const auto widened = run(database.fetch_one(text(select)));
+  ASSERT_EQ(widened->size(), 3u);
+  EXPECT_EQ((*widened)["done"], Value(true));
+
+  // Same width, other types: n is a BOOLEAN now, and reads as one.
+  run(database.execute(text("DROP TABLE shapes")));
+  run(database.execute(text("CREATE TABLE shapes (id INTEGER PRIMARY KEY, n BOOLEAN, done TEXT)")));
+  run(database.execute(text("INSERT INTO shapes (id, n, done) VALUES (1, TRUE, 'yes')")));
+  const auto rows = run(database.fetch_all(text(select)));
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0]["n"], Value(true));
+  EXPECT_EQ(rows[0]["done"], Value("yes"));
+}
+
 TEST_P(DatabaseApi, FetchAllFetchOneAndFetchValReadTypedRows) {
   run(database().execute(text("INSERT INTO notes (body, done) VALUES ('a', TRUE), ('b', FALSE)")));
   const auto rows = run(database().fetch_all(text("SELECT id, body, done FROM notes ORDER BY id")));

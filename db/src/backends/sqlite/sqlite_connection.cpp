@@ -80,10 +80,11 @@ Result SqliteConnection::execute(const std::string& sql, const std::vector<Value
     SqliteStatement& prepared = prepare(sql);
     prepared.bind(params);
     Result result;
-    result.columns = prepared.columns;
     sqlite3* handle = database_->getHandle();
     const auto changes_before = sqlite3_total_changes64(handle);
     while (prepared.statement.executeStep()) result.rows.push_back(prepared.row());
+    prepared.refresh_if_reprepared();  // even with no row: the columns are part of the answer
+    result.columns = prepared.columns;
     prepared.statement.reset();  // ends the statement so it holds no read lock while cached
     // total_changes moves only for INSERT/UPDATE/DELETE, so DDL and SELECT count 0.
     result.rows_affected = sqlite3_total_changes64(handle) - changes_before;

@@ -20,15 +20,6 @@ DeclaredType declared_type(const char* declared) {
   return DeclaredType::other;
 }
 
-// Once per prepared statement; an expression column has no declared type.
-DeclaredType declared_type_of(const SQLite::Statement& statement, int index) {
-  try {
-    return declared_type(statement.getColumnDeclaredType(index));
-  } catch (const SQLite::Exception&) {
-    return DeclaredType::other;
-  }
-}
-
 void bind_one(SQLite::Statement& statement, int index, const Value& value) {
   switch (value.type()) {
     case ValueType::null: statement.bind(index); break;
@@ -54,23 +45,31 @@ std::string shortest_text(double number) {
   return std::string(text, end);
 }
 
-Value read(const SQLite::Column& column, DeclaredType type) {
-  switch (column.getType()) {
+// Straight from the sqlite3_stmt: SQLiteCpp's Column checks the index against
+// the width the statement had when first prepared, and SQLite may have
+// prepared it again since (see refresh_if_reprepared).
+Value read(sqlite3_stmt* statement, int index, DeclaredType type) {
+  switch (sqlite3_column_type(statement, index)) {
     case SQLITE_INTEGER: {
-      const auto number = column.getInt64();
+      const auto number = static_cast<std::int64_t>(sqlite3_column_int64(statement, index));
       if (type == DeclaredType::boolean && (number == 0 || number == 1)) return Value(number == 1);
       if (type == DeclaredType::decimal) return Value(Decimal{std::to_string(number)});
       return Value(number);
     }
-    case SQLITE_FLOAT:
-      if (type == DeclaredType::decimal) return Value(Decimal{shortest_text(column.getDouble())});
-      return Value(column.getDouble());
-    case SQLITE_TEXT:
-      if (type == DeclaredType::json) return Value(JsonText{column.getString()});
-      return Value(column.getString());
+    case SQLITE_FLOAT: {
+      const double number = sqlite3_column_double(statement, index);
+      if (type == DeclaredType::decimal) return Value(Decimal{shortest_text(number)});
+      return Value(number);
+    }
+    case SQLITE_TEXT: {
+      const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, index));
+      std::string string(text, static_cast<std::size_t>(sqlite3_column_bytes(statement, index)));
+      if (type == DeclaredType::json) return Value(JsonText{std::move(string)});
+      return Value(std::move(string));
+    }
     case SQLITE_BLOB: {
-      const auto* bytes = static_cast<const std::uint8_t*>(column.getBlob());
-      return Value(Blob(bytes, bytes + column.getBytes()));
+      const auto* bytes = static_cast<const std::uint8_t*>(sqlite3_column_blob(statement, index));
+      return Value(Blob(bytes, bytes + sqlite3_column_bytes(statement, index)));
     }
     default: return Value();
   }
@@ -78,14 +77,28 @@ Value read(const SQLite::Column& column, DeclaredType type) {
 
 }  // namespace
 
-SqliteStatement::SqliteStatement(SQLite::Database& database, const std::string& sql) : statement(database, sql) {
-  const int width = statement.getColumnCount();
+SqliteStatement::SqliteStatement(SQLite::Database& database, const std::string& sql)
+    : statement(database, sql), raw_(sqlite3_next_stmt(database.getHandle(), nullptr)) {
+  // SQLiteCpp 3.2 keeps its sqlite3_stmt private; the connection lists its
+  // statements newest first, and this one was just prepared on this thread.
+  if (raw_ == nullptr || sql != sqlite3_sql(raw_)) throw OperationalError("cannot find the statement SQLite prepared for: " + sql);
+  describe();
+}
+
+void SqliteStatement::describe() {
+  const int width = sqlite3_column_count(raw_);
   auto names = std::make_shared<std::vector<std::string>>();
+  types.clear();
   for (int i = 0; i < width; ++i) {
-    names->emplace_back(statement.getColumnName(i));
-    types.push_back(declared_type_of(statement, i));
+    names->emplace_back(sqlite3_column_name(raw_, i));
+    types.push_back(declared_type(sqlite3_column_decltype(raw_, i)));  // null for an expression
   }
   columns = std::move(names);
+  reprepares_ = sqlite3_stmt_status(raw_, SQLITE_STMTSTATUS_REPREPARE, 0);
+}
+
+void SqliteStatement::refresh_if_reprepared() {
+  if (sqlite3_stmt_status(raw_, SQLITE_STMTSTATUS_REPREPARE, 0) != reprepares_) describe();
 }
 
 void SqliteStatement::bind(const std::vector<Value>& params) {
@@ -96,10 +109,11 @@ void SqliteStatement::bind(const std::vector<Value>& params) {
   for (std::size_t i = 0; i < params.size(); ++i) bind_one(statement, static_cast<int>(i) + 1, params[i]);
 }
 
-Row SqliteStatement::row() const {
+Row SqliteStatement::row() {
+  refresh_if_reprepared();
   std::vector<Value> values;
   values.reserve(types.size());
-  for (std::size_t i = 0; i < types.size(); ++i) values.push_back(read(statement.getColumn(static_cast<int>(i)), types[i]));
+  for (std::size_t i = 0; i < types.size(); ++i) values.push_back(read(raw_, static_cast<int>(i), types[i]));
   return Row(columns, std::move(values));
 }
 

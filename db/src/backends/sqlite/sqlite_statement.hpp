@@ -20,12 +20,22 @@ struct SqliteStatement {
 
   /// Binds `params` after checking their number. @throws ProgrammingError naming the SQL.
   void bind(const std::vector<Value>& params);
-  /// The current row (after a successful executeStep).
-  Row row() const;
+  /// The current row (after a successful executeStep), in the statement's
+  /// current shape (see refresh_if_reprepared).
+  Row row();
+  /// After a step: SQLite prepares a cached statement again by itself once the
+  /// schema changed (ALTER TABLE, a table dropped and created again), and its
+  /// columns may have changed with it; if so, they are read again.
+  void refresh_if_reprepared();
 
   SQLite::Statement statement;
   Columns columns;
   std::vector<DeclaredType> types;
+
+ private:
+  void describe();
+  sqlite3_stmt* raw_;   // the statement's own, for what SQLiteCpp does not show
+  int reprepares_ = 0;  // SQLITE_STMTSTATUS_REPREPARE when the columns were read
 };
 
 /// Throws the db::Error for a SQLiteCpp exception; the message names the SQL,
