@@ -23,7 +23,10 @@ std::string obscure_raw(std::string_view text) {
   if (at == std::string_view::npos || at < authority_start) return std::string(text);
   const auto colon = text.find(':', authority_start);
   if (colon == std::string_view::npos || colon > at) return std::string(text);
-  return std::string(text.substr(0, colon + 1)) + std::string(kObscured) + std::string(text.substr(at));
+  std::string hidden(text.substr(0, colon + 1));
+  hidden += kObscured;
+  hidden += text.substr(at);
+  return hidden;
 }
 
 [[noreturn]] void fail(std::string_view url, const std::string& problem) {
@@ -92,20 +95,37 @@ std::string DatabaseURL::render(bool obscure_password) const {
   std::string out = scheme_ + "://";
   if (!username_.empty() || !password_.empty()) {
     out += encode(username_);
-    if (!password_.empty()) out += ":" + (obscure_password ? std::string(kObscured) : encode(password_));
+    if (!password_.empty()) {
+      out += ':';
+      out += obscure_password ? std::string(kObscured) : encode(password_);
+    }
     out += "@";
   }
   if (!host_in_options_) out += hostname_;
-  if (port_) out += ":" + std::to_string(*port_);
-  out += "/" + database_;
+  // Appended piece by piece: GCC 12 warns (-Wrestrict, falsely) on "x" + std::string.
+  if (port_) {
+    out += ':';
+    out += std::to_string(*port_);
+  }
+  out += '/';
+  out += database_;
   std::string query;
-  if (host_in_options_) query += "host=" + encode(hostname_);
+  if (host_in_options_) {
+    query += "host=";
+    query += encode(hostname_);
+  }
   for (const auto& [key, value] : options_) {
     // libpq also takes secrets as options (password, sslpassword): never print those either.
     const bool secret = obscure_password && key.find("password") != std::string::npos;
-    query += (query.empty() ? "" : "&") + encode(key) + "=" + (secret ? std::string(kObscured) : encode(value));
+    if (!query.empty()) query += '&';
+    query += encode(key);
+    query += '=';
+    query += secret ? std::string(kObscured) : encode(value);
   }
-  if (!query.empty()) out += "?" + query;
+  if (!query.empty()) {
+    out += '?';
+    out += query;
+  }
   return out;
 }
 
