@@ -4,6 +4,9 @@
 #include "support/test_databases.hpp"
 
 #include <cmath>
+#include <string>
+#include <utility>
+#include <vector>
 #include <cstdlib>
 
 namespace starling::db::backend {
@@ -31,6 +34,26 @@ TEST_F(PostgresConnectionTest, TextWithANulCharacterIsADataErrorAndNothingIsSent
   connection_->execute("CREATE TABLE t (s TEXT)", {});
   EXPECT_THROW(connection_->execute("INSERT INTO t VALUES ($1)", {Value(std::string("a\0b", 3))}), DataError);
   EXPECT_EQ(connection_->execute("SELECT count(*) FROM t", {}).rows[0][0], Value(0));
+}
+
+TEST_F(PostgresConnectionTest, ADataErrorsMessageLeavesOutTheValueThatFailed) {
+  connection_->execute("CREATE TABLE t (n INTEGER, d DATE)", {});
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"INSERT INTO t (n) VALUES ($1)", "hunter2"},      // invalid input syntax for type integer: "..."
+      {"INSERT INTO t (n) VALUES ($1)", "99999999999"},  // value "..." is out of range for type integer
+      {"INSERT INTO t (d) VALUES ($1)", "secret-day"}};  // invalid input syntax for type date: "..."
+  for (const auto& [sql, value] : cases) {
+    try {
+      connection_->execute(sql, {Value(value)});
+      ADD_FAILURE() << sql << " took " << value;
+    } catch (const DataError& error) {
+      const std::string what = error.what();
+      EXPECT_EQ(what.find(value), std::string::npos) << what;
+      const bool names_the_problem = what.find("input syntax") != std::string::npos || what.find("out of range") != std::string::npos;
+      EXPECT_TRUE(names_the_problem) << what;
+      EXPECT_NE(what.find(sql), std::string::npos) << what;  // and the SQL
+    }
+  }
 }
 
 TEST_F(PostgresConnectionTest, APreparedStatementSurvivesItsTableChangingShape) {

@@ -74,6 +74,28 @@ std::string first_line(const std::string& message) {
   return line;
 }
 
+// A data error's message can quote the value that failed (`invalid input
+// syntax for type integer: "hunter2"`, `value "99999999999" is out of range`,
+// `invalid byte sequence ...: 0x00`): the quoted text and bytes are left out,
+// as bound values are from every message.
+std::string without_values(const std::string& line) {
+  std::string out;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    if (line[i] == '"') {
+      const auto close = line.find('"', i + 1);
+      if (close == std::string::npos) break;  // cut off: leave the rest out
+      out += "\"...\"";
+      i = close;
+    } else if (line.compare(i, 2, "0x") == 0 && (i == 0 || line[i - 1] == ' ')) {
+      out += "...";
+      while (i + 1 < line.size() && line[i + 1] != ',' && line[i + 1] != ';' && line[i + 1] != '\n') ++i;
+    } else {
+      out += line[i];
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<std::optional<std::string>> to_parameters(const std::vector<Value>& params) {
@@ -137,7 +159,7 @@ void rethrow_translated(const std::string& sql, bool& broken) {
     if (state == "23502") throw NotNullViolation(what);
     const std::string kind = state.substr(0, 2);
     if (kind == "23") throw IntegrityError(what);
-    if (kind == "22") throw DataError(what);
+    if (kind == "22") throw DataError(without_values(first_line(error.what())) + in_sql);
     if (kind == "42") throw ProgrammingError(what);
     // Connection exceptions, and the server shutting down or terminating this backend.
     if (kind == "08" || state == "57P01" || state == "57P02" || state == "57P03") {
