@@ -47,6 +47,12 @@ std::string error_of(F&& run) {
 
 }  // namespace
 
+TEST_F(SqliteConnectionTest, SqlWithASemicolonAndTrailingSpaceOrCommentRuns) {
+  // SQLite keeps only the statement's own text (up to its ';'), not what follows.
+  EXPECT_EQ(connection_->execute("SELECT 41 + 1;\n  ", {}).rows[0][0], Value(42));
+  EXPECT_EQ(connection_->execute("  SELECT 43; -- the answer\n", {}).rows[0][0], Value(43));
+}
+
 TEST_F(SqliteConnectionTest, InsertReturnsIdAndSelectReadsTypedRows) {
   auto inserted = connection_->execute("INSERT INTO notes (text, completed) VALUES (?, ?)", {Value("a"), Value(true)});
   EXPECT_EQ(inserted.rows_affected, 1);

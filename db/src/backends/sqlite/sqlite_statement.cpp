@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cctype>
+#include <string_view>
 
 namespace starling::db::backend {
 namespace {
@@ -81,7 +82,9 @@ SqliteStatement::SqliteStatement(SQLite::Database& database, const std::string& 
     : statement(database, sql), raw_(sqlite3_next_stmt(database.getHandle(), nullptr)) {
   // SQLiteCpp 3.2 keeps its sqlite3_stmt private; the connection lists its
   // statements newest first, and this one was just prepared on this thread.
-  if (raw_ == nullptr || sql != sqlite3_sql(raw_)) throw OperationalError("cannot find the statement SQLite prepared for: " + sql);
+  // (SQLite keeps the statement's own text: the SQL up to its end, not what follows.)
+  if (raw_ == nullptr || !std::string_view(sql).starts_with(sqlite3_sql(raw_)))
+    throw OperationalError("cannot find the statement SQLite prepared for: " + sql);
   describe();
 }
 
