@@ -75,6 +75,34 @@ TEST_P(Transactions, ADroppedTransactionIsRolledBackNeverCommitted) {
   }
 }
 
+// A raw BEGIN through the Database runs on a pooled connection that goes back
+// at once: left open, the next caller's statements would run inside it.
+TEST_P(Transactions, ARawBeginThroughTheDatabaseIsRolledBackAndReported) {
+  if (!is_memory()) open({.min_size = 1, .max_size = 1});  // a memory database has one already
+  EXPECT_THROW(run(database().execute(text("BEGIN"))), ProgrammingError);
+  run(database().execute(insert("kept")));
+  // Inside a stray transaction, BEGIN (SQLite) would fail and the row would be lost at disconnect.
+  run(database().transaction([](Connection& tx) -> awaitable<void> { co_await tx.execute(insert("also kept")); }));
+  run(database().disconnect());
+  run(database().connect());
+  if (!is_memory()) {
+    EXPECT_EQ(count(), 2);
+  }
+}
+
+TEST_P(Transactions, AHeldConnectionsRawTransactionIsRolledBackWhenItGoesBack) {
+  if (!is_memory()) open({.min_size = 1, .max_size = 1});
+  run([&]() -> awaitable<void> {
+    auto held = co_await database().connection();
+    co_await held.execute(text("BEGIN"));  // a held connection may run its own transaction
+    co_await held.execute(insert("uncommitted"));
+    EXPECT_EQ((co_await held.fetch_val(text("SELECT count(*) FROM notes"))), Value(1));
+  }());
+  EXPECT_EQ(count(), 0);  // the one connection came back rolled back
+  run(database().transaction([](Connection& tx) -> awaitable<void> { co_await tx.execute(insert("next")); }));
+  EXPECT_EQ(count(), 1);
+}
+
 TEST_P(Transactions, NestedTransactionsAreSavepoints) {
   run(database().transaction([&](Connection& outer) -> awaitable<void> {
     co_await outer.execute(insert("outer"));

@@ -59,6 +59,9 @@ class Connection {
   virtual std::string begin_statement() const { return "BEGIN"; }
   /// Whether the connection still answers (cheap check before reuse).
   virtual bool is_alive() = 0;
+  /// Whether a transaction is open on it, however it was opened (a raw BEGIN
+  /// included): the driver's own state, no round trip.
+  virtual bool in_transaction() const = 0;
 };
 
 /// Opens a connection to `url` for its dialect. @throws ConnectionError naming the

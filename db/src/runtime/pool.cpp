@@ -54,6 +54,15 @@ void rollback_level(PooledConnection& connection) {
 
 void roll_back_to_base(PooledConnection& connection) {
   while (connection.depth > connection.base_depth) rollback_level(connection);
+  if (connection.base_depth == 0 && connection.backend->in_transaction()) {
+    connection.depth = 1;  // what a raw BEGIN opened
+    rollback_level(connection);
+  }
+}
+
+bool leaves_transaction_open(const PooledConnection& connection) {
+  return connection.depth != connection.base_depth ||
+         (connection.base_depth == 0 && connection.backend && connection.backend->in_transaction());
 }
 
 void run_contained(PooledConnection& connection, const std::function<void()>& statement) {
@@ -66,6 +75,28 @@ void run_contained(PooledConnection& connection, const std::function<void()>& st
   }
   commit_level(connection);
 }
+
+namespace {
+
+// Work run through the pool (not on a lent connection) that left a transaction
+// open, as a raw BEGIN does: the next caller would run inside it. Rolled back,
+// and the caller told (unless its work failed anyway).
+void end_stray_transaction(PooledConnection& connection, std::exception_ptr& error) {
+  if (!leaves_transaction_open(connection)) return;
+  try {
+    roll_back_to_base(connection);
+  } catch (const Error&) {
+    if (!error) error = std::current_exception();
+    return;
+  }
+  if (!error)
+    error = std::make_exception_ptr(ProgrammingError(
+        "a statement run through the Database left a transaction open (a raw BEGIN?); it was rolled back, as the "
+        "connection goes back to the pool: use database.transaction(), database.begin() or a held "
+        "database.connection()"));
+}
+
+}  // namespace
 
 // Someone waiting for a connection: work to run on it, or (work null) a caller
 // to lend it to. Completed exactly once: by the thread that serves it, by the
@@ -230,6 +261,7 @@ void Pool::drive(std::unique_ptr<PooledConnection> connection, RequestPtr reques
     } catch (...) {
       error = std::current_exception();
     }
+    if (!connection->broken) end_stray_transaction(*connection, error);
     const auto done = std::move(request);
     answers.push_back({done->completion, std::move(error)});  // the work is gone from here
     if (connection->broken) {
@@ -327,7 +359,7 @@ void Pool::deliver(std::vector<Answer>& answers) {
 
 void Pool::release(std::unique_ptr<PooledConnection> connection) {
   if (!connection) return;
-  if (connection->broken || connection->depth != connection->base_depth) {
+  if (connection->broken || leaves_transaction_open(*connection)) {
     // Rolling back is driver work: do it on a driver thread, then give it back.
     auto* raw = connection.release();
     threads_->post([self = shared_from_this(), raw] {

@@ -133,8 +133,11 @@ class Pool : public std::enable_shared_from_this<Pool> {
 void begin_level(PooledConnection& connection);
 void commit_level(PooledConnection& connection);
 void rollback_level(PooledConnection& connection);
-/// Rolls back every level above the base (what a released lease left open).
+/// Rolls back every level above the base (what a released lease left open),
+/// and a transaction opened by hand (a raw BEGIN) on a connection without a base.
 void roll_back_to_base(PooledConnection& connection);
+/// Whether the connection would go back to the pool inside a transaction.
+bool leaves_transaction_open(const PooledConnection& connection);
 /// Runs one statement inside a savepoint of its own, so that its failure undoes only itself.
 void run_contained(PooledConnection& connection, const std::function<void()>& statement);
 /// Runs one statement; with `contain_statements` at the base depth, contained

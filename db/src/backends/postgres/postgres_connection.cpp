@@ -2,6 +2,7 @@
 
 #include "backends/postgres/postgres_values.hpp"
 
+#include <libpq-fe.h>
 #include <pqxx/pqxx>
 #include <sys/socket.h>
 
@@ -93,9 +94,26 @@ class PostgresCursor final : public Cursor {
 
 }  // namespace
 
+// libpqxx 6.4 keeps libpq's connection handle to itself, but the connection
+// policy that makes it sees it: noted per thread, as a connection is made on
+// one thread and the handle read right after. (libpqxx would make another only
+// to reconnect a broken connection, which this class never uses again.)
+class NotingConnect final : public pqxx::connect_direct {
+ public:
+  explicit NotingConnect(const std::string& options) : connect_direct(options) {}
+  handle do_startconnect(handle orig) override {
+    made_on_this_thread = connect_direct::do_startconnect(orig);
+    return made_on_this_thread;
+  }
+  static thread_local handle made_on_this_thread;
+};
+
+thread_local NotingConnect::handle NotingConnect::made_on_this_thread = nullptr;
+
 PostgresConnection::PostgresConnection(const DatabaseURL& url) {
   try {
-    connection_ = std::make_unique<pqxx::connection>(connection_string(url));
+    connection_ = std::make_unique<pqxx::basic_connection_base<NotingConnect>>(connection_string(url));
+    handle_ = NotingConnect::made_on_this_thread;
   } catch (const std::exception& error) {
     // libpq's message names host and port, never the password.
     std::string message = error.what();
@@ -210,6 +228,12 @@ bool PostgresConnection::is_alive() {
   const bool nothing_waiting = got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
   if (!nothing_waiting) broken_ = true;
   return nothing_waiting;
+}
+
+bool PostgresConnection::in_transaction() const {
+  if (broken_ || !handle_) return false;
+  const auto status = PQtransactionStatus(handle_);
+  return status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
 }
 
 }  // namespace starling::db::backend

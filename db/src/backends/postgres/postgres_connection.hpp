@@ -9,14 +9,16 @@
 #include <string>
 #include <unordered_map>
 
+struct pg_conn;  // libpq's PGconn
+
 namespace pqxx {
-class connect_direct;
 template <typename CONNECTPOLICY>
 class basic_connection_base;
-using connection = basic_connection_base<connect_direct>;  // as <pqxx/connection> declares it
 }  // namespace pqxx
 
 namespace starling::db::backend {
+
+class NotingConnect;
 
 class PostgresConnection final : public Connection {
  public:
@@ -28,6 +30,7 @@ class PostgresConnection final : public Connection {
   std::unique_ptr<Cursor> open_cursor(const std::string& sql, const std::vector<Value>& params,
                                       bool in_transaction) override;
   bool is_alive() override;
+  bool in_transaction() const override;
 
  private:
   template <class Run>
@@ -38,7 +41,8 @@ class PostgresConnection final : public Connection {
                        const std::vector<std::optional<std::string>>& texts, const std::vector<const char*>& pointers);
 
   // The concrete type: pqxx::connection_base's destructor is not virtual.
-  std::unique_ptr<pqxx::connection> connection_;
+  std::unique_ptr<pqxx::basic_connection_base<NotingConnect>> connection_;
+  pg_conn* handle_ = nullptr;  // libpq's, for what libpqxx does not tell (the transaction status)
   std::unordered_map<std::string, std::string> prepared_;  // SQL → statement name
   std::size_t next_name_ = 0;
   std::size_t next_cursor_ = 0;

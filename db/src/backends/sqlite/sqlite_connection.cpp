@@ -128,4 +128,6 @@ std::unique_ptr<Cursor> SqliteConnection::open_cursor(const std::string& sql, co
 
 bool SqliteConnection::is_alive() { return database_ != nullptr; }
 
+bool SqliteConnection::in_transaction() const { return sqlite3_get_autocommit(database_->getHandle()) == 0; }
+
 }  // namespace starling::db::backend

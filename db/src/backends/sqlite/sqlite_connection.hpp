@@ -35,6 +35,7 @@ class SqliteConnection final : public Connection {
   // deferred transaction that reads and then writes can fail at once with BUSY.
   std::string begin_statement() const override { return "BEGIN IMMEDIATE"; }
   bool is_alive() override;
+  bool in_transaction() const override;
 
  private:
   SqliteStatement& prepare(const std::string& sql);
