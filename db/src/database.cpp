@@ -89,6 +89,11 @@ awaitable<void> Database::connect() {
   if (single || sqlite_file) {
     PoolSettings writer = base;
     writer.min_size = writer.max_size = 1;
+    // The likeliest wait that never ends: a statement through the Database
+    // inside a transaction, waiting for the connection that transaction holds.
+    writer.timeout_hint = std::string(single ? (options_.force_rollback ? "force_rollback runs" : ":memory: runs")
+                                             : "SQLite runs writes and transactions") +
+                          " on one connection: inside a transaction, run statements through its handle, not the Database";
     pools->writer = std::make_shared<Pool>(std::move(writer), pools->threads);
     co_await pools->writer->open();
   }

@@ -198,6 +198,23 @@ TEST_P(DatabaseApi, ExecuteManyRunsEveryRowAllOrNothing) {
   EXPECT_EQ(count(), 250);
 }
 
+// Raw SQL with many rows: one statement prepared, run once per row.
+TEST_P(DatabaseApi, ExecuteManyPreparesItsStatementOnce) {
+  if (!is_postgres()) GTEST_SKIP() << "pg_prepared_statements is PostgreSQL's";
+  run([&]() -> awaitable<void> {
+    auto held = co_await database().connection();
+    const auto prepared = [&]() -> awaitable<Value> {
+      co_return co_await held.fetch_val(text("SELECT count(*) FROM pg_prepared_statements"));
+    };
+    const auto before = (co_await prepared()).as<std::int64_t>();
+    std::vector<Values> rows;
+    for (int i = 0; i < 100; ++i) rows.push_back({{"body", "note " + std::to_string(i)}, {"done", false}});
+    co_await held.execute_many(text("INSERT INTO notes (body, done) VALUES (:body, :done)"), rows);
+    EXPECT_EQ((co_await prepared()).as<std::int64_t>(), before + 1);
+  }());
+  EXPECT_EQ(count(), 100);
+}
+
 TEST_P(DatabaseApi, AStreamDroppedInsideATransactionClosesBeforeTheCommit) {
   open({.max_size = 4});  // several driver threads: the close must still not run beside the COMMIT
   create_notes_table();   // a new :memory: database
@@ -241,6 +258,33 @@ TEST_P(DatabaseApi, IterateStreamsRowsInBatchesAndGivesTheConnectionBack) {
   EXPECT_EQ(count(), 1000);
   for (int i = 0; i < 50 && database().stats().in_use > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   EXPECT_EQ(database().stats().in_use, 0u);
+}
+
+// Rows come from the database as the stream asks for them: a row that fails
+// far into the result fails when the stream reaches it, not at iterate().
+TEST_P(DatabaseApi, IterateReadsRowsAsTheStreamAsksForThemNotAllAtOnce) {
+  // Past row 500, each row's value is an error: a division by zero, or SQLite's integer overflow.
+  const std::string failing = is_postgres() ? "1 / (i - i)" : "abs((i - i) - 9223372036854775807 - 1)";
+  const auto query = text("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) "
+                          "SELECT CASE WHEN i <= 500 THEN i ELSE " + failing + " END AS v FROM n");
+  run([&]() -> awaitable<void> {
+    auto stream = co_await database().iterate(query, 50);
+    std::int64_t read = 0;
+    while (read < 500) {
+      const auto row = co_await stream.next();
+      if (!row || row->get<std::int64_t>("v") != read + 1) break;
+      ++read;
+    }
+    EXPECT_EQ(read, 500);
+    bool row_501_failed = false;
+    try {
+      co_await stream.next();
+    } catch (const Error&) {
+      row_501_failed = true;
+    }
+    EXPECT_TRUE(row_501_failed);
+  }());
+  EXPECT_EQ(count(), 0);  // the connection came back usable
 }
 
 TEST_P(DatabaseApi, ConnectAndDisconnectAreIdempotentAndAQueryBeforeConnectSaysSo) {

@@ -56,6 +56,18 @@ TEST_F(PostgresConnectionTest, ADataErrorsMessageLeavesOutTheValueThatFailed) {
   }
 }
 
+// A statement is prepared once per connection, and runs again with other values.
+TEST_F(PostgresConnectionTest, EachStatementIsPreparedOnceAndReused) {
+  connection_->execute("CREATE TABLE t (n INTEGER)", {});
+  const auto prepared = [&] {
+    return connection_->execute("SELECT count(*) FROM pg_prepared_statements", {}).rows[0][0].as<std::int64_t>();
+  };
+  const auto before = prepared();  // this statement among them
+  for (int i = 0; i < 20; ++i) connection_->execute("INSERT INTO t (n) VALUES ($1)", {Value(i)});
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(connection_->execute("SELECT n FROM t WHERE n = $1", {Value(i)}).rows.size(), 1u);
+  EXPECT_EQ(prepared(), before + 2);
+}
+
 TEST_F(PostgresConnectionTest, APreparedStatementSurvivesItsTableChangingShape) {
   connection_->execute("CREATE TABLE t (a INTEGER)", {});
   connection_->execute("INSERT INTO t VALUES ($1)", {Value(1)});

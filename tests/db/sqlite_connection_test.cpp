@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include <unistd.h>
 
@@ -127,6 +129,30 @@ TEST_F(SqliteConnectionTest, CachedStatementsAreReusedAndRecoverAfterErrors) {
 TEST_F(SqliteConnectionTest, FilesUseWalAndForeignKeys) {
   EXPECT_EQ(connection_->execute("PRAGMA journal_mode", {}).rows.at(0)[0].as<std::string>(), "wal");
   EXPECT_EQ(connection_->execute("PRAGMA foreign_keys", {}).rows.at(0)[0].as<int>(), 1);
+}
+
+// Another connection (another process, say) holding the write lock: a write
+// waits for it up to the busy timeout instead of failing with "database is locked".
+TEST_F(SqliteConnectionTest, AWriteWaitsOutAnotherWritersLockUpToTheBusyTimeout) {
+  using namespace std::chrono_literals;
+  const DatabaseURL url("sqlite:///" + path_.string());
+  SqliteConnection other(url);
+  other.execute("BEGIN IMMEDIATE", {});
+  std::thread committer([&] {
+    std::this_thread::sleep_for(300ms);
+    other.execute("COMMIT", {});
+  });
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_NO_THROW(connection_->execute("INSERT INTO owners (id) VALUES (1)", {}));
+  const auto waited = std::chrono::steady_clock::now() - started;
+  committer.join();
+  EXPECT_GE(waited, 200ms);
+
+  SqliteConnection impatient(url, 50ms);
+  other.execute("BEGIN IMMEDIATE", {});
+  const auto message = error_of<OperationalError>([&] { impatient.execute("INSERT INTO owners (id) VALUES (2)", {}); });
+  other.execute("ROLLBACK", {});
+  EXPECT_NE(message.find("locked"), std::string::npos) << message;
 }
 
 TEST(SqliteConnection, MemoryDatabaseOpens) {

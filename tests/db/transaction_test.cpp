@@ -171,6 +171,21 @@ TEST_P(Transactions, ForceRollbackUndoesEverythingAtDisconnect) {
   EXPECT_EQ(count(), 0);  // the reference's test isolation
 }
 
+// force_rollback has one connection: a statement through the Database inside a
+// transaction waits for the connection that transaction holds, and the
+// timeout says what to do instead.
+TEST_P(Transactions, UnderForceRollbackTheDatabaseUsedInsideATransactionTimesOutSayingWhy) {
+  open({.force_rollback = true, .acquire_timeout = std::chrono::milliseconds(100)});
+  std::string message;
+  try {
+    run(database().transaction([&](Connection&) -> awaitable<void> { co_await database().execute(insert("x")); }));
+  } catch (const PoolTimeout& error) {
+    message = error.what();
+  }
+  EXPECT_NE(message.find("force_rollback runs"), std::string::npos) << message;
+  EXPECT_NE(message.find("through its handle"), std::string::npos) << message;
+}
+
 TEST_P(Transactions, UnderForceRollbackAFailedStatementSpoilsNothingElse) {
   open({.force_rollback = true});
   run(database().execute(text("CREATE TABLE tags (name TEXT PRIMARY KEY)")));

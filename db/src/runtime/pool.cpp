@@ -403,7 +403,8 @@ void Pool::drop(std::unique_ptr<PooledConnection> connection) {
 
 std::string Pool::timeout_message() const {
   return "no database connection became free within " + std::to_string(settings_.acquire_timeout.count()) +
-         " ms (all " + std::to_string(settings_.max_size) + " of " + settings_.description + " in use)";
+         " ms (all " + std::to_string(settings_.max_size) + " of " + settings_.description + " in use)" +
+         (settings_.timeout_hint.empty() ? "" : "; " + settings_.timeout_hint);
 }
 
 // The sweeper thread: every request waits in order of arrival with the same

@@ -45,6 +45,7 @@ struct PoolSettings {
   std::function<void(PooledConnection&)> prepare;               ///< after opening: setup hook, base transaction
   std::function<void(PooledConnection&)> finish;                ///< before closing: force_rollback's rollback
   std::string description;                                      ///< for messages: the URL, password obscured
+  std::string timeout_hint;                                     ///< ends PoolTimeout's message, when set
 };
 
 struct PoolCounts {
