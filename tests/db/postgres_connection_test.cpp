@@ -68,6 +68,26 @@ TEST_F(PostgresConnectionTest, EachStatementIsPreparedOnceAndReused) {
   EXPECT_EQ(prepared(), before + 2);
 }
 
+// The cache is bounded: past 256 statements it starts again, and every statement still runs.
+TEST_F(PostgresConnectionTest, TheStatementCacheStaysBoundedAndKeepsWorking) {
+  for (int i = 0; i < 300; ++i) {
+    const auto sql = "SELECT " + std::to_string(i) + " + $1";
+    EXPECT_EQ(connection_->execute(sql, {Value(1)}).rows.at(0)[0], Value(i + 1)) << sql;
+  }
+  const auto prepared = connection_->execute("SELECT count(*) FROM pg_prepared_statements", {}).rows[0][0];
+  EXPECT_LE(prepared.as<std::int64_t>(), 256);
+  EXPECT_EQ(connection_->execute("SELECT 299 + $1", {Value(1)}).rows.at(0)[0], Value(300));
+}
+
+TEST_F(PostgresConnectionTest, AStatementOnAConnectionTheServerEndedIsAConnectionError) {
+  const auto pid = connection_->execute("SELECT pg_backend_pid() + $1", {Value(0)}).rows.at(0)[0];
+  PostgresConnection other(database_->url());
+  other.execute("SELECT pg_terminate_backend($1::int)", {pid});
+  EXPECT_THROW(connection_->execute("SELECT pg_backend_pid() + $1", {Value(0)}), ConnectionError);
+  EXPECT_FALSE(connection_->is_alive());
+  EXPECT_THROW(connection_->execute("SELECT 1", {}), ConnectionError);  // never used again
+}
+
 TEST_F(PostgresConnectionTest, APreparedStatementSurvivesItsTableChangingShape) {
   connection_->execute("CREATE TABLE t (a INTEGER)", {});
   connection_->execute("INSERT INTO t VALUES ($1)", {Value(1)});

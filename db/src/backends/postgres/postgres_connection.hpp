@@ -9,7 +9,8 @@
 #include <string>
 #include <unordered_map>
 
-struct pg_conn;  // libpq's PGconn
+struct pg_conn;    // libpq's PGconn
+struct pg_result;  // libpq's PGresult
 
 namespace pqxx {
 template <typename CONNECTPOLICY>
@@ -35,15 +36,26 @@ class PostgresConnection final : public Connection {
  private:
   template <class Run>
   auto guarded(const std::string& sql, Run&& run);
-  const std::string& prepared_name(const std::string& sql);
+  // A statement prepared on this connection, and its result's column names once known.
+  struct Prepared {
+    std::string name;
+    Columns columns;
+  };
+  Prepared& prepared(const std::string& sql);
   // `word`: the SQL's first keyword, upper case (found once per statement).
   Result run_statement(const std::string& sql, const std::string& word,
                        const std::vector<std::optional<std::string>>& texts, const std::vector<const char*>& pointers);
+  Result run_prepared(const std::string& sql, const std::vector<const char*>& pointers);
+  Result run_through_libpqxx(const std::string& sql, const std::string& word, const std::vector<const char*>& pointers);
+  using ResultPtr = std::unique_ptr<pg_result, void (*)(pg_result*)>;
+  // libpq's result of a statement that succeeded; otherwise @throws its db::Error,
+  // except that a stale plan (the table changed shape) answers null when allowed.
+  ResultPtr succeeded(pg_result* result, const std::string& sql, bool stale_plan_allowed);
 
   // The concrete type: pqxx::connection_base's destructor is not virtual.
   std::unique_ptr<pqxx::basic_connection_base<NotingConnect>> connection_;
   pg_conn* handle_ = nullptr;  // libpq's, for what libpqxx does not tell (the transaction status)
-  std::unordered_map<std::string, std::string> prepared_;  // SQL → statement name
+  std::unordered_map<std::string, Prepared> prepared_;  // by SQL
   std::size_t next_name_ = 0;
   std::size_t next_cursor_ = 0;
   // libpqxx would quietly reconnect a broken connection, outside any transaction

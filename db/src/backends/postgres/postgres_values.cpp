@@ -1,10 +1,12 @@
 #include "backends/postgres/postgres_values.hpp"
 
+#include <libpq-fe.h>
 #include <pqxx/pqxx>
 
 #include <charconv>
 #include <cmath>
 #include <cstddef>
+#include <new>
 
 namespace starling::db::backend::postgres {
 namespace {
@@ -40,10 +42,7 @@ double read_double(const char* text, std::size_t size) {
   return number;
 }
 
-Value read_field(const pqxx::field& field, pqxx::oid type) {
-  if (field.is_null()) return Value();
-  const char* text = field.c_str();
-  const std::size_t size = field.size();
+Value read_text(const char* text, std::size_t size, pqxx::oid type) {
   switch (type) {
     case kBool: return Value(text[0] == 't');
     case kInt2:
@@ -60,11 +59,20 @@ Value read_field(const pqxx::field& field, pqxx::oid type) {
     case kJson:
     case kJsonb: return Value(JsonText{std::string(text, size)});
     case kBytea: {
-      const pqxx::binarystring bytes(field);
-      return Value(Blob(bytes.data(), bytes.data() + bytes.size()));
+      std::size_t length = 0;
+      auto* bytes = PQunescapeBytea(reinterpret_cast<const unsigned char*>(text), &length);
+      if (!bytes) throw std::bad_alloc();
+      Value value(Blob(bytes, bytes + length));
+      PQfreemem(bytes);
+      return value;
     }
     default: return Value(std::string(text, size));  // text, varchar, dates and times as ISO text, ...
   }
+}
+
+Value read_field(const pqxx::field& field, pqxx::oid type) {
+  if (field.is_null()) return Value();
+  return read_text(field.c_str(), field.size(), type);
 }
 
 // The server's primary message only: DETAIL lines can quote the offending values.
@@ -144,6 +152,60 @@ std::vector<Row> read_rows(const pqxx::result& result, const Columns& columns) {
   return rows;
 }
 
+Columns column_names(const pg_result* result) {
+  auto names = std::make_shared<std::vector<std::string>>();
+  const int count = PQnfields(result);
+  names->reserve(static_cast<std::size_t>(count));
+  for (int i = 0; i < count; ++i) names->emplace_back(PQfname(result, i));
+  return names;
+}
+
+bool same_columns(const pg_result* result, const Columns& columns) {
+  if (!columns || static_cast<std::size_t>(PQnfields(result)) != columns->size()) return false;
+  for (int i = 0; i < PQnfields(result); ++i)
+    if ((*columns)[static_cast<std::size_t>(i)] != PQfname(result, i)) return false;
+  return true;
+}
+
+std::vector<Row> read_rows(const pg_result* result, const Columns& columns) {
+  const int width = PQnfields(result);
+  const int height = PQntuples(result);
+  std::vector<pqxx::oid> types;
+  types.reserve(static_cast<std::size_t>(width));
+  for (int i = 0; i < width; ++i) types.push_back(PQftype(result, i));
+  std::vector<Row> rows;
+  rows.reserve(static_cast<std::size_t>(height));
+  for (int r = 0; r < height; ++r) {
+    std::vector<Value> values;
+    values.reserve(types.size());
+    for (int i = 0; i < width; ++i) {
+      if (PQgetisnull(result, r, i)) values.emplace_back();
+      else values.push_back(read_text(PQgetvalue(result, r, i), static_cast<std::size_t>(PQgetlength(result, r, i)),
+                                      types[static_cast<std::size_t>(i)]));
+    }
+    rows.emplace_back(columns, std::move(values));
+  }
+  return rows;
+}
+
+void throw_for_state(const std::string& state, const std::string& message, const std::string& sql, bool& broken) {
+  const std::string in_sql = sql.empty() ? "" : " (in SQL: " + sql + ")";
+  const std::string what = first_line(message) + in_sql;
+  if (state == "23505") throw UniqueViolation(what);
+  if (state == "23503") throw ForeignKeyViolation(what);
+  if (state == "23502") throw NotNullViolation(what);
+  const std::string kind = state.substr(0, 2);
+  if (kind == "23") throw IntegrityError(what);
+  if (kind == "22") throw DataError(without_values(first_line(message)) + in_sql);
+  if (kind == "42") throw ProgrammingError(what);
+  // Connection exceptions, and the server shutting down or terminating this backend.
+  if (kind == "08" || state == "57P01" || state == "57P02" || state == "57P03") {
+    broken = true;
+    throw ConnectionError(what);
+  }
+  throw OperationalError(what);
+}
+
 void rethrow_translated(const std::string& sql, bool& broken) {
   const std::string in_sql = sql.empty() ? "" : " (in SQL: " + sql + ")";
   try {
@@ -152,21 +214,7 @@ void rethrow_translated(const std::string& sql, bool& broken) {
     broken = true;
     throw ConnectionError("the PostgreSQL connection broke: " + first_line(error.what()) + in_sql);
   } catch (const pqxx::sql_error& error) {
-    const std::string& state = error.sqlstate();
-    const std::string what = first_line(error.what()) + in_sql;
-    if (state == "23505") throw UniqueViolation(what);
-    if (state == "23503") throw ForeignKeyViolation(what);
-    if (state == "23502") throw NotNullViolation(what);
-    const std::string kind = state.substr(0, 2);
-    if (kind == "23") throw IntegrityError(what);
-    if (kind == "22") throw DataError(without_values(first_line(error.what())) + in_sql);
-    if (kind == "42") throw ProgrammingError(what);
-    // Connection exceptions, and the server shutting down or terminating this backend.
-    if (kind == "08" || state == "57P01" || state == "57P02" || state == "57P03") {
-      broken = true;
-      throw ConnectionError(what);
-    }
-    throw OperationalError(what);
+    throw_for_state(error.sqlstate(), error.what(), sql, broken);
   } catch (const pqxx::usage_error& error) {
     throw ProgrammingError(std::string(error.what()) + in_sql);
   } catch (const Error&) {

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+struct pg_result;  // libpq's PGresult
+
 namespace pqxx {
 class result;
 }  // namespace pqxx
@@ -20,10 +22,18 @@ std::vector<std::optional<std::string>> to_parameters(const std::vector<Value>& 
 /// Every row of a result, each value typed by its column's type OID.
 std::vector<Row> read_rows(const pqxx::result& result, const Columns& columns);
 Columns column_names(const pqxx::result& result);
+/// The same from libpq's own result (the prepared statements' path).
+std::vector<Row> read_rows(const pg_result* result, const Columns& columns);
+Columns column_names(const pg_result* result);
+/// Whether `columns` names exactly the result's columns (a cached list can be reused).
+bool same_columns(const pg_result* result, const Columns& columns);
 
 /// Throws the db::Error for the exception being handled (call inside a catch
 /// block); `broken` is set when the connection can no longer be used. The
 /// message names the SQL and the server's first line, never the bound values.
 [[noreturn]] void rethrow_translated(const std::string& sql, bool& broken);
+/// The db::Error for a server error with this SQLSTATE and message (as above).
+[[noreturn]] void throw_for_state(const std::string& state, const std::string& message, const std::string& sql,
+                                  bool& broken);
 
 }  // namespace starling::db::backend::postgres
