@@ -88,6 +88,13 @@ TEST_F(PostgresConnectionTest, AStatementOnAConnectionTheServerEndedIsAConnectio
   EXPECT_THROW(connection_->execute("SELECT 1", {}), ConnectionError);  // never used again
 }
 
+// A migration's script: several statements in one text, without parameters.
+TEST_F(PostgresConnectionTest, AScriptOfSeveralStatementsRunsWhole) {
+  connection_->execute("CREATE TABLE a (n INTEGER); CREATE TABLE b (n INTEGER); INSERT INTO b VALUES (1)", {});
+  EXPECT_EQ(connection_->execute("SELECT count(*) FROM a", {}).rows.at(0)[0], Value(0));
+  EXPECT_EQ(connection_->execute("SELECT n FROM b", {}).rows.at(0)[0], Value(1));
+}
+
 TEST_F(PostgresConnectionTest, APreparedStatementSurvivesItsTableChangingShape) {
   connection_->execute("CREATE TABLE t (a INTEGER)", {});
   connection_->execute("INSERT INTO t VALUES ($1)", {Value(1)});

@@ -10,7 +10,6 @@
 #include <cerrno>
 #include <cctype>
 #include <charconv>
-#include <cstring>
 
 namespace starling::db::backend {
 namespace {
@@ -123,19 +122,9 @@ PostgresConnection::PostgresConnection(const DatabaseURL& url) {
 
 PostgresConnection::~PostgresConnection() = default;
 
-template <class Run>
-auto PostgresConnection::guarded(const std::string& sql, Run&& run) {
-  if (broken_) throw ConnectionError("the PostgreSQL connection is broken (in SQL: " + sql + ")");
-  try {
-    return run();
-  } catch (...) {
-    postgres::rethrow_translated(sql, broken_);
-  }
-}
-
-// Prepared statements run through libpq itself: libpqxx 6.4 adds a
-// transaction object, a result object and a name lookup to each. Measured
-// (bench/db_run, 32 callers on a pool of 2): about 28k -> 30-36k queries/s.
+// Statements run through libpq itself (libpqxx only connects): libpqxx 6.4
+// adds a transaction object, a result object and a name lookup to each.
+// Measured (bench/db_run, 32 callers on a pool of 2): about 28k -> 30-36k queries/s.
 PostgresConnection::Prepared& PostgresConnection::prepared(const std::string& sql) {
   if (auto found = prepared_.find(sql); found != prepared_.end()) return found->second;
   if (prepared_.size() >= kStatementCacheSize) {
@@ -189,11 +178,17 @@ Result PostgresConnection::execute(const std::string& sql, const std::vector<Val
 Result PostgresConnection::run_statement(const std::string& sql, const std::string& word,
                                          const std::vector<std::optional<std::string>>& texts,
                                          const std::vector<const char*>& pointers) {
-  return guarded(sql, [&] {
-    // Statements without parameters that gain nothing from a plan, and cursors, which cannot be prepared.
-    if ((texts.empty() && is_unprepared(word)) || word == "DECLARE") return run_through_libpqxx(sql, word, pointers);
-    return run_prepared(sql, pointers);
-  });
+  if (broken_) throw ConnectionError("the PostgreSQL connection is broken (in SQL: " + sql + ")");
+  // Statements without parameters that gain nothing from a plan, and cursors, which cannot be prepared.
+  // Without parameters, the simple protocol: it also runs a script of several statements.
+  if ((texts.empty() && is_unprepared(word)) || word == "DECLARE") {
+    auto result = succeeded(texts.empty() ? PQexec(handle_, sql.c_str())
+                                          : PQexecParams(handle_, sql.c_str(), static_cast<int>(pointers.size()),
+                                                         nullptr, pointers.data(), nullptr, nullptr, 0),
+                            sql, false);
+    return outcome_of(result.get(), postgres::column_names(result.get()));
+  }
+  return run_prepared(sql, pointers);
 }
 
 Result PostgresConnection::run_prepared(const std::string& sql, const std::vector<const char*>& pointers) {
@@ -210,23 +205,15 @@ Result PostgresConnection::run_prepared(const std::string& sql, const std::vecto
     result = succeeded(run(*statement), sql, false);
   }
   if (!postgres::same_columns(result.get(), statement->columns)) statement->columns = postgres::column_names(result.get());
-  Result outcome;
-  outcome.columns = statement->columns;
-  outcome.rows = postgres::read_rows(result.get(), outcome.columns);
-  std::from_chars(PQcmdTuples(result.get()), PQcmdTuples(result.get()) + std::strlen(PQcmdTuples(result.get())),
-                  outcome.rows_affected);
-  return outcome;
+  return outcome_of(result.get(), statement->columns);
 }
 
-Result PostgresConnection::run_through_libpqxx(const std::string& sql, const std::string& word,
-                                               const std::vector<const char*>& pointers) {
-  pqxx::nontransaction work(*connection_);
-  const auto result = word == "DECLARE" ? work.exec_params(sql, pqxx::prepare::make_dynamic_params(pointers))
-                                        : work.exec(sql);
+Result PostgresConnection::outcome_of(pg_result* result, Columns columns) {
   Result outcome;
-  outcome.columns = postgres::column_names(result);
-  outcome.rows = postgres::read_rows(result, outcome.columns);
-  outcome.rows_affected = static_cast<std::int64_t>(result.affected_rows());
+  outcome.rows = postgres::read_rows(result, columns);
+  outcome.columns = std::move(columns);
+  const std::string_view affected = PQcmdTuples(result);  // empty for statements that count nothing
+  std::from_chars(affected.data(), affected.data() + affected.size(), outcome.rows_affected);
   return outcome;
 }
 

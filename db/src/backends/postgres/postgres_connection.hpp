@@ -1,6 +1,7 @@
 #pragma once
-// A PostgreSQL connection (libpqxx 6.4): prepared statements cached per
-// connection, values sent as text parameters, results typed by column OID.
+// A PostgreSQL connection, opened by libpqxx 6.4 and run through libpq:
+// prepared statements cached per connection, values sent as text parameters,
+// results typed by column OID.
 
 #include "backends/backend.hpp"
 
@@ -34,8 +35,6 @@ class PostgresConnection final : public Connection {
   bool in_transaction() const override;
 
  private:
-  template <class Run>
-  auto guarded(const std::string& sql, Run&& run);
   // A statement prepared on this connection, and its result's column names once known.
   struct Prepared {
     std::string name;
@@ -46,7 +45,7 @@ class PostgresConnection final : public Connection {
   Result run_statement(const std::string& sql, const std::string& word,
                        const std::vector<std::optional<std::string>>& texts, const std::vector<const char*>& pointers);
   Result run_prepared(const std::string& sql, const std::vector<const char*>& pointers);
-  Result run_through_libpqxx(const std::string& sql, const std::string& word, const std::vector<const char*>& pointers);
+  static Result outcome_of(pg_result* result, Columns columns);
   using ResultPtr = std::unique_ptr<pg_result, void (*)(pg_result*)>;
   // libpq's result of a statement that succeeded; otherwise @throws its db::Error,
   // except that a stale plan (the table changed shape) answers null when allowed.
@@ -54,12 +53,11 @@ class PostgresConnection final : public Connection {
 
   // The concrete type: pqxx::connection_base's destructor is not virtual.
   std::unique_ptr<pqxx::basic_connection_base<NotingConnect>> connection_;
-  pg_conn* handle_ = nullptr;  // libpq's, for what libpqxx does not tell (the transaction status)
+  pg_conn* handle_ = nullptr;  // libpq's: every statement runs on it
   std::unordered_map<std::string, Prepared> prepared_;  // by SQL
   std::size_t next_name_ = 0;
   std::size_t next_cursor_ = 0;
-  // libpqxx would quietly reconnect a broken connection, outside any transaction
-  // the caller believes is open; once broken, this connection refuses all work.
+  // Once broken, this connection refuses all work (the pool replaces it).
   bool broken_ = false;
   bool statement_failed_ = false;  // since the last BEGIN/ROLLBACK: the transaction is aborted
 };

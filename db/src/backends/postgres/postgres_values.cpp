@@ -1,7 +1,6 @@
 #include "backends/postgres/postgres_values.hpp"
 
 #include <libpq-fe.h>
-#include <pqxx/pqxx>
 
 #include <charconv>
 #include <cmath>
@@ -12,7 +11,7 @@ namespace starling::db::backend::postgres {
 namespace {
 
 // Type OIDs from pg_type.h (stable across PostgreSQL versions).
-constexpr pqxx::oid kBool = 16, kBytea = 17, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kJson = 114,
+constexpr Oid kBool = 16, kBytea = 17, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kJson = 114,
                     kFloat4 = 700, kFloat8 = 701, kNumeric = 1700, kJsonb = 3802;
 
 std::string format_double(double number) {
@@ -42,7 +41,7 @@ double read_double(const char* text, std::size_t size) {
   return number;
 }
 
-Value read_text(const char* text, std::size_t size, pqxx::oid type) {
+Value read_text(const char* text, std::size_t size, Oid type) {
   switch (type) {
     case kBool: return Value(text[0] == 't');
     case kInt2:
@@ -68,11 +67,6 @@ Value read_text(const char* text, std::size_t size, pqxx::oid type) {
     }
     default: return Value(std::string(text, size));  // text, varchar, dates and times as ISO text, ...
   }
-}
-
-Value read_field(const pqxx::field& field, pqxx::oid type) {
-  if (field.is_null()) return Value();
-  return read_text(field.c_str(), field.size(), type);
 }
 
 // The server's primary message only: DETAIL lines can quote the offending values.
@@ -132,26 +126,6 @@ std::vector<std::optional<std::string>> to_parameters(const std::vector<Value>& 
   return texts;
 }
 
-Columns column_names(const pqxx::result& result) {
-  auto names = std::make_shared<std::vector<std::string>>();
-  for (pqxx::row::size_type i = 0; i < result.columns(); ++i) names->emplace_back(result.column_name(i));
-  return names;
-}
-
-std::vector<Row> read_rows(const pqxx::result& result, const Columns& columns) {
-  std::vector<pqxx::oid> types;
-  for (pqxx::row::size_type i = 0; i < result.columns(); ++i) types.push_back(result.column_type(i));
-  std::vector<Row> rows;
-  rows.reserve(result.size());
-  for (const auto& row : result) {
-    std::vector<Value> values;
-    values.reserve(types.size());
-    for (pqxx::row::size_type i = 0; i < types.size(); ++i) values.push_back(read_field(row[i], types[i]));
-    rows.emplace_back(columns, std::move(values));
-  }
-  return rows;
-}
-
 Columns column_names(const pg_result* result) {
   auto names = std::make_shared<std::vector<std::string>>();
   const int count = PQnfields(result);
@@ -170,7 +144,7 @@ bool same_columns(const pg_result* result, const Columns& columns) {
 std::vector<Row> read_rows(const pg_result* result, const Columns& columns) {
   const int width = PQnfields(result);
   const int height = PQntuples(result);
-  std::vector<pqxx::oid> types;
+  std::vector<Oid> types;
   types.reserve(static_cast<std::size_t>(width));
   for (int i = 0; i < width; ++i) types.push_back(PQftype(result, i));
   std::vector<Row> rows;
@@ -204,24 +178,6 @@ void throw_for_state(const std::string& state, const std::string& message, const
     throw ConnectionError(what);
   }
   throw OperationalError(what);
-}
-
-void rethrow_translated(const std::string& sql, bool& broken) {
-  const std::string in_sql = sql.empty() ? "" : " (in SQL: " + sql + ")";
-  try {
-    throw;
-  } catch (const pqxx::broken_connection& error) {
-    broken = true;
-    throw ConnectionError("the PostgreSQL connection broke: " + first_line(error.what()) + in_sql);
-  } catch (const pqxx::sql_error& error) {
-    throw_for_state(error.sqlstate(), error.what(), sql, broken);
-  } catch (const pqxx::usage_error& error) {
-    throw ProgrammingError(std::string(error.what()) + in_sql);
-  } catch (const Error&) {
-    throw;
-  } catch (const std::exception& error) {
-    throw OperationalError(std::string("PostgreSQL: ") + error.what() + in_sql);
-  }
 }
 
 }  // namespace starling::db::backend::postgres

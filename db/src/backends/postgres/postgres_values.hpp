@@ -1,5 +1,5 @@
 #pragma once
-// Values to and from PostgreSQL's text format, and libpqxx errors to db::Error.
+// Values to and from PostgreSQL's text format (libpq results), and server errors to db::Error.
 
 #include <starling/db/row.hpp>
 
@@ -9,10 +9,6 @@
 
 struct pg_result;  // libpq's PGresult
 
-namespace pqxx {
-class result;
-}  // namespace pqxx
-
 namespace starling::db::backend::postgres {
 
 /// Text-format parameters (nullopt is NULL). @throws DataError for text with a
@@ -20,19 +16,14 @@ namespace starling::db::backend::postgres {
 std::vector<std::optional<std::string>> to_parameters(const std::vector<Value>& params);
 
 /// Every row of a result, each value typed by its column's type OID.
-std::vector<Row> read_rows(const pqxx::result& result, const Columns& columns);
-Columns column_names(const pqxx::result& result);
-/// The same from libpq's own result (the prepared statements' path).
 std::vector<Row> read_rows(const pg_result* result, const Columns& columns);
 Columns column_names(const pg_result* result);
 /// Whether `columns` names exactly the result's columns (a cached list can be reused).
 bool same_columns(const pg_result* result, const Columns& columns);
 
-/// Throws the db::Error for the exception being handled (call inside a catch
-/// block); `broken` is set when the connection can no longer be used. The
-/// message names the SQL and the server's first line, never the bound values.
-[[noreturn]] void rethrow_translated(const std::string& sql, bool& broken);
-/// The db::Error for a server error with this SQLSTATE and message (as above).
+/// Throws the db::Error for a server error with this SQLSTATE and message;
+/// `broken` is set when the connection can no longer be used. The message
+/// names the SQL and the server's first line, never the bound values.
 [[noreturn]] void throw_for_state(const std::string& state, const std::string& message, const std::string& sql,
                                   bool& broken);
 
