@@ -2,6 +2,7 @@
 #include <starling/db/transaction.hpp>
 
 #include "runtime/lease.hpp"
+#include "runtime/pool.hpp"
 
 #include <deque>
 
@@ -10,7 +11,7 @@ namespace starling::db {
 using runtime::PooledConnection;
 using Job = std::function<void(PooledConnection&)>;
 
-awaitable<void> Queryable::run_work(bool read_only, const Work& work) {
+awaitable<void> Queryable::run_work(bool read_only, const Work& work, const runtime::PipelineEntry* /*entry*/) {
   const auto lease = co_await this->lease(read_only);
   co_await lease->run(work);
 }
@@ -35,7 +36,8 @@ awaitable<std::vector<Row>> Queryable::fetch_all(const Statement& query) {
   const Job job = [&](PooledConnection& connection) {
     runtime::run_statement(connection, [&] { rows = connection.backend->execute(compiled.sql, compiled.params).rows; });
   };
-  co_await run_work(compiled.read_only, job);
+  const runtime::PipelineEntry entry{{&compiled.sql, &compiled.params}, [&](backend::Result& result) { rows = std::move(result.rows); }};
+  co_await run_work(compiled.read_only, job, &entry);
   co_return rows;
 }
 
@@ -50,7 +52,10 @@ awaitable<std::optional<Row>> Queryable::fetch_one(const Statement& query) {
       if (auto rows = backend.execute(compiled.sql, compiled.params).rows; !rows.empty()) row = std::move(rows.front());
     });
   };
-  co_await run_work(compiled.read_only, job);
+  const runtime::PipelineEntry entry{{&compiled.sql, &compiled.params}, [&](backend::Result& result) {
+                                       if (!result.rows.empty()) row = std::move(result.rows.front());
+                                     }};
+  co_await run_work(compiled.read_only, job, &entry);
   co_return row;
 }
 
@@ -68,7 +73,9 @@ awaitable<std::int64_t> Queryable::execute(const Statement& query) {
       answer = execute_answer(compiled, connection.backend->execute(compiled.sql, compiled.params));
     });
   };
-  co_await run_work(compiled.read_only, job);
+  const runtime::PipelineEntry entry{{&compiled.sql, &compiled.params},
+                                     [&](backend::Result& result) { answer = execute_answer(compiled, result); }};
+  co_await run_work(compiled.read_only, job, &entry);
   co_return answer;
 }
 
@@ -89,7 +96,7 @@ awaitable<void> Queryable::execute_many(const Statement& query, const std::vecto
       throw;
     }
   };
-  co_await run_work(false, job);
+  co_await run_work(false, job, nullptr);
 }
 
 // ---- RowStream ----

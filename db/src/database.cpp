@@ -136,8 +136,8 @@ awaitable<std::shared_ptr<runtime::Lease>> Database::lease(bool read_only) {
   co_return std::make_shared<runtime::Lease>(pool, std::move(connection), url_.dialect());
 }
 
-awaitable<void> Database::run_work(bool read_only, const Work& work) {
-  return Pool::run(pool_for(read_only), work);  // no frame of its own
+awaitable<void> Database::run_work(bool read_only, const Work& work, const runtime::PipelineEntry* entry) {
+  return Pool::run(pool_for(read_only), work, entry);  // no frame of its own
 }
 
 awaitable<Connection> Database::connection() {
@@ -155,6 +155,7 @@ PoolStats Database::stats() const {
     stats.size += counts.size;
     stats.in_use += counts.in_use;
     stats.waiting += counts.waiting;
+    stats.pipelined += counts.pipelined;
   }
   stats.idle = stats.size - stats.in_use;
   const bool single = options_.force_rollback || url_.is_memory();

@@ -39,6 +39,16 @@ Value Value::from_json(const nlohmann::json& json) {
   }
 }
 
+std::size_t Value::data_size() const {
+  switch (type()) {
+    case ValueType::text: return std::get<std::string>(data_).size();
+    case ValueType::blob: return 2 * std::get<Blob>(data_).size();  // sent as hex text on PostgreSQL
+    case ValueType::json: return std::get<JsonText>(data_).text.size();
+    case ValueType::decimal: return std::get<Decimal>(data_).text.size();
+    default: return 8;
+  }
+}
+
 void Value::mismatch(std::string_view what, std::string_view wanted) const {
   throw TypeError(std::string(what) + " is " + std::string(type_name(type())) + ", which cannot be read as " +
                   std::string(wanted));

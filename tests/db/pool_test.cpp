@@ -344,6 +344,45 @@ TEST_P(Pooling, ConcurrentWritersUnderLoadNeverSeeDatabaseIsLocked) {
   EXPECT_EQ(run(database.fetch_val(text("SELECT n FROM counter"))), Value(kWorkers * kEach));
 }
 
+// Callers queued while every connection is busy: PostgreSQL sends their short
+// statements together (a pipeline, one round trip), and each caller still gets
+// its own answer or its own error, and nothing of another's.
+TEST_P(Pooling, QueuedStatementsShareRoundTripsAndEachCallerGetsItsOwnOutcome) {
+  auto& database = open({.max_size = 2});
+  run(database.execute(text("CREATE TABLE items (n INTEGER PRIMARY KEY)")));
+  constexpr int kCallers = 32, kEach = 40;
+  int wrong_answers = 0, duplicates_refused = 0;
+  run([&]() -> awaitable<void> {
+    const auto executor = co_await asio::this_coro::executor;
+    int finished = 0;
+    for (int caller = 0; caller < kCallers; ++caller) {
+      asio::co_spawn(executor, [&, caller]() -> awaitable<void> {
+        for (int i = 0; i < kEach; ++i) {
+          const int n = caller * kEach + i;
+          const auto doubled = co_await database.fetch_val(text("SELECT CAST(:n AS INTEGER) * 2").bind("n", n));
+          if (doubled != Value(2 * n)) ++wrong_answers;
+          const auto insert = text("INSERT INTO items (n) VALUES (:n)").bind("n", n);
+          co_await database.execute(insert);
+          if (i % 4 != 0) continue;
+          try {
+            co_await database.execute(insert);
+            ADD_FAILURE() << "inserted " << n << " twice";
+          } catch (const UniqueViolation&) {
+            ++duplicates_refused;
+          }
+        }
+        ++finished;
+      }, asio::detached);
+    }
+    while (finished < kCallers) co_await sleep_for(std::chrono::milliseconds(5));
+  }());
+  EXPECT_EQ(wrong_answers, 0);
+  EXPECT_EQ(duplicates_refused, kCallers * kEach / 4);
+  EXPECT_EQ(run(database.fetch_val(text("SELECT count(*) FROM items"))), Value(kCallers * kEach));
+  if (is_postgres()) EXPECT_GT(database.stats().pipelined, 0u);
+  else EXPECT_EQ(database.stats().pipelined, 0u);  // SQLite has no round trips to share
+}
+
 TEST_P(Pooling, MemoryDatabasesShareOneDatabaseAcrossThePool) {
   auto& database = open({.max_size = 4});
   run(database.execute(text("CREATE TABLE shared (x INTEGER)")));

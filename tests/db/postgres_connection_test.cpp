@@ -12,6 +12,17 @@
 namespace starling::db::backend {
 namespace {
 
+template <class Expected>
+bool fails_with(const std::exception_ptr& error) {
+  try {
+    if (error) std::rethrow_exception(error);
+  } catch (const Expected&) {
+    return true;
+  } catch (...) {
+  }
+  return false;
+}
+
 class PostgresConnectionTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -101,6 +112,75 @@ TEST_F(PostgresConnectionTest, APreparedStatementSurvivesItsTableChangingShape) 
   EXPECT_EQ(connection_->execute("SELECT * FROM t", {}).columns->size(), 1u);
   connection_->execute("ALTER TABLE t ADD COLUMN b TEXT", {});
   EXPECT_EQ(connection_->execute("SELECT * FROM t", {}).columns->size(), 2u);  // re-prepared, not an error
+}
+
+// Statements of a pipeline run in turn, each in its own implicit transaction:
+// a failure fails that statement only, and what ran before it stays.
+TEST_F(PostgresConnectionTest, EachStatementOfAPipelineRunsAsIfAlone) {
+  connection_->execute("CREATE TABLE t (n INTEGER PRIMARY KEY, s TEXT)", {});
+  const std::string insert = "INSERT INTO t (n, s) VALUES ($1, $2)", count = "SELECT count(*) FROM t";
+  const std::vector<std::vector<Value>> params = {
+      {Value(1), Value("a")}, {Value(1), Value("again")}, {Value(2), Value(std::string("nul\0", 4))},
+      {Value(3), Value("c")}, {}};
+  const std::vector<PipelineStatement> statements = {
+      {&insert, &params[0]}, {&insert, &params[1]}, {&insert, &params[2]}, {&insert, &params[3]}, {&count, &params[4]}};
+  const auto outcomes = connection_->run_pipeline(statements);
+  ASSERT_EQ(outcomes.size(), 5u);
+  EXPECT_FALSE(outcomes[0].error);
+  EXPECT_EQ(outcomes[0].result.rows_affected, 1);
+  EXPECT_TRUE(fails_with<UniqueViolation>(outcomes[1].error));
+  EXPECT_TRUE(fails_with<DataError>(outcomes[2].error));  // refused before anything was sent
+  EXPECT_FALSE(outcomes[3].error);
+  EXPECT_EQ(outcomes[4].result.rows.at(0)[0], Value(2));  // 1 and 3: the failures undid nothing else
+  EXPECT_FALSE(connection_->in_transaction());
+  EXPECT_EQ(connection_->execute("SELECT n FROM t ORDER BY n", {}).rows.size(), 2u);  // and it goes on outside the pipeline
+}
+
+TEST_F(PostgresConnectionTest, APipelinedStatementWhosePlanWentStaleRunsAgain) {
+  connection_->execute("CREATE TABLE t (a INTEGER)", {});
+  const std::string select = "SELECT * FROM t WHERE a = $1";
+  EXPECT_EQ(connection_->execute(select, {Value(1)}).columns->size(), 1u);
+  connection_->execute("ALTER TABLE t ADD COLUMN b TEXT", {});
+  connection_->execute("INSERT INTO t VALUES ($1, $2)", {Value(1), Value("x")});
+  const std::vector<Value> one = {Value(1)};
+  const std::vector<PipelineStatement> statements = {{&select, &one}, {&select, &one}};
+  for (const auto& outcome : connection_->run_pipeline(statements)) {
+    EXPECT_FALSE(outcome.error);
+    EXPECT_EQ(outcome.result.columns->size(), 2u);
+    EXPECT_EQ(outcome.result.rows.at(0)[1], Value("x"));
+  }
+}
+
+// Only plain data statements known to be short share a round trip: one that
+// could open a transaction never, and a slow one would hold up those behind it.
+TEST_F(PostgresConnectionTest, OnlyShortDataStatementsArePipelined) {
+  const std::string quick = "SELECT $1::int + 1", slow = "SELECT pg_sleep($1)", with = "WITH x AS (SELECT $1::int AS n) SELECT n FROM x";
+  EXPECT_FALSE(connection_->pipelines(quick));  // not run here yet: how long it takes is unknown
+  connection_->execute(quick, {Value(1)});
+  connection_->execute(with, {Value(1)});
+  connection_->execute(slow, {Value(0.01)});
+  EXPECT_TRUE(connection_->pipelines(quick));
+  EXPECT_TRUE(connection_->pipelines(with));
+  EXPECT_FALSE(connection_->pipelines(slow));
+  for (const auto* sql : {"BEGIN", "SET search_path TO public", "CALL p()", "DO $$ BEGIN END $$", "COMMIT"})
+    EXPECT_FALSE(connection_->pipelines(sql)) << sql;
+}
+
+TEST_F(PostgresConnectionTest, APipelineOnAConnectionTheServerEndedFailsWithConnectionError) {
+  const std::string sql = "SELECT pg_backend_pid() + $1";
+  const std::vector<Value> zero = {Value(0)};
+  const auto pid = connection_->execute(sql, zero).rows.at(0)[0];
+  PostgresConnection other(database_->url());
+  other.execute("SELECT pg_terminate_backend($1::int)", {pid});
+  const std::vector<PipelineStatement> statements = {{&sql, &zero}, {&sql, &zero}};
+  std::size_t connection_errors = 0;
+  try {
+    for (const auto& outcome : connection_->run_pipeline(statements)) connection_errors += fails_with<ConnectionError>(outcome.error);
+  } catch (const ConnectionError&) {
+    connection_errors = statements.size();
+  }
+  EXPECT_EQ(connection_errors, statements.size());
+  EXPECT_FALSE(connection_->is_alive());
 }
 
 TEST_F(PostgresConnectionTest, ABadPasswordIsAConnectionErrorThatDoesNotShowIt) {

@@ -6,7 +6,9 @@
 #include <starling/db/url.hpp>
 
 #include <cstdint>
+#include <exception>
 #include <memory>
+#include <span>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +21,18 @@ struct Result {
   std::vector<Row> rows;
   std::int64_t rows_affected = 0;
   std::optional<std::int64_t> last_insert_id;  ///< for an INSERT, when the backend knows it
+};
+
+/// One statement of a pipeline (see Connection::run_pipeline).
+struct PipelineStatement {
+  const std::string* sql;
+  const std::vector<Value>* params;
+};
+
+/// What one statement of a pipeline came to: its result, or the db::Error it raised.
+struct PipelineOutcome {
+  Result result;
+  std::exception_ptr error;
 };
 
 /// Rows of one query read a batch at a time, so a large result is never all in
@@ -57,6 +71,15 @@ class Connection {
                                                bool in_transaction) = 0;
   /// The statement that starts a transaction (SQLite takes the write lock at once).
   virtual std::string begin_statement() const { return "BEGIN"; }
+  /// Whether `sql` may share a round trip with other callers' statements
+  /// (run_pipeline): a backend that pipelines says so for plain data
+  /// statements, never for one that could open a transaction or change the session.
+  virtual bool pipelines(const std::string& /*sql*/) const { return false; }
+  /// Runs statements that pipelines() accepted, outside any transaction, each
+  /// as if alone (its own implicit transaction: one failing fails only
+  /// itself), in one round trip. A broken connection fails the statements not
+  /// yet answered with ConnectionError. @throws ConnectionError when none could run.
+  virtual std::vector<PipelineOutcome> run_pipeline(std::span<const PipelineStatement> statements);
   /// Whether the connection still answers (cheap check before reuse).
   virtual bool is_alive() = 0;
   /// Whether a transaction is open on it, however it was opened (a raw BEGIN

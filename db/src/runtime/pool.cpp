@@ -103,6 +103,7 @@ void end_stray_transaction(PooledConnection& connection, std::exception_ptr& err
 // sweeper past its deadline, or by close().
 struct Pool::Request {
   const Work* work = nullptr;  // lives in the caller's suspended frame
+  const PipelineEntry* entry = nullptr;  // the same work as a pipelinable statement, if it is one
   std::shared_ptr<Completion> completion;
   std::unique_ptr<PooledConnection> connection;  // a lent connection, handed over here
   Clock::time_point deadline;
@@ -163,9 +164,10 @@ awaitable<void> Pool::open() {
   for (auto& connection : opened) give_back(std::move(connection));
 }
 
-awaitable<void> Pool::run(std::shared_ptr<Pool> pool, const Work& work) {
+awaitable<void> Pool::run(std::shared_ptr<Pool> pool, const Work& work, const PipelineEntry* entry) {
   auto request = std::make_shared<Request>();
   request->work = &work;
+  request->entry = entry;
   const Start start = [&](const std::shared_ptr<Completion>& completion) {
     request->completion = completion;
     return pool->threads_->expected_wait(pool->submit(request));
@@ -249,21 +251,13 @@ void Pool::serve(std::unique_ptr<PooledConnection> connection, RequestPtr reques
 // the same connection, until none is left or a caller is to be lent it.
 void Pool::drive(std::unique_ptr<PooledConnection> connection, RequestPtr request) {
   std::vector<Answer> answers;
+  std::vector<RequestPtr> batch;
   for (;;) {
-    std::exception_ptr error;
-    try {
-      const DriverThreads::JobTimer timer(*threads_);
-      revive(*connection);
-      (*request->work)(*connection);
-    } catch (const ConnectionError&) {
-      connection->broken = true;
-      error = std::current_exception();
-    } catch (...) {
-      error = std::current_exception();
-    }
-    if (!connection->broken) end_stray_transaction(*connection, error);
-    const auto done = std::move(request);
-    answers.push_back({done->completion, std::move(error)});  // the work is gone from here
+    batch.push_back(std::move(request));
+    join_pipeline(*connection, batch);
+    if (batch.size() == 1) run_alone(*connection, std::move(batch.front()), answers);
+    else run_pipeline(*connection, batch, answers);
+    batch.clear();  // the work is gone from here
     if (connection->broken) {
       drop(std::move(connection));
       {
@@ -278,7 +272,7 @@ void Pool::drive(std::unique_ptr<PooledConnection> connection, RequestPtr reques
     // waits for this connection (see submit).
     settling_.fetch_add(1);
     threads_->returning_for_work();
-    if (!done->completion->is_parked() || !threads_->queued_callers_sleep()) deliver(answers);
+    if (!answers.back().completion->is_parked() || !threads_->queued_callers_sleep()) deliver(answers);
     connection->backend->settle();
     request = next_or_idle(connection, true, &answers);
     deliver(answers);
@@ -288,6 +282,100 @@ void Pool::drive(std::unique_ptr<PooledConnection> connection, RequestPtr reques
     // queues behind them).
     threads_->staying_for_work();
     if (!request->work || threads_->has_waiting_tasks()) return serve(std::move(connection), std::move(request));
+  }
+}
+
+void Pool::run_alone(PooledConnection& connection, RequestPtr request, std::vector<Answer>& answers) {
+  std::exception_ptr error;
+  try {
+    const DriverThreads::JobTimer timer(*threads_);
+    revive(connection);
+    (*request->work)(connection);
+  } catch (const ConnectionError&) {
+    connection.broken = true;
+    error = std::current_exception();
+  } catch (...) {
+    error = std::current_exception();
+  }
+  if (!connection.broken) end_stray_transaction(connection, error);
+  answers.push_back({request->completion, std::move(error)});
+}
+
+namespace {
+
+// How many statements share a round trip at most: measured on 2 cores, 2
+// connections (libpq alone), 1, 8 and 16 per round trip served 45.6k, 58.8k
+// and 68.7k queries/s. The cap also bounds how long a caller waits behind others.
+constexpr std::size_t kMaxPipeline = 16;
+// And how many parameter bytes: all are sent before any answer is read, so
+// they must fit the socket's buffers (else both ends would wait on each other).
+constexpr std::size_t kMaxPipelineBytes = 32 * 1024;
+
+std::size_t parameter_bytes(const PipelineEntry& entry) {
+  std::size_t bytes = 0;
+  for (const auto& value : *entry.statement.params) bytes += value.data_size();
+  return bytes;
+}
+
+}  // namespace
+
+// The queued statements right behind `batch`'s one join it, when its
+// connection can pipeline them: only outside a transaction (each runs as if
+// alone), and in queue order (a request behind one that cannot join waits).
+void Pool::join_pipeline(const PooledConnection& connection, std::vector<RequestPtr>& batch) {
+  const auto& backend = *connection.backend;
+  const auto joins = [&](const Request& request) {
+    return request.entry && backend.pipelines(*request.entry->statement.sql);
+  };
+  if (connection.depth != 0 || connection.base_depth != 0 || connection.contain_statements || !joins(*batch.front()))
+    return;
+  std::size_t bytes = parameter_bytes(*batch.front()->entry);
+  std::lock_guard lock(mutex_);
+  while (batch.size() < kMaxPipeline && !closed_ && !waiting_.empty() && joins(*waiting_.front())) {
+    bytes += parameter_bytes(*waiting_.front()->entry);
+    if (bytes > kMaxPipelineBytes) break;
+    batch.push_back(std::move(waiting_.front()));
+    waiting_.pop_front();
+  }
+}
+
+void Pool::run_pipeline(PooledConnection& connection, std::vector<RequestPtr>& batch, std::vector<Answer>& answers) {
+  std::vector<backend::PipelineStatement> statements;
+  for (const auto& request : batch) statements.push_back(request->entry->statement);
+  std::vector<backend::PipelineOutcome> outcomes;
+  std::exception_ptr failure;
+  pipelined_.fetch_add(batch.size(), std::memory_order_relaxed);
+  try {
+    const DriverThreads::JobTimer timer(*threads_);
+    revive(connection);
+    outcomes = connection.backend->run_pipeline(statements);
+  } catch (const ConnectionError&) {
+    connection.broken = true;
+    failure = std::current_exception();
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    auto error = failure ? failure : outcomes[i].error;
+    if (!error) {
+      try {
+        batch[i]->entry->take(outcomes[i].result);
+      } catch (...) {
+        error = std::current_exception();
+      }
+    }
+    try {
+      if (error) std::rethrow_exception(error);
+    } catch (const ConnectionError&) {
+      connection.broken = true;
+    } catch (...) {
+    }
+    answers.push_back({batch[i]->completion, std::move(error)});
+  }
+  if (!connection.broken) {
+    std::exception_ptr stray;  // none of these statements can open one; checked all the same
+    end_stray_transaction(connection, stray);
+    if (stray) connection.broken = true;
   }
 }
 
@@ -474,7 +562,7 @@ awaitable<void> Pool::close() {
 PoolCounts Pool::counts() const {
   std::lock_guard lock(mutex_);
   // A settling connection's caller already has its answer: for callers it is free.
-  return {size_, size_ - idle_.size() - settling_.load(), waiting_.size()};
+  return {size_, size_ - idle_.size() - settling_.load(), waiting_.size(), pipelined_.load()};
 }
 
 }  // namespace starling::db::runtime

@@ -48,10 +48,19 @@ struct PoolSettings {
   std::string timeout_hint;                                     ///< ends PoolTimeout's message, when set
 };
 
+/// A statement run through the pool that may share a round trip with other
+/// callers' queued statements (backend::Connection::run_pipeline): what it
+/// runs, and what the caller makes of its result (on the driver thread; may throw).
+struct PipelineEntry {
+  backend::PipelineStatement statement;
+  std::function<void(backend::Result&)> take;
+};
+
 struct PoolCounts {
   std::size_t size = 0;     ///< connections open or opening
   std::size_t in_use = 0;   ///< handed out
   std::size_t waiting = 0;  ///< callers waiting for one
+  std::uint64_t pipelined = 0;  ///< statements run in a pipeline of several, ever
 };
 
 class Pool : public std::enable_shared_from_this<Pool> {
@@ -70,8 +79,10 @@ class Pool : public std::enable_shared_from_this<Pool> {
   /// without lending the connection out: a driver thread that finishes one
   /// statement goes straight on to the next one queued for this pool.
   /// @throws PoolTimeout, ConnectionError, and what `work` throws.
+  /// With `entry` (the same statement, in a form the backend can pipeline), a
+  /// driver thread may run it together with other callers' queued entries.
   /// (Static: the caller's frame keeps the pool alive until the work is done.)
-  static awaitable<void> run(std::shared_ptr<Pool> pool, const Work& work);
+  static awaitable<void> run(std::shared_ptr<Pool> pool, const Work& work, const PipelineEntry* entry = nullptr);
   /// A connection lent to the caller (transactions, held connections, streams).
   /// @throws PoolTimeout, ConnectionError.
   awaitable<std::unique_ptr<PooledConnection>> acquire();
@@ -103,6 +114,9 @@ class Pool : public std::enable_shared_from_this<Pool> {
   bool submit(RequestPtr request);
   void serve(std::unique_ptr<PooledConnection> connection, RequestPtr request);
   void drive(std::unique_ptr<PooledConnection> connection, RequestPtr request);
+  void run_alone(PooledConnection& connection, RequestPtr request, std::vector<Answer>& answers);
+  void join_pipeline(const PooledConnection& connection, std::vector<RequestPtr>& batch);
+  void run_pipeline(PooledConnection& connection, std::vector<RequestPtr>& batch, std::vector<Answer>& answers);
   void open_for(RequestPtr request);
   RequestPtr next_or_idle(std::unique_ptr<PooledConnection>& connection, bool settled = false,
                           std::vector<Answer>* answers = nullptr);
@@ -120,6 +134,7 @@ class Pool : public std::enable_shared_from_this<Pool> {
   std::deque<RequestPtr> waiting_;  // oldest first, so also in order of deadline
   std::size_t size_ = 0;
   bool closed_ = false;
+  std::atomic<std::uint64_t> pipelined_{0};
   std::atomic<std::size_t> settling_{0};  // connections between their caller's answer and idle
   std::vector<Answer> held_;              // answers held back while many requests queue
   // Fails requests that waited past acquire_timeout; started the first time one waits.

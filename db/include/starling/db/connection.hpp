@@ -18,6 +18,7 @@ namespace starling::db {
 
 namespace runtime {
 struct Lease;
+struct PipelineEntry;
 struct PooledConnection;
 }  // namespace runtime
 
@@ -84,7 +85,9 @@ class Queryable {
   /// The connection for several statements (`read_only`: they only read).
   virtual awaitable<std::shared_ptr<runtime::Lease>> lease(bool read_only) = 0;
   /// Runs one statement's driver work on a connection: by default the lease's.
-  virtual awaitable<void> run_work(bool read_only, const Work& work);
+  /// `entry`, when given, is the same statement in a form that a pool may
+  /// pipeline with other callers' (null: the work must run as it is).
+  virtual awaitable<void> run_work(bool read_only, const Work& work, const runtime::PipelineEntry* entry);
   virtual Dialect query_dialect() const = 0;
 };
 

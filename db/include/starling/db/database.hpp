@@ -12,6 +12,7 @@
 #include <starling/db/url.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -55,6 +56,9 @@ struct PoolStats {
   std::size_t idle = 0;      ///< open and free
   std::size_t waiting = 0;   ///< callers queued for a connection
   std::size_t max_size = 0;  ///< the bound on size
+  /// Statements so far that shared a round trip with other callers' (PostgreSQL's
+  /// pipeline: short data statements queued while every connection was busy).
+  std::uint64_t pipelined = 0;
 };
 
 class Database : public Queryable {
@@ -86,7 +90,7 @@ class Database : public Queryable {
  protected:
   awaitable<std::shared_ptr<runtime::Lease>> lease(bool read_only) override;
   /// Queues the work for the pool: no connection is lent for one statement.
-  awaitable<void> run_work(bool read_only, const Work& work) override;
+  awaitable<void> run_work(bool read_only, const Work& work, const runtime::PipelineEntry* entry) override;
   Dialect query_dialect() const override { return url_.dialect(); }
 
  private:

@@ -112,6 +112,10 @@ class Value {
 
   nlohmann::json to_json() const;
 
+  /// About how many bytes the value takes to send: its text's or blob's length,
+  /// 8 for a number (the runtime caps how much several statements send at once).
+  std::size_t data_size() const;
+
   friend bool operator==(const Value&, const Value&) = default;
 
  private:

@@ -6,6 +6,7 @@
 #include <pqxx/pqxx>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cctype>
@@ -15,6 +16,13 @@ namespace starling::db::backend {
 namespace {
 
 constexpr std::size_t kStatementCacheSize = 256;
+
+// Only statements that typically run shorter than this share a round trip:
+// the callers queued behind a slow one in a pipeline would otherwise wait for
+// it instead of taking the next connection free.
+constexpr std::int64_t kPipelinedUnderNs = 1'000'000;
+
+using Clock = std::chrono::steady_clock;
 
 std::string quoted_option(const std::string& value) {
   std::string quoted = "'";
@@ -197,6 +205,7 @@ Result PostgresConnection::run_prepared(const std::string& sql, const std::vecto
                           nullptr, 0);
   };
   Prepared* statement = &prepared(sql);
+  const auto started = Clock::now();
   auto result = succeeded(run(*statement), sql, true);
   if (!result) {  // prepared before its table changed shape: prepare it again
     succeeded(PQexec(handle_, ("DEALLOCATE " + statement->name).c_str()), sql, false);
@@ -204,8 +213,124 @@ Result PostgresConnection::run_prepared(const std::string& sql, const std::vecto
     statement = &prepared(sql);
     result = succeeded(run(*statement), sql, false);
   }
-  if (!postgres::same_columns(result.get(), statement->columns)) statement->columns = postgres::column_names(result.get());
-  return outcome_of(result.get(), statement->columns);
+  note_duration(*statement, Clock::now() - started);
+  return result_of(result.get(), *statement);
+}
+
+// Slower at once, faster gradually: a statement that turns slow stops sharing round trips at once.
+void PostgresConnection::note_duration(Prepared& statement, Clock::duration took) {
+  const auto sample = std::chrono::duration_cast<std::chrono::nanoseconds>(took).count();
+  auto& typical = statement.typical_ns;
+  typical = typical < 0 || sample > typical ? sample : typical + (sample - typical) / 8;
+}
+
+Result PostgresConnection::result_of(pg_result* result, Prepared& statement) {
+  if (!postgres::same_columns(result, statement.columns)) statement.columns = postgres::column_names(result);
+  return outcome_of(result, statement.columns);
+}
+
+// Plain data statements only (none of these can open a transaction or leave
+// the session changed for the statements after it in the pipeline), and only
+// those known to be short here (see kPipelinedUnderNs).
+bool PostgresConnection::pipelines(const std::string& sql) const {
+  static constexpr std::array<std::string_view, 7> kWords = {"SELECT", "INSERT", "UPDATE", "DELETE",
+                                                             "WITH",   "VALUES", "TABLE"};
+  if (broken_) return false;
+  const auto found = prepared_.find(sql);
+  if (found == prepared_.end() || found->second.typical_ns < 0 || found->second.typical_ns >= kPipelinedUnderNs)
+    return false;
+  return std::ranges::find(kWords, first_keyword(sql)) != kWords.end();
+}
+
+// libpq's pipeline mode, with a sync after each statement so that each runs
+// in an implicit transaction of its own, as it would alone. The parameters of
+// a pipeline are small (the pool caps them), so sending them all before
+// reading any answer cannot fill both sockets' buffers and block.
+std::vector<PipelineOutcome> PostgresConnection::run_pipeline(std::span<const PipelineStatement> statements) {
+  if (broken_) throw ConnectionError("the PostgreSQL connection is broken");
+  std::vector<PipelineOutcome> outcomes(statements.size());
+  // Prepared first, outside the pipeline (a round trip only the first time).
+  // Room is made beforehand: a cache cleared halfway would lose earlier names.
+  if (prepared_.size() + statements.size() > kStatementCacheSize) {
+    succeeded(PQexec(handle_, "DEALLOCATE ALL"), "DEALLOCATE ALL", false);
+    prepared_.clear();
+  }
+  std::vector<Prepared*> sent(statements.size(), nullptr);
+  std::vector<std::vector<std::optional<std::string>>> texts(statements.size());
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    try {
+      texts[i] = postgres::to_parameters(*statements[i].params);
+      sent[i] = &prepared(*statements[i].sql);
+    } catch (const ConnectionError&) {
+      throw;
+    } catch (const Error&) {
+      outcomes[i].error = std::current_exception();
+    }
+  }
+  if (PQenterPipelineMode(handle_) != 1) throw OperationalError("PostgreSQL refused pipeline mode: " + std::string(PQerrorMessage(handle_)));
+  std::vector<const char*> pointers;
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    if (!sent[i]) continue;
+    pointers.clear();
+    for (const auto& text : texts[i]) pointers.push_back(text ? text->c_str() : nullptr);
+    if (PQsendQueryPrepared(handle_, sent[i]->name.c_str(), static_cast<int>(pointers.size()), pointers.data(), nullptr,
+                            nullptr, 0) != 1 ||
+        PQpipelineSync(handle_) != 1) {
+      broken_ = true;
+      break;  // what was sent is read below; the rest fails with the connection
+    }
+  }
+  // The server runs them in turn: the time between two answers is about the later one's.
+  auto answered = Clock::now();
+  std::vector<std::size_t> stale;
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    if (!sent[i]) continue;
+    try {
+      if (broken_) throw ConnectionError("the PostgreSQL connection broke (in SQL: " + *statements[i].sql + ")");
+      if (!read_pipelined(outcomes[i], *sent[i], *statements[i].sql)) stale.push_back(i);
+      const auto now = Clock::now();
+      note_duration(*sent[i], now - answered);
+      answered = now;
+    } catch (const ConnectionError&) {
+      outcomes[i].error = std::current_exception();
+    }
+  }
+  if (broken_ || PQexitPipelineMode(handle_) != 1) {
+    broken_ = true;
+    return outcomes;  // the pool drops the connection
+  }
+  for (const auto i : stale) {
+    try {
+      outcomes[i].result = execute(*statements[i].sql, *statements[i].params);
+    } catch (const Error&) {
+      outcomes[i].error = std::current_exception();
+    }
+  }
+  return outcomes;
+}
+
+bool PostgresConnection::read_pipelined(PipelineOutcome& outcome, Prepared& statement, const std::string& sql) {
+  const auto lost = [&] {
+    broken_ = true;
+    return ConnectionError("the PostgreSQL connection broke (in SQL: " + sql + ")");
+  };
+  auto* raw = PQgetResult(handle_);
+  if (!raw) throw lost();
+  bool fresh = true;
+  try {
+    auto result = succeeded(raw, sql, true);
+    if (result) outcome.result = result_of(result.get(), statement);
+    else fresh = false;
+  } catch (const ConnectionError&) {
+    throw;
+  } catch (const Error&) {
+    outcome.error = std::current_exception();
+  }
+  // One result per statement, then the end of it, then its sync's.
+  if (ResultPtr extra(PQgetResult(handle_), &PQclear); extra) throw lost();
+  ResultPtr sync(PQgetResult(handle_), &PQclear);
+  if (!sync || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC) throw lost();
+  return fresh;
 }
 
 Result PostgresConnection::outcome_of(pg_result* result, Columns columns) {

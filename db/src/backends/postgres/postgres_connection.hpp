@@ -5,6 +5,8 @@
 
 #include "backends/backend.hpp"
 
+#include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,20 +33,29 @@ class PostgresConnection final : public Connection {
   Result execute(const std::string& sql, const std::vector<Value>& params) override;
   std::unique_ptr<Cursor> open_cursor(const std::string& sql, const std::vector<Value>& params,
                                       bool in_transaction) override;
+  bool pipelines(const std::string& sql) const override;
+  std::vector<PipelineOutcome> run_pipeline(std::span<const PipelineStatement> statements) override;
   bool is_alive() override;
   bool in_transaction() const override;
 
  private:
-  // A statement prepared on this connection, and its result's column names once known.
+  // A statement prepared on this connection, its result's column names once
+  // known, and how long it typically runs (-1: not run yet).
   struct Prepared {
     std::string name;
     Columns columns;
+    std::int64_t typical_ns = -1;
   };
+  static void note_duration(Prepared& statement, std::chrono::steady_clock::duration took);
   Prepared& prepared(const std::string& sql);
   // `word`: the SQL's first keyword, upper case (found once per statement).
   Result run_statement(const std::string& sql, const std::string& word,
                        const std::vector<std::optional<std::string>>& texts, const std::vector<const char*>& pointers);
   Result run_prepared(const std::string& sql, const std::vector<const char*>& pointers);
+  Result result_of(pg_result* result, Prepared& statement);
+  // Reads one pipelined statement's answer into `outcome`; answers false when
+  // the plan went stale (run it again alone). @throws ConnectionError.
+  bool read_pipelined(PipelineOutcome& outcome, Prepared& statement, const std::string& sql);
   static Result outcome_of(pg_result* result, Columns columns);
   using ResultPtr = std::unique_ptr<pg_result, void (*)(pg_result*)>;
   // libpq's result of a statement that succeeded; otherwise @throws its db::Error,
