@@ -36,7 +36,8 @@ awaitable<std::vector<Row>> Queryable::fetch_all(const Statement& query) {
   const Job job = [&](PooledConnection& connection) {
     runtime::run_statement(connection, [&] { rows = connection.backend->execute(compiled.sql, compiled.params).rows; });
   };
-  const runtime::PipelineEntry entry{{&compiled.sql, &compiled.params}, [&](backend::Result& result) { rows = std::move(result.rows); }};
+  const runtime::PipelineEntry entry{{&compiled.sql, &compiled.params, compiled.read_only},
+                                     [&](backend::Result& result) { rows = std::move(result.rows); }};
   co_await run_work(compiled.read_only, job, &entry);
   co_return rows;
 }
@@ -52,7 +53,8 @@ awaitable<std::optional<Row>> Queryable::fetch_one(const Statement& query) {
       if (auto rows = backend.execute(compiled.sql, compiled.params).rows; !rows.empty()) row = std::move(rows.front());
     });
   };
-  const runtime::PipelineEntry entry{{&compiled.sql, &compiled.params}, [&](backend::Result& result) {
+  const runtime::PipelineEntry entry{{&compiled.sql, &compiled.params, compiled.read_only, compiled.read_only},
+                                     [&](backend::Result& result) {
                                        if (!result.rows.empty()) row = std::move(result.rows.front());
                                      }};
   co_await run_work(compiled.read_only, job, &entry);
@@ -73,7 +75,7 @@ awaitable<std::int64_t> Queryable::execute(const Statement& query) {
       answer = execute_answer(compiled, connection.backend->execute(compiled.sql, compiled.params));
     });
   };
-  const runtime::PipelineEntry entry{{&compiled.sql, &compiled.params},
+  const runtime::PipelineEntry entry{{&compiled.sql, &compiled.params, compiled.read_only},
                                      [&](backend::Result& result) { answer = execute_answer(compiled, result); }};
   co_await run_work(compiled.read_only, job, &entry);
   co_return answer;

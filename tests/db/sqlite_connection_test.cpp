@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <limits>
 #include <filesystem>
 #include <thread>
 
@@ -194,4 +195,40 @@ TEST_F(SqliteConnectionTest, AnyStatementAfterFetchFirstEndsItsReadFirst) {
   SqliteConnection other(DatabaseURL("sqlite:///" + path_.string()), std::chrono::milliseconds(0));
   EXPECT_EQ(other.execute("SELECT count(*) FROM owners", {}).rows.at(0)[0], Value(3));
   EXPECT_EQ(other.execute("PRAGMA wal_checkpoint(TRUNCATE)", {}).rows.at(0)[0], Value(0));
+}
+
+// Reads run together share one read transaction, each with its own outcome.
+TEST_F(SqliteConnectionTest, ReadsRunTogetherEachGetTheirOwnOutcomeInOneSnapshot) {
+  for (const char* text : {"a", "b", "c"}) connection_->execute("INSERT INTO notes (text) VALUES (?)", {Value(text)});
+  const std::string by_id = "SELECT text FROM notes WHERE id = ?", all = "SELECT text FROM notes ORDER BY id",
+                    overflow = "SELECT abs(?)";
+  const std::vector<Value> two = {Value(2)}, none, smallest = {Value(std::numeric_limits<std::int64_t>::min())};
+  const std::vector<backend::PipelineStatement> statements = {
+      {&by_id, &two, true}, {&overflow, &smallest, true}, {&all, &none, true, true}, {&all, &none, true}};
+  const auto outcomes = connection_->run_pipeline(statements);
+  ASSERT_EQ(outcomes.size(), 4u);
+  EXPECT_EQ(outcomes[0].result.rows.at(0)[0], Value("b"));
+  EXPECT_TRUE(outcomes[1].error);  // integer overflow: that read fails, and only that one
+  EXPECT_EQ(outcomes[2].result.rows.size(), 1u);  // the first row only, as asked
+  EXPECT_EQ(outcomes[3].result.rows.size(), 3u);
+  EXPECT_FALSE(connection_->in_transaction());  // the shared read ended
+  // And a writer is not held up by a read left open.
+  SqliteConnection other(DatabaseURL("sqlite:///" + path_.string()), std::chrono::milliseconds(0));
+  EXPECT_NO_THROW(other.execute("INSERT INTO notes (text) VALUES ('d')", {}));
+}
+
+// Only reads SQLite itself says write nothing, that ran here before and were short.
+TEST_F(SqliteConnectionTest, OnlyShortReadsItRanBeforeRunTogether) {
+  const std::string select = "SELECT text FROM notes WHERE id = ?", insert = "INSERT INTO notes (text) VALUES (?)",
+                    slow = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 300000) "
+                           "SELECT count(*) FROM c WHERE x > ?";
+  const std::vector<Value> one = {Value(1)}, text = {Value("x")};
+  EXPECT_FALSE(connection_->pipelines({&select, &one, true}));  // not run yet: how long it takes is unknown
+  connection_->execute(select, one);
+  connection_->execute(insert, text);
+  connection_->execute(slow, one);
+  EXPECT_TRUE(connection_->pipelines({&select, &one, true}));
+  EXPECT_FALSE(connection_->pipelines({&select, &one, false}));  // the query did not say it only reads
+  EXPECT_FALSE(connection_->pipelines({&insert, &text, true}));  // it said so, wrongly: SQLite knows better
+  EXPECT_FALSE(connection_->pipelines({&slow, &one, true}));
 }

@@ -27,6 +27,8 @@ struct Result {
 struct PipelineStatement {
   const std::string* sql;
   const std::vector<Value>* params;
+  bool read_only = false;       ///< the query says it only reads (CompiledQuery::read_only)
+  bool first_row_only = false;  ///< the caller wants its first row only (a read may stop there)
 };
 
 /// What one statement of a pipeline came to: its result, or the db::Error it raised.
@@ -71,14 +73,15 @@ class Connection {
                                                bool in_transaction) = 0;
   /// The statement that starts a transaction (SQLite takes the write lock at once).
   virtual std::string begin_statement() const { return "BEGIN"; }
-  /// Whether `sql` may share a round trip with other callers' statements
-  /// (run_pipeline): a backend that pipelines says so for plain data
-  /// statements, never for one that could open a transaction or change the session.
-  virtual bool pipelines(const std::string& /*sql*/) const { return false; }
-  /// Runs statements that pipelines() accepted, outside any transaction, each
-  /// as if alone (its own implicit transaction: one failing fails only
-  /// itself), in one round trip. A broken connection fails the statements not
-  /// yet answered with ConnectionError. @throws ConnectionError when none could run.
+  /// Whether the statement may run together with other callers' (run_pipeline):
+  /// a backend says so only for short data statements it has run before, never
+  /// for one that could open a transaction or change the session.
+  virtual bool pipelines(const PipelineStatement& /*statement*/) const { return false; }
+  /// Runs statements that pipelines() accepted, outside any transaction,
+  /// together but each as if alone, all at once: one failing fails only itself.
+  /// (PostgreSQL sends them in one round trip; SQLite reads them in one
+  /// snapshot.) A broken connection fails the statements not yet answered with
+  /// ConnectionError. @throws ConnectionError when none could run.
   virtual std::vector<PipelineOutcome> run_pipeline(std::span<const PipelineStatement> statements);
   /// Whether the connection still answers (cheap check before reuse).
   virtual bool is_alive() = 0;

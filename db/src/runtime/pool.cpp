@@ -325,7 +325,7 @@ std::size_t parameter_bytes(const PipelineEntry& entry) {
 void Pool::join_pipeline(const PooledConnection& connection, std::vector<RequestPtr>& batch) {
   const auto& backend = *connection.backend;
   const auto joins = [&](const Request& request) {
-    return request.entry && backend.pipelines(*request.entry->statement.sql);
+    return request.entry && backend.pipelines(request.entry->statement);
   };
   if (connection.depth != 0 || connection.base_depth != 0 || connection.contain_statements || !joins(*batch.front()))
     return;

@@ -20,9 +20,9 @@ constexpr std::size_t kStatementCacheSize = 256;
 // Only statements that typically run shorter than this share a round trip:
 // the callers queued behind a slow one in a pipeline would otherwise wait for
 // it instead of taking the next connection free.
-constexpr std::int64_t kPipelinedUnderNs = 1'000'000;
+constexpr std::chrono::milliseconds kPipelinedUnder{1};
 
-using Clock = std::chrono::steady_clock;
+using Clock = StatementTiming::Clock;
 
 std::string quoted_option(const std::string& value) {
   std::string quoted = "'";
@@ -213,15 +213,8 @@ Result PostgresConnection::run_prepared(const std::string& sql, const std::vecto
     statement = &prepared(sql);
     result = succeeded(run(*statement), sql, false);
   }
-  note_duration(*statement, Clock::now() - started);
+  statement->timing.note(Clock::now() - started);
   return result_of(result.get(), *statement);
-}
-
-// Slower at once, faster gradually: a statement that turns slow stops sharing round trips at once.
-void PostgresConnection::note_duration(Prepared& statement, Clock::duration took) {
-  const auto sample = std::chrono::duration_cast<std::chrono::nanoseconds>(took).count();
-  auto& typical = statement.typical_ns;
-  typical = typical < 0 || sample > typical ? sample : typical + (sample - typical) / 8;
 }
 
 Result PostgresConnection::result_of(pg_result* result, Prepared& statement) {
@@ -231,15 +224,14 @@ Result PostgresConnection::result_of(pg_result* result, Prepared& statement) {
 
 // Plain data statements only (none of these can open a transaction or leave
 // the session changed for the statements after it in the pipeline), and only
-// those known to be short here (see kPipelinedUnderNs).
-bool PostgresConnection::pipelines(const std::string& sql) const {
+// those known to be short here (see kPipelinedUnder).
+bool PostgresConnection::pipelines(const PipelineStatement& statement) const {
   static constexpr std::array<std::string_view, 7> kWords = {"SELECT", "INSERT", "UPDATE", "DELETE",
                                                              "WITH",   "VALUES", "TABLE"};
   if (broken_) return false;
-  const auto found = prepared_.find(sql);
-  if (found == prepared_.end() || found->second.typical_ns < 0 || found->second.typical_ns >= kPipelinedUnderNs)
-    return false;
-  return std::ranges::find(kWords, first_keyword(sql)) != kWords.end();
+  const auto found = prepared_.find(*statement.sql);
+  if (found == prepared_.end() || !found->second.timing.is_shorter_than(kPipelinedUnder)) return false;
+  return std::ranges::find(kWords, first_keyword(*statement.sql)) != kWords.end();
 }
 
 // libpq's pipeline mode, with a sync after each statement so that each runs
@@ -289,7 +281,7 @@ std::vector<PipelineOutcome> PostgresConnection::run_pipeline(std::span<const Pi
       if (broken_) throw ConnectionError("the PostgreSQL connection broke (in SQL: " + *statements[i].sql + ")");
       if (!read_pipelined(outcomes[i], *sent[i], *statements[i].sql)) stale.push_back(i);
       const auto now = Clock::now();
-      note_duration(*sent[i], now - answered);
+      sent[i]->timing.note(now - answered);
       answered = now;
     } catch (const ConnectionError&) {
       outcomes[i].error = std::current_exception();

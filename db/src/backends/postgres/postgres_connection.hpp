@@ -4,9 +4,8 @@
 // results typed by column OID.
 
 #include "backends/backend.hpp"
+#include "backends/statement_timing.hpp"
 
-#include <chrono>
-#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,20 +32,19 @@ class PostgresConnection final : public Connection {
   Result execute(const std::string& sql, const std::vector<Value>& params) override;
   std::unique_ptr<Cursor> open_cursor(const std::string& sql, const std::vector<Value>& params,
                                       bool in_transaction) override;
-  bool pipelines(const std::string& sql) const override;
+  bool pipelines(const PipelineStatement& statement) const override;
   std::vector<PipelineOutcome> run_pipeline(std::span<const PipelineStatement> statements) override;
   bool is_alive() override;
   bool in_transaction() const override;
 
  private:
   // A statement prepared on this connection, its result's column names once
-  // known, and how long it typically runs (-1: not run yet).
+  // known, and how long it typically runs.
   struct Prepared {
     std::string name;
     Columns columns;
-    std::int64_t typical_ns = -1;
+    StatementTiming timing;
   };
-  static void note_duration(Prepared& statement, std::chrono::steady_clock::duration took);
   Prepared& prepared(const std::string& sql);
   // `word`: the SQL's first keyword, upper case (found once per statement).
   Result run_statement(const std::string& sql, const std::string& word,

@@ -34,11 +34,14 @@ class SqliteConnection final : public Connection {
   // IMMEDIATE takes the write lock at BEGIN, so busy_timeout applies to it; a
   // deferred transaction that reads and then writes can fail at once with BUSY.
   std::string begin_statement() const override { return "BEGIN IMMEDIATE"; }
+  bool pipelines(const PipelineStatement& statement) const override;
+  std::vector<PipelineOutcome> run_pipeline(std::span<const PipelineStatement> statements) override;
   bool is_alive() override;
   bool in_transaction() const override;
 
  private:
   SqliteStatement& prepare(const std::string& sql);
+  Result read_first(const std::string& sql, const std::vector<Value>& params);
 
   std::unique_ptr<SQLite::Database> database_;
   std::unordered_map<std::string, std::unique_ptr<SqliteStatement>> statements_;

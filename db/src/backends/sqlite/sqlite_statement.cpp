@@ -104,6 +104,8 @@ void SqliteStatement::refresh_if_reprepared() {
   if (sqlite3_stmt_status(raw_, SQLITE_STMTSTATUS_REPREPARE, 0) != reprepares_) describe();
 }
 
+bool SqliteStatement::writes_nothing() const { return sqlite3_stmt_readonly(raw_) != 0; }
+
 void SqliteStatement::bind(const std::vector<Value>& params) {
   const int expected = statement.getBindParameterCount();
   if (static_cast<int>(params.size()) != expected)

@@ -5,6 +5,8 @@
 
 #include <starling/db/row.hpp>
 
+#include "backends/statement_timing.hpp"
+
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
@@ -27,10 +29,13 @@ struct SqliteStatement {
   /// schema changed (ALTER TABLE, a table dropped and created again), and its
   /// columns may have changed with it; if so, they are read again.
   void refresh_if_reprepared();
+  /// Whether SQLite says the statement changes nothing in the database file.
+  bool writes_nothing() const;
 
   SQLite::Statement statement;
   Columns columns;
   std::vector<DeclaredType> types;
+  StatementTiming timing;
 
  private:
   void describe();
