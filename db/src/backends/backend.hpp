@@ -82,7 +82,7 @@ class Connection {
   /// (PostgreSQL sends them in one round trip; SQLite reads them in one
   /// snapshot.) A broken connection fails the statements not yet answered with
   /// ConnectionError. @throws ConnectionError when none could run.
-  virtual std::vector<PipelineOutcome> run_pipeline(std::span<const PipelineStatement> statements);
+  virtual std::vector<PipelineOutcome> run_pipeline(std::span<const PipelineStatement> statements) = 0;
   /// Whether the connection still answers (cheap check before reuse).
   virtual bool is_alive() = 0;
   /// Whether a transaction is open on it, however it was opened (a raw BEGIN

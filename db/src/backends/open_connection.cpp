@@ -12,16 +12,4 @@ std::unique_ptr<Connection> open_connection(const DatabaseURL& url) {
   throw ConnectionError("no backend for " + url.to_string());
 }
 
-std::vector<PipelineOutcome> Connection::run_pipeline(std::span<const PipelineStatement> statements) {
-  std::vector<PipelineOutcome> outcomes(statements.size());
-  for (std::size_t i = 0; i < statements.size(); ++i) {
-    try {
-      outcomes[i].result = execute(*statements[i].sql, *statements[i].params);
-    } catch (const Error&) {
-      outcomes[i].error = std::current_exception();
-    }
-  }
-  return outcomes;
-}
-
 }  // namespace starling::db::backend

@@ -71,6 +71,14 @@ bool is_unprepared(const std::string& word) {
   return false;
 }
 
+// Plain data statements: none of these can open a transaction or leave the
+// session changed for the statements after it in a pipeline.
+bool is_data_statement(const std::string& sql) {
+  static constexpr std::array<std::string_view, 7> kWords = {"SELECT", "INSERT", "UPDATE", "DELETE",
+                                                             "WITH",   "VALUES", "TABLE"};
+  return std::ranges::find(kWords, first_keyword(sql)) != kWords.end();
+}
+
 class PostgresCursor final : public Cursor {
  public:
   PostgresCursor(Connection& connection, std::string name, bool owns_transaction)
@@ -141,7 +149,7 @@ PostgresConnection::Prepared& PostgresConnection::prepared(const std::string& sq
   }
   auto name = "starling_" + std::to_string(next_name_++);
   succeeded(PQprepare(handle_, name.c_str(), sql.c_str(), 0, nullptr), sql, false);
-  return prepared_.emplace(sql, Prepared{std::move(name), nullptr}).first->second;
+  return prepared_.emplace(sql, Prepared{std::move(name), nullptr, is_data_statement(sql), {}}).first->second;
 }
 
 PostgresConnection::ResultPtr PostgresConnection::succeeded(pg_result* raw, const std::string& sql,
@@ -222,16 +230,13 @@ Result PostgresConnection::result_of(pg_result* result, Prepared& statement) {
   return outcome_of(result, statement.columns);
 }
 
-// Plain data statements only (none of these can open a transaction or leave
-// the session changed for the statements after it in the pipeline), and only
-// those known to be short here (see kPipelinedUnder).
+// Only those known to be short here (see kPipelinedUnder), of the plain data
+// statements (see is_data_statement).
 bool PostgresConnection::pipelines(const PipelineStatement& statement) const {
-  static constexpr std::array<std::string_view, 7> kWords = {"SELECT", "INSERT", "UPDATE", "DELETE",
-                                                             "WITH",   "VALUES", "TABLE"};
   if (broken_) return false;
   const auto found = prepared_.find(*statement.sql);
-  if (found == prepared_.end() || !found->second.timing.is_shorter_than(kPipelinedUnder)) return false;
-  return std::ranges::find(kWords, first_keyword(*statement.sql)) != kWords.end();
+  return found != prepared_.end() && found->second.is_data_statement &&
+         found->second.timing.is_shorter_than(kPipelinedUnder);
 }
 
 // libpq's pipeline mode, with a sync after each statement so that each runs

@@ -39,10 +39,11 @@ class PostgresConnection final : public Connection {
 
  private:
   // A statement prepared on this connection, its result's column names once
-  // known, and how long it typically runs.
+  // known, whether it may join a pipeline by its kind, and how long it typically runs.
   struct Prepared {
     std::string name;
     Columns columns;
+    bool is_data_statement = false;
     StatementTiming timing;
   };
   Prepared& prepared(const std::string& sql);
