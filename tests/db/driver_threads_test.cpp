@@ -7,7 +7,9 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 namespace starling::db::runtime {
 namespace {
@@ -44,6 +46,80 @@ TEST(DriverThreads, CallersParkForJobsLongerThanThePollBudget) {
   time_jobs(threads, kPollBudget * 10, 30);  // the moving average follows them
   EXPECT_EQ(threads.expected_wait(true), Wait::park);
   EXPECT_EQ(threads.expected_wait(false), Wait::park);
+}
+
+// Jobs that note, as each starts, the others then running, and how long
+// those had been running: under a running limit of 1, a job starts beside
+// another only once that one has run for kStall (it counts as stalled).
+class OverlapLog {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  // Posts `count` jobs at once, each taking `each` (asleep: a busy machine
+  // delays them less than a job that needs a core), and waits for them.
+  void run(DriverThreads& threads, int count, std::chrono::microseconds each) {
+    std::atomic<int> finished{0};
+    for (int i = 0; i < count; ++i)
+      threads.post([&, each] {
+        const auto started = start();
+        std::this_thread::sleep_for(each);
+        end(started);
+        ++finished;
+      });
+    while (finished.load() < count) std::this_thread::yield();
+  }
+
+  int overlaps = 0;            // jobs that started beside another
+  int beside_fresh_ones = 0;   // ... beside one that had run for less than kStall
+
+ private:
+  Clock::time_point start() {
+    std::lock_guard lock(mutex_);
+    const auto now = Clock::now();
+    if (!running_.empty()) ++overlaps;
+    for (const auto since : running_)  // the pool notes a start a little before the job's own
+      if (now - since < DriverThreads::kStall - std::chrono::microseconds(100)) ++beside_fresh_ones;
+    running_.push_back(now);
+    return now;
+  }
+  void end(Clock::time_point started) {
+    std::lock_guard lock(mutex_);
+    std::erase(running_, started);
+  }
+
+  std::mutex mutex_;
+  std::vector<Clock::time_point> running_;
+};
+
+TEST(DriverThreads, NoMoreThanTheRunningLimitRunAtOnce) {
+  DriverThreads limited(3, 1);
+  OverlapLog limited_log;
+  limited_log.run(limited, 12, std::chrono::microseconds(400));
+  EXPECT_EQ(limited_log.beside_fresh_ones, 0);
+
+  DriverThreads unlimited(3);
+  OverlapLog unlimited_log;
+  unlimited_log.run(unlimited, 12, std::chrono::microseconds(400));
+  EXPECT_GT(unlimited_log.beside_fresh_ones, 0);  // the jobs can overlap: the check above can fail
+}
+
+TEST(DriverThreads, AJobRunningLongerThanTheStallTimeNoLongerCountsAgainstTheLimit) {
+  std::promise<void> release;
+  std::promise<void> long_job_started;
+  std::atomic<bool> long_job_done{false};
+  std::promise<void> quick_done;
+  DriverThreads threads(2, 1);  // after what its jobs use: it ends first
+  threads.post([&, released = release.get_future().share()] {
+    long_job_started.set_value();
+    released.wait();  // a slow query, a lock wait
+    long_job_done = true;
+  });
+  long_job_started.get_future().wait();
+  threads.post([&] { quick_done.set_value(); });
+  const bool ran_beside = quick_done.get_future().wait_for(std::chrono::seconds(5)) == std::future_status::ready;
+  EXPECT_TRUE(ran_beside);
+  EXPECT_FALSE(long_job_done.load());
+  release.set_value();
 }
 
 }  // namespace

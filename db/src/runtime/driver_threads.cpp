@@ -31,6 +31,17 @@ constexpr std::int64_t kShortJobNs = 20'000;
 // Set by a driver thread that announced its return (see Queue::returning).
 thread_local bool t_returning = false;
 
+std::int64_t ns_of(Clock::time_point time) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count();
+}
+
+// When this driver thread's current job began (0 while it has none): a thread
+// running the same job for longer than kStall no longer counts as running.
+struct alignas(64) Runner {
+  std::atomic<std::int64_t> since_ns{0};
+};
+thread_local Runner* t_runner = nullptr;
+
 }  // namespace
 
 // A plain FIFO. The thread that finishes the last busy task spins for the
@@ -38,6 +49,9 @@ thread_local bool t_returning = false;
 // woken for; a sleeper is woken only when no thread is spinning or on its way
 // back. At most one thread spins, and only while no other is busy, so the
 // callers and the database keep the cores of a small machine.
+// With a running limit, a task waits while that many threads run jobs that
+// are not stalled; one waiting thread (the watcher) wakes when the first of
+// them would turn stalled, the others sleep until woken as usual.
 struct DriverThreads::Queue {
   BriefMutex mutex;
   std::condition_variable_any wake;
@@ -52,12 +66,35 @@ struct DriverThreads::Queue {
   // post its next job at once): that job waits for them instead of a wake-up.
   std::atomic<int> returning{0};
   std::atomic<std::int64_t> typical_job_ns{0};  // a moving average; races only blur it
+  std::size_t running_limit = 0;  // 0: none
+  std::vector<Runner> runners;    // one per thread
+  bool watching = false;          // a thread waits for a runner to stall
+
+  Queue(std::size_t threads, std::size_t limit) : running_limit(limit), runners(threads) {}
+
+  // When a task may start: now (0) while fewer than running_limit threads run
+  // jobs younger than kStall, else when the first of those turns kStall old.
+  std::int64_t turn_at() const {
+    if (running_limit == 0) return 0;
+    const auto now = ns_of(Clock::now());
+    const auto stall = std::chrono::nanoseconds(kStall).count();
+    std::size_t running = 0;
+    std::int64_t first_stall = 0;
+    for (const auto& runner : runners) {
+      const auto since = runner.since_ns.load(std::memory_order_relaxed);
+      if (since == 0 || now - since >= stall) continue;
+      ++running;
+      if (first_stall == 0 || since + stall < first_stall) first_stall = since + stall;
+    }
+    return running < running_limit ? 0 : first_stall;
+  }
 
   void push(Task task) {
     std::unique_lock lock(mutex);
     tasks.push_back(std::move(task));
     waiting.store(tasks.size());
-    const bool wake_one = sleepers > 0 && !spinner.load() && returning.load() == 0;
+    // A watcher starts the task when a runner stalls; a runner coming back starts it before then.
+    const bool wake_one = sleepers > 0 && !spinner.load() && returning.load() == 0 && !watching;
     lock.unlock();
     if (wake_one) wake.notify_one();
   }
@@ -69,18 +106,30 @@ struct DriverThreads::Queue {
       t_returning = false;
       returning.fetch_sub(1);
     }
-    if (just_worked) busy.fetch_sub(1);
+    if (just_worked) {
+      busy.fetch_sub(1);
+      t_runner->since_ns.store(0, std::memory_order_relaxed);
+    }
     if (tasks.empty() && busy.load() == 0)
       for (auto& waiter : std::exchange(idle_waiters, {})) waiter->complete();
-    while (tasks.empty()) {
-      if (stopping) return false;
-      if (just_worked && !spinner.load() && busy.load() == 0) {
-        just_worked = false;
-        spinner.store(true);
-        lock.unlock();
-        spin();
-        lock.lock();
-        spinner.store(false);
+    for (;;) {
+      if (tasks.empty()) {
+        if (stopping) return false;
+        if (just_worked && !spinner.load() && busy.load() == 0) {
+          just_worked = false;
+          spinner.store(true);
+          lock.unlock();
+          spin();
+          lock.lock();
+          spinner.store(false);
+          continue;
+        }
+      } else if (const auto turn = turn_at(); turn == 0) {
+        break;
+      } else if (!watching) {
+        watching = true;
+        wake.wait_until(lock, Clock::time_point(std::chrono::nanoseconds(turn)));
+        watching = false;
         continue;
       }
       ++sleepers;
@@ -91,7 +140,9 @@ struct DriverThreads::Queue {
     tasks.pop_front();
     waiting.store(tasks.size());
     busy.fetch_add(1);
-    if (!tasks.empty() && sleepers > 0) wake.notify_one();  // more work than this thread
+    if (running_limit > 0) t_runner->since_ns.store(ns_of(Clock::now()), std::memory_order_relaxed);
+    // More work than this thread: another thread takes it, or watches for its turn.
+    if (!tasks.empty() && sleepers > 0 && !watching) wake.notify_one();
     return true;
   }
 
@@ -101,7 +152,8 @@ struct DriverThreads::Queue {
     spin_until(stop, kSpin, kYieldAfter);
   }
 
-  void drive() {
+  void drive(std::size_t index) {
+    t_runner = &runners[index];
     Task task;
     bool just_worked = false;
     while (pop(task, just_worked)) {
@@ -112,9 +164,10 @@ struct DriverThreads::Queue {
   }
 };
 
-DriverThreads::DriverThreads(std::size_t threads) : queue_(std::make_shared<Queue>()) {
-  for (std::size_t i = 0; i < std::max<std::size_t>(threads, 1); ++i)
-    threads_.emplace_back([queue = queue_] { queue->drive(); });
+DriverThreads::DriverThreads(std::size_t threads, std::size_t running_limit)
+    : queue_(std::make_shared<Queue>(std::max<std::size_t>(threads, 1), running_limit)) {
+  for (std::size_t i = 0; i < queue_->runners.size(); ++i)
+    threads_.emplace_back([queue = queue_, i] { queue->drive(i); });
 }
 
 DriverThreads::~DriverThreads() {
@@ -160,7 +213,9 @@ void DriverThreads::staying_for_work() {
 
 bool DriverThreads::has_waiting_tasks() const { return queue_->waiting.load(std::memory_order_acquire) > 0; }
 
-DriverThreads::JobTimer::JobTimer(DriverThreads& threads) : threads_(threads), started_(Clock::now()) {}
+DriverThreads::JobTimer::JobTimer(DriverThreads& threads) : threads_(threads), started_(Clock::now()) {
+  if (t_runner) t_runner->since_ns.store(ns_of(started_), std::memory_order_relaxed);
+}
 
 DriverThreads::JobTimer::~JobTimer() {
   auto& typical = threads_.queue_->typical_job_ns;

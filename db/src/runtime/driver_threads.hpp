@@ -21,7 +21,11 @@ class DriverThreads {
  public:
   using Task = std::function<void()>;
 
-  explicit DriverThreads(std::size_t threads);
+  /// `threads` threads, of which at most `running_limit` run at once (0: no
+  /// limit), not counting one whose job has run longer than kStall: for CPU
+  /// work (SQLite), where threads beyond the free cores only take turns, while
+  /// a long query, a lock wait or an fsync still holds up no one for long.
+  explicit DriverThreads(std::size_t threads, std::size_t running_limit = 0);
   /// Joins the threads; destroyed on one of them (the last connection went back
   /// from a driver job), it lets them finish on their own instead.
   ~DriverThreads();
@@ -59,9 +63,13 @@ class DriverThreads {
   /// meanwhile show in has_waiting_tasks(); it then queues behind them).
   void staying_for_work();
 
+  /// How long a job runs before its thread stops counting against the running limit.
+  static constexpr std::chrono::microseconds kStall{1000};
+
   /// Times a job on a driver thread, from construction to destruction (even
   /// when the job throws): the typical job time tells callers whether polling
-  /// for a result beats sleeping until it comes.
+  /// for a result beats sleeping until it comes. A job's start also restarts
+  /// its thread's kStall (a thread going from job to job is not stalled).
   class JobTimer {
    public:
     explicit JobTimer(DriverThreads& threads);

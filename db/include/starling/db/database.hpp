@@ -56,8 +56,9 @@ struct PoolStats {
   std::size_t idle = 0;      ///< open and free
   std::size_t waiting = 0;   ///< callers queued for a connection
   std::size_t max_size = 0;  ///< the bound on size
-  /// Statements so far that shared a round trip with other callers' (PostgreSQL's
-  /// pipeline: short data statements queued while every connection was busy).
+  /// Statements so far that ran together with other callers' (short statements
+  /// queued while every connection was busy: PostgreSQL's pipeline, one round
+  /// trip; SQLite's reads, one read snapshot).
   std::uint64_t pipelined = 0;
 };
 
