@@ -1,10 +1,11 @@
 // The database half of bench/db_run: fetch_one of a random row by primary key
 // from a 10,000-row table, through the Database API (1 and 32 coroutines) and
-// in bare driver loops (SQLiteCpp / libpqxx) on 1 and N threads, same run.
+// in bare driver loops (SQLiteCpp / libpqxx) on 1 and N threads, same run;
+// and execute_many of 1000 UPDATEs beside the bare driver's row-by-row loop.
 //
 //   db_bench <database-url> <seconds> <pool-size N> [case]
 // Prints one line per measurement: "<name> <queries per second>"; with a case
-// name (bare_1, api_1, bare_N, api_32_pool_N) only that one, e.g. under perf.
+// name (bare_1, api_1, bare_N, api_32_pool_N, execute_many_bare, ...) only that one, e.g. under perf.
 #include <starling/db.hpp>
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -86,12 +87,16 @@ auto sqlite_query(const db::DatabaseURL& url) {
   };
 }
 
+std::string postgres_options(const db::DatabaseURL& url) {
+  std::string options = "host=" + url.hostname() + " port=" + std::to_string(url.port().value_or(5432)) +
+                        " dbname=" + url.database() + " user=" + url.username();
+  if (!url.password().empty()) options += " password=" + url.password();
+  return options;
+}
+
 auto postgres_query(const db::DatabaseURL& url) {
   return [&url] {
-    std::string options = "host=" + url.hostname() + " port=" + std::to_string(url.port().value_or(5432)) +
-                          " dbname=" + url.database() + " user=" + url.username();
-    if (!url.password().empty()) options += " password=" + url.password();
-    auto connection = std::make_shared<pqxx::connection>(options);
+    auto connection = std::make_shared<pqxx::connection>(postgres_options(url));
     connection->prepare("by_id", "SELECT id, body, n FROM bench_rows WHERE id = $1");
     return [connection](int id) {
       pqxx::nontransaction work(*connection);
@@ -178,6 +183,54 @@ double through_database(const db::DatabaseURL& url, int coroutines, std::size_t 
   return static_cast<double>(total) / seconds;
 }
 
+// execute_many of UPDATEs by primary key, in rows/s: through the Database,
+// beside the bare driver running the prepared statement row by row in one
+// transaction (what a batch costs without sending rows ahead of answers).
+constexpr int kManyRows = 1000;
+
+double execute_many_through_database(const db::DatabaseURL& url, double seconds) {
+  db::Database database(url, {.min_size = 1, .max_size = 1});
+  run(database.connect());
+  const auto update = db::text("UPDATE bench_rows SET n = :n WHERE id = :id");
+  std::vector<db::Values> rows;
+  for (int id = 1; id <= kManyRows; ++id) rows.push_back({{"id", id}, {"n", id * 3}});
+  long done = 0;
+  for (const auto deadline = Clock::now() + std::chrono::duration<double>(seconds); Clock::now() < deadline;) {
+    run(database.execute_many(update, rows));
+    done += kManyRows;
+  }
+  run(database.disconnect());
+  return static_cast<double>(done) / seconds;
+}
+
+double execute_many_bare(const db::DatabaseURL& url, double seconds) {
+  long done = 0;
+  const auto deadline = Clock::now() + std::chrono::duration<double>(seconds);
+  if (url.dialect() == db::Dialect::sqlite) {
+    SQLite::Database database(url.database(), SQLite::OPEN_READWRITE, 5000);
+    SQLite::Statement update(database, "UPDATE bench_rows SET n = ?2 WHERE id = ?1");
+    for (; Clock::now() < deadline; done += kManyRows) {
+      SQLite::Transaction transaction(database);
+      for (int id = 1; id <= kManyRows; ++id) {
+        update.reset();
+        update.bind(1, id);
+        update.bind(2, id * 3);
+        update.exec();
+      }
+      transaction.commit();
+    }
+  } else {
+    pqxx::connection postgres(postgres_options(url));
+    postgres.prepare("update", "UPDATE bench_rows SET n = $2 WHERE id = $1");
+    for (; Clock::now() < deadline; done += kManyRows) {
+      pqxx::work work(postgres);
+      for (int id = 1; id <= kManyRows; ++id) work.exec_prepared("update", id, id * 3);
+      work.commit();
+    }
+  }
+  return static_cast<double>(done) / seconds;
+}
+
 int main(int argc, char** argv) {
   if (argc != 4 && argc != 5) {
     std::fprintf(stderr, "usage: db_bench <database-url> <seconds> <pool-size> [case]\n");
@@ -207,5 +260,7 @@ int main(int argc, char** argv) {
     measure("handoff_" + n, [&] { return handoff(pool); });
   }
   measure("api_32_pool_" + n, [&] { return through_database(url, 32, static_cast<std::size_t>(pool), seconds); });
+  measure("execute_many_bare", [&] { return execute_many_bare(url, seconds); });
+  measure("execute_many_api", [&] { return execute_many_through_database(url, seconds); });
   return 0;
 }

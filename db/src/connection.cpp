@@ -84,10 +84,13 @@ awaitable<std::int64_t> Queryable::execute(const Statement& query) {
 awaitable<void> Queryable::execute_many(const Statement& query, const std::vector<Values>& rows) {
   const auto batches = query.compile_many(query_dialect(), rows);
   if (batches.empty()) co_return;
+  std::vector<backend::PipelineStatement> statements;
+  statements.reserve(batches.size());
+  for (const auto& batch : batches) statements.push_back({&batch.sql, &batch.params, batch.read_only});
   const Job job = [&](PooledConnection& connection) {
     runtime::begin_level(connection);  // all or nothing
     try {
-      for (const auto& batch : batches) connection.backend->execute(batch.sql, batch.params);
+      connection.backend->execute_all(statements);  // PostgreSQL: a round trip for many
       runtime::commit_level(connection);
     } catch (const Error&) {
       try {

@@ -198,6 +198,29 @@ TEST_P(DatabaseApi, ExecuteManyRunsEveryRowAllOrNothing) {
   EXPECT_EQ(count(), 250);
 }
 
+// A failure late in a large batch (PostgreSQL: the rows before it all ran,
+// in the same round trip) undoes the rows before it, and the pool goes on;
+// inside a transaction the batch is a savepoint of it.
+TEST_P(DatabaseApi, ExecuteManyOfUpdatesIsAllOrNothing) {
+  std::vector<Values> rows;
+  for (int i = 0; i < 700; ++i) rows.push_back({{"body", "n" + std::to_string(i)}, {"done", false}});
+  run(database().execute_many(text("INSERT INTO notes (body, done) VALUES (:body, :done)"), rows));
+  const auto update = text("UPDATE notes SET body = :new, done = TRUE WHERE body = :old");
+  std::vector<Values> renames;
+  for (int i = 0; i < 700; ++i) renames.push_back({{"new", "m" + std::to_string(i)}, {"old", "n" + std::to_string(i)}});
+  renames[600] = {{"new", "m0"}, {"old", "n600"}};  // m0 exists by then: a UniqueViolation
+  EXPECT_THROW(run(database().execute_many(update, renames)), UniqueViolation);
+  const auto done = [&] { return run(database().fetch_val(text("SELECT count(*) FROM notes WHERE done"))); };
+  EXPECT_EQ(done(), Value(0));
+
+  renames[600] = {{"new", "m600"}, {"old", "n600"}};
+  run(database().transaction([&](Connection& tx) -> awaitable<void> {
+    co_await tx.execute_many(update, renames);
+    EXPECT_EQ(co_await tx.fetch_val(text("SELECT body FROM notes WHERE body = 'm699'")), Value("m699"));
+  }));
+  EXPECT_EQ(done(), Value(700));
+}
+
 // Raw SQL with many rows: one statement prepared, run once per row.
 TEST_P(DatabaseApi, ExecuteManyPreparesItsStatementOnce) {
   if (!is_postgres()) GTEST_SKIP() << "pg_prepared_statements is PostgreSQL's";

@@ -3,7 +3,12 @@
 #include "support/comma_decimal_locale.hpp"
 #include "support/test_databases.hpp"
 
+#include <libpq-fe.h>
+
 #include <cmath>
+#include <cstdio>
+#include <map>
+#include <string_view>
 #include <string>
 #include <utility>
 #include <vector>
@@ -189,6 +194,104 @@ TEST_F(PostgresConnectionTest, APipelineOnAConnectionTheServerEndedFailsWithConn
     connection_errors = statements.size();
   }
   EXPECT_EQ(connection_errors, statements.size());
+  EXPECT_FALSE(connection_->is_alive());
+}
+
+// execute_many's statements: one pipeline inside the caller's transaction,
+// every statement sent before any answer is read.
+TEST_F(PostgresConnectionTest, ExecuteAllRunsItsStatementsInOneRoundTrip) {
+  connection_->execute("CREATE TABLE t (n INTEGER PRIMARY KEY, s TEXT)", {});
+  connection_->execute("INSERT INTO t SELECT generate_series(0, 599), ''", {});
+  const std::string update = "UPDATE t SET s = $2 WHERE n = $1";
+  std::vector<std::vector<Value>> params;
+  for (int n = 0; n < 600; ++n) params.push_back({Value(n), Value("row " + std::to_string(n))});
+  std::vector<PipelineStatement> statements;
+  for (const auto& row : params) statements.push_back({&update, &row});
+
+  FILE* trace = std::tmpfile();
+  ASSERT_NE(trace, nullptr);
+  connection_->execute(update, params[0]);  // prepared: that round trip is not the batch's
+  connection_->execute("BEGIN", {});
+  PQtrace(connection_->native_handle(), trace);
+  PQsetTraceFlags(connection_->native_handle(), PQTRACE_SUPPRESS_TIMESTAMPS);
+  connection_->execute_all(statements);
+  PQuntrace(connection_->native_handle());
+  connection_->execute("COMMIT", {});
+
+  // What the client sent: the server answers once it reads a Sync.
+  std::rewind(trace);
+  std::map<std::string, int> sent;
+  char line[512];
+  while (std::fgets(line, sizeof line, trace)) {
+    const std::string_view text(line);
+    if (!text.starts_with("F\t")) continue;
+    for (const char* message : {"\tSync", "\tBind"})
+      if (text.find(message) != std::string_view::npos) ++sent[message + 1];
+  }
+  std::fclose(trace);
+  EXPECT_EQ(sent["Bind"], 600);
+  EXPECT_EQ(sent["Sync"], 1);  // one statement at a time would send 600
+  EXPECT_EQ(connection_->execute("SELECT s FROM t WHERE n = 599", {}).rows.at(0)[0], Value("row 599"));
+}
+
+TEST_F(PostgresConnectionTest, ExecuteAllStopsAtTheFirstFailureAndThrowsIt) {
+  connection_->execute("CREATE TABLE t (n INTEGER PRIMARY KEY)", {});
+  const std::string insert = "INSERT INTO t VALUES ($1)";
+  for (const int failing : {1, 599}) {  // the server skips what follows, or nothing follows
+    std::vector<std::vector<Value>> params;
+    for (int n = 0; n < 600; ++n) params.push_back({Value(n == failing ? 0 : n)});
+    std::vector<PipelineStatement> statements;
+    for (const auto& row : params) statements.push_back({&insert, &row});
+    connection_->execute("BEGIN", {});
+    EXPECT_THROW(connection_->execute_all(statements), UniqueViolation) << failing;
+    // The transaction is aborted, and a COMMIT says so instead of seeming to keep it.
+    EXPECT_THROW(connection_->execute("COMMIT", {}), OperationalError);
+    EXPECT_FALSE(connection_->in_transaction());
+    EXPECT_EQ(connection_->execute("SELECT count(*) FROM t", {}).rows.at(0)[0], Value(0));  // and it goes on
+  }
+}
+
+TEST_F(PostgresConnectionTest, ExecuteAllRefusesAValueItCannotSendBeforeSendingAny) {
+  connection_->execute("CREATE TABLE t (s TEXT)", {});
+  const std::string insert = "INSERT INTO t VALUES ($1)";
+  const std::vector<Value> fine = {Value("a")}, nul = {Value(std::string("b\0", 2))};
+  const std::vector<PipelineStatement> statements = {{&insert, &fine}, {&insert, &nul}};
+  connection_->execute("BEGIN", {});
+  EXPECT_THROW(connection_->execute_all(statements), DataError);
+  connection_->execute("COMMIT", {});  // nothing failed on the server: the transaction is whole
+  EXPECT_EQ(connection_->execute("SELECT count(*) FROM t", {}).rows.at(0)[0], Value(0));
+}
+
+// 400 statements of 8 KB, 32 KB of result each: more than the sockets hold.
+// While it waits to send, libpq reads what the server sends meanwhile (a client
+// that only sent, then read, would wait on a server waiting on it, for ever).
+TEST_F(PostgresConnectionTest, ExecuteAllWithLargeParametersAndResultsFinishes) {
+  const std::string select = "SELECT repeat($1, 4)";
+  const std::vector<Value> large = {Value(std::string(8192, 'x'))};
+  const std::vector<PipelineStatement> statements(400, PipelineStatement{&select, &large});
+  connection_->execute("BEGIN", {});
+  connection_->execute_all(statements);
+  connection_->execute("COMMIT", {});
+  EXPECT_TRUE(connection_->is_alive());
+}
+
+// A cursor's DECLARE cannot be prepared: such statements run one by one, as execute() runs them.
+TEST_F(PostgresConnectionTest, ExecuteAllRunsStatementsThatCannotBePreparedOneByOne) {
+  const std::string declare = "DECLARE c NO SCROLL CURSOR FOR SELECT generate_series(1, $1::int)";
+  const std::vector<Value> three = {Value(3)};
+  connection_->execute("BEGIN", {});
+  connection_->execute_all(std::vector<PipelineStatement>{{&declare, &three}});
+  EXPECT_EQ(connection_->execute("FETCH FORWARD 5 FROM c", {}).rows.size(), 3u);
+  connection_->execute("ROLLBACK", {});
+}
+
+TEST_F(PostgresConnectionTest, ExecuteAllOnAConnectionTheServerEndedFailsWithConnectionError) {
+  const std::string sql = "SELECT pg_backend_pid() + $1";
+  const std::vector<Value> zero = {Value(0)};
+  const auto pid = connection_->execute(sql, zero).rows.at(0)[0];
+  PostgresConnection other(database_->url());
+  other.execute("SELECT pg_terminate_backend($1::int)", {pid});
+  EXPECT_THROW(connection_->execute_all(std::vector<PipelineStatement>(3, {&sql, &zero})), ConnectionError);
   EXPECT_FALSE(connection_->is_alive());
 }
 

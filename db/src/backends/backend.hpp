@@ -23,7 +23,7 @@ struct Result {
   std::optional<std::int64_t> last_insert_id;  ///< for an INSERT, when the backend knows it
 };
 
-/// One statement of a pipeline (see Connection::run_pipeline).
+/// One statement of a pipeline (see Connection::run_pipeline, execute_all).
 struct PipelineStatement {
   const std::string* sql;
   const std::vector<Value>* params;
@@ -83,6 +83,13 @@ class Connection {
   /// snapshot.) A broken connection fails the statements not yet answered with
   /// ConnectionError. @throws ConnectionError when none could run.
   virtual std::vector<PipelineOutcome> run_pipeline(std::span<const PipelineStatement> statements) = 0;
+  /// Runs statements in order inside the caller's transaction (execute_many),
+  /// stopping at the first that fails, whose db::Error it throws: the caller
+  /// rolls back. PostgreSQL sends them all before reading an answer (one round
+  /// trip); the default runs them one by one.
+  virtual void execute_all(std::span<const PipelineStatement> statements) {
+    for (const auto& statement : statements) execute(*statement.sql, *statement.params);
+  }
   /// Whether the connection still answers (cheap check before reuse).
   virtual bool is_alive() = 0;
   /// Whether a transaction is open on it, however it was opened (a raw BEGIN

@@ -11,6 +11,8 @@
 #include <cerrno>
 #include <cctype>
 #include <charconv>
+#include <string_view>
+#include <unordered_set>
 
 namespace starling::db::backend {
 namespace {
@@ -246,47 +248,28 @@ bool PostgresConnection::pipelines(const PipelineStatement& statement) const {
 std::vector<PipelineOutcome> PostgresConnection::run_pipeline(std::span<const PipelineStatement> statements) {
   if (broken_) throw ConnectionError("the PostgreSQL connection is broken");
   std::vector<PipelineOutcome> outcomes(statements.size());
-  // Prepared first, outside the pipeline (a round trip only the first time).
-  // Room is made beforehand: a cache cleared halfway would lose earlier names.
-  if (prepared_.size() + statements.size() > kStatementCacheSize) {
-    succeeded(PQexec(handle_, "DEALLOCATE ALL"), "DEALLOCATE ALL", false);
-    prepared_.clear();
-  }
-  std::vector<Prepared*> sent(statements.size(), nullptr);
-  std::vector<std::vector<std::optional<std::string>>> texts(statements.size());
-  for (std::size_t i = 0; i < statements.size(); ++i) {
-    try {
-      texts[i] = postgres::to_parameters(*statements[i].params);
-      sent[i] = &prepared(*statements[i].sql);
-    } catch (const ConnectionError&) {
-      throw;
-    } catch (const Error&) {
-      outcomes[i].error = std::current_exception();
-    }
-  }
+  const auto sendables = prepare_all(statements);  // outside the pipeline: a round trip only the first time
   if (PQenterPipelineMode(handle_) != 1) throw OperationalError("PostgreSQL refused pipeline mode: " + std::string(PQerrorMessage(handle_)));
-  std::vector<const char*> pointers;
-  for (std::size_t i = 0; i < statements.size(); ++i) {
-    if (!sent[i]) continue;
-    pointers.clear();
-    for (const auto& text : texts[i]) pointers.push_back(text ? text->c_str() : nullptr);
-    if (PQsendQueryPrepared(handle_, sent[i]->name.c_str(), static_cast<int>(pointers.size()), pointers.data(), nullptr,
-                            nullptr, 0) != 1 ||
-        PQpipelineSync(handle_) != 1) {
-      broken_ = true;
-      break;  // what was sent is read below; the rest fails with the connection
+  for (std::size_t i = 0; i < statements.size(); ++i) outcomes[i].error = sendables[i].error;
+  std::size_t sent = 0;
+  try {
+    for (; sent < statements.size(); ++sent) {
+      if (!sendables[sent].statement) continue;
+      send_prepared(sendables[sent], *statements[sent].sql);
+      if (PQpipelineSync(handle_) != 1) throw broke(*statements[sent].sql);
     }
+  } catch (const ConnectionError&) {  // what was sent is read below; the rest fails with the connection
   }
   // The server runs them in turn: the time between two answers is about the later one's.
   auto answered = Clock::now();
   std::vector<std::size_t> stale;
   for (std::size_t i = 0; i < statements.size(); ++i) {
-    if (!sent[i]) continue;
+    if (!sendables[i].statement) continue;
     try {
-      if (broken_) throw ConnectionError("the PostgreSQL connection broke (in SQL: " + *statements[i].sql + ")");
-      if (!read_pipelined(outcomes[i], *sent[i], *statements[i].sql)) stale.push_back(i);
+      if (i >= sent || broken_) throw ConnectionError("the PostgreSQL connection broke (in SQL: " + *statements[i].sql + ")");
+      if (!read_pipelined(outcomes[i], *sendables[i].statement, *statements[i].sql)) stale.push_back(i);
       const auto now = Clock::now();
-      sent[i]->timing.note(now - answered);
+      sendables[i].statement->timing.note(now - answered);
       answered = now;
     } catch (const ConnectionError&) {
       outcomes[i].error = std::current_exception();
@@ -306,13 +289,82 @@ std::vector<PipelineOutcome> PostgresConnection::run_pipeline(std::span<const Pi
   return outcomes;
 }
 
+// execute_many's statements inside the caller's transaction, in one round
+// trip: all sent in pipeline mode, one sync, then every answer read. After a
+// failure the server skips the rest up to the sync; its error is thrown and
+// the caller rolls back. (While it waits to send, libpq reads what the server
+// sends meanwhile, so large parameters and results cannot stall both ends.)
+void PostgresConnection::execute_all(std::span<const PipelineStatement> statements) {
+  if (broken_) throw ConnectionError("the PostgreSQL connection is broken");
+  if (statements.empty() || !pipelinable(statements)) return Connection::execute_all(statements);
+  const auto sendables = prepare_all(statements);
+  for (const auto& sendable : sendables) {
+    if (!sendable.error) continue;
+    if (PQtransactionStatus(handle_) == PQTRANS_INERROR) statement_failed_ = true;  // a failed PREPARE aborts it
+    std::rethrow_exception(sendable.error);
+  }
+  if (PQenterPipelineMode(handle_) != 1) throw OperationalError("PostgreSQL refused pipeline mode: " + std::string(PQerrorMessage(handle_)));
+  for (std::size_t i = 0; i < statements.size(); ++i) send_prepared(sendables[i], *statements[i].sql);
+  const auto& last = *statements.back().sql;
+  if (PQpipelineSync(handle_) != 1) throw broke(last);
+  const auto failure = read_answers(statements);
+  ResultPtr sync(PQgetResult(handle_), &PQclear);
+  if (!sync || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC || PQexitPipelineMode(handle_) != 1) throw broke(last);
+  if (!failure) return;
+  statement_failed_ = true;
+  std::rethrow_exception(failure);
+}
+
+// Only plain data statements go in a pipeline (see is_data_statement): others,
+// DDL in an execute_many, run one by one as execute() runs them.
+bool PostgresConnection::pipelinable(std::span<const PipelineStatement> statements) const {
+  std::unordered_set<std::string_view> unprepared;
+  for (const auto& statement : statements) {
+    if (const auto found = prepared_.find(*statement.sql); found != prepared_.end()) {
+      if (!found->second.is_data_statement) return false;
+    } else if (unprepared.insert(*statement.sql).second && !is_data_statement(*statement.sql)) {
+      return false;
+    }
+  }
+  return unprepared.size() <= kStatementCacheSize;
+}
+
+std::vector<PostgresConnection::Sendable> PostgresConnection::prepare_all(
+    std::span<const PipelineStatement> statements) {
+  std::unordered_set<std::string_view> unprepared;
+  for (const auto& statement : statements)
+    if (!prepared_.contains(*statement.sql)) unprepared.insert(*statement.sql);
+  // Room first: a cache cleared halfway would lose the names prepared before.
+  if (prepared_.size() + unprepared.size() > kStatementCacheSize) {
+    succeeded(PQexec(handle_, "DEALLOCATE ALL"), "DEALLOCATE ALL", false);
+    prepared_.clear();
+  }
+  std::vector<Sendable> sendables(statements.size());
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    try {
+      sendables[i].texts = postgres::to_parameters(*statements[i].params);
+      sendables[i].statement = &prepared(*statements[i].sql);
+    } catch (const ConnectionError&) {
+      throw;
+    } catch (const Error&) {
+      sendables[i].error = std::current_exception();
+    }
+  }
+  return sendables;
+}
+
+void PostgresConnection::send_prepared(const Sendable& sendable, const std::string& sql) {
+  std::vector<const char*> pointers;
+  pointers.reserve(sendable.texts.size());
+  for (const auto& text : sendable.texts) pointers.push_back(text ? text->c_str() : nullptr);
+  if (PQsendQueryPrepared(handle_, sendable.statement->name.c_str(), static_cast<int>(pointers.size()),
+                          pointers.data(), nullptr, nullptr, 0) != 1)
+    throw broke(sql);
+}
+
 bool PostgresConnection::read_pipelined(PipelineOutcome& outcome, Prepared& statement, const std::string& sql) {
-  const auto lost = [&] {
-    broken_ = true;
-    return ConnectionError("the PostgreSQL connection broke (in SQL: " + sql + ")");
-  };
   auto* raw = PQgetResult(handle_);
-  if (!raw) throw lost();
+  if (!raw) throw broke(sql);
   bool fresh = true;
   try {
     auto result = succeeded(raw, sql, true);
@@ -324,10 +376,34 @@ bool PostgresConnection::read_pipelined(PipelineOutcome& outcome, Prepared& stat
     outcome.error = std::current_exception();
   }
   // One result per statement, then the end of it, then its sync's.
-  if (ResultPtr extra(PQgetResult(handle_), &PQclear); extra) throw lost();
+  if (ResultPtr extra(PQgetResult(handle_), &PQclear); extra) throw broke(sql);
   ResultPtr sync(PQgetResult(handle_), &PQclear);
-  if (!sync || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC) throw lost();
+  if (!sync || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC) throw broke(sql);
   return fresh;
+}
+
+// After a failed statement the server answers those behind it up to the sync
+// with PGRES_PIPELINE_ABORTED: read, but the first error is the one to report.
+std::exception_ptr PostgresConnection::read_answers(std::span<const PipelineStatement> statements) {
+  std::exception_ptr failure;
+  for (const auto& statement : statements) {
+    auto* raw = PQgetResult(handle_);
+    if (!raw) throw broke(*statement.sql);
+    try {
+      succeeded(raw, *statement.sql, false);
+    } catch (const ConnectionError&) {
+      throw;
+    } catch (const Error&) {
+      if (!failure) failure = std::current_exception();
+    }
+    if (ResultPtr end(PQgetResult(handle_), &PQclear); end) throw broke(*statement.sql);
+  }
+  return failure;
+}
+
+ConnectionError PostgresConnection::broke(const std::string& sql) {
+  broken_ = true;
+  return ConnectionError("the PostgreSQL connection broke (in SQL: " + sql + ")");
 }
 
 Result PostgresConnection::outcome_of(pg_result* result, Columns columns) {

@@ -34,7 +34,10 @@ class PostgresConnection final : public Connection {
                                       bool in_transaction) override;
   bool pipelines(const PipelineStatement& statement) const override;
   std::vector<PipelineOutcome> run_pipeline(std::span<const PipelineStatement> statements) override;
+  void execute_all(std::span<const PipelineStatement> statements) override;
   bool is_alive() override;
+  /// libpq's handle, for tests (PQtrace).
+  pg_conn* native_handle() const { return handle_; }
   bool in_transaction() const override;
 
  private:
@@ -52,9 +55,29 @@ class PostgresConnection final : public Connection {
                        const std::vector<std::optional<std::string>>& texts, const std::vector<const char*>& pointers);
   Result run_prepared(const std::string& sql, const std::vector<const char*>& pointers);
   Result result_of(pg_result* result, Prepared& statement);
-  // Reads one pipelined statement's answer into `outcome`; answers false when
-  // the plan went stale (run it again alone). @throws ConnectionError.
+  // What a pipeline sends of one statement: its prepared statement and
+  // parameters as text, or the db::Error that keeps it from being sent.
+  struct Sendable {
+    Prepared* statement = nullptr;
+    std::vector<std::optional<std::string>> texts;
+    std::exception_ptr error;
+  };
+  // Whether execute_all can send these in one pipeline.
+  bool pipelinable(std::span<const PipelineStatement> statements) const;
+  // Prepares each statement and converts its parameters, room made in the
+  // cache first so that none is evicted meanwhile (at most kStatementCacheSize
+  // different statements). @throws ConnectionError.
+  std::vector<Sendable> prepare_all(std::span<const PipelineStatement> statements);
+  // Queues a prepared statement in pipeline mode. @throws ConnectionError.
+  void send_prepared(const Sendable& sendable, const std::string& sql);
+  // Reads one pipelined statement's answer into `outcome`, then its sync's;
+  // answers false when the plan went stale (run it again alone). @throws ConnectionError.
   bool read_pipelined(PipelineOutcome& outcome, Prepared& statement, const std::string& sql);
+  // Reads the answers of pipelined statements sent without syncs between
+  // them. @returns the first one's error. @throws ConnectionError.
+  std::exception_ptr read_answers(std::span<const PipelineStatement> statements);
+  // Marks the connection broken. @returns the error saying so.
+  ConnectionError broke(const std::string& sql);
   static Result outcome_of(pg_result* result, Columns columns);
   using ResultPtr = std::unique_ptr<pg_result, void (*)(pg_result*)>;
   // libpq's result of a statement that succeeded; otherwise @throws its db::Error,
