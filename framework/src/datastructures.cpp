@@ -84,9 +84,16 @@ std::any& State::lookup(const std::string& key) {
 
 std::string URL::to_string() const {
   std::string out = scheme + "://" + host;
-  if (port) out += ":" + std::to_string(*port);
+  // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on ":" + std::to_string(...) at -O3.
+  if (port) {
+    out += ':';
+    out += std::to_string(*port);
+  }
   out += raw_path;
-  if (!query.empty()) out += "?" + query;
+  if (!query.empty()) {
+    out += '?';
+    out += query;
+  }
   return out;
 }
 

@@ -42,6 +42,13 @@ class PostgresConnectionTest : public ::testing::Test {
     connection_.reset();
     database_.reset();
   }
+  // The server ends connection_, as a restart would, right after `sql`
+  // (the backend's pid + $1, with `zero` for $1) ran on it: prepared, it is sent as is.
+  void end_connection_after(const std::string& sql, const std::vector<Value>& zero) {
+    const auto pid = connection_->execute(sql, zero).rows.at(0)[0];
+    PostgresConnection other(database_->url());
+    other.execute("SELECT pg_terminate_backend($1::int)", {pid});
+  }
   std::optional<test::TestDatabase> database_;
   std::unique_ptr<PostgresConnection> connection_;
 };
@@ -183,9 +190,7 @@ TEST_F(PostgresConnectionTest, OnlyShortDataStatementsArePipelined) {
 TEST_F(PostgresConnectionTest, APipelineOnAConnectionTheServerEndedFailsWithConnectionError) {
   const std::string sql = "SELECT pg_backend_pid() + $1";
   const std::vector<Value> zero = {Value(0)};
-  const auto pid = connection_->execute(sql, zero).rows.at(0)[0];
-  PostgresConnection other(database_->url());
-  other.execute("SELECT pg_terminate_backend($1::int)", {pid});
+  end_connection_after(sql, zero);
   const std::vector<PipelineStatement> statements = {{&sql, &zero}, {&sql, &zero}};
   std::size_t connection_errors = 0;
   try {
@@ -288,9 +293,7 @@ TEST_F(PostgresConnectionTest, ExecuteAllRunsStatementsThatCannotBePreparedOneBy
 TEST_F(PostgresConnectionTest, ExecuteAllOnAConnectionTheServerEndedFailsWithConnectionError) {
   const std::string sql = "SELECT pg_backend_pid() + $1";
   const std::vector<Value> zero = {Value(0)};
-  const auto pid = connection_->execute(sql, zero).rows.at(0)[0];
-  PostgresConnection other(database_->url());
-  other.execute("SELECT pg_terminate_backend($1::int)", {pid});
+  end_connection_after(sql, zero);
   EXPECT_THROW(connection_->execute_all(std::vector<PipelineStatement>(3, {&sql, &zero})), ConnectionError);
   EXPECT_FALSE(connection_->is_alive());
 }
