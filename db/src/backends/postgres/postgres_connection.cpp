@@ -251,14 +251,13 @@ std::vector<PipelineOutcome> PostgresConnection::run_pipeline(std::span<const Pi
   const auto sendables = prepare_all(statements);  // outside the pipeline: a round trip only the first time
   if (PQenterPipelineMode(handle_) != 1) throw OperationalError("PostgreSQL refused pipeline mode: " + std::string(PQerrorMessage(handle_)));
   for (std::size_t i = 0; i < statements.size(); ++i) outcomes[i].error = sendables[i].error;
-  std::size_t sent = 0;
   try {
-    for (; sent < statements.size(); ++sent) {
-      if (!sendables[sent].statement) continue;
-      send_prepared(sendables[sent], *statements[sent].sql);
-      if (PQpipelineSync(handle_) != 1) throw broke(*statements[sent].sql);
+    for (std::size_t i = 0; i < statements.size(); ++i) {
+      if (!sendables[i].statement) continue;
+      send_prepared(sendables[i], *statements[i].sql);
+      if (PQpipelineSync(handle_) != 1) throw broke(*statements[i].sql);
     }
-  } catch (const ConnectionError&) {  // what was sent is read below; the rest fails with the connection
+  } catch (const ConnectionError&) {  // broken: every statement sent fails with the connection, below
   }
   // The server runs them in turn: the time between two answers is about the later one's.
   auto answered = Clock::now();
@@ -266,7 +265,7 @@ std::vector<PipelineOutcome> PostgresConnection::run_pipeline(std::span<const Pi
   for (std::size_t i = 0; i < statements.size(); ++i) {
     if (!sendables[i].statement) continue;
     try {
-      if (i >= sent || broken_) throw ConnectionError("the PostgreSQL connection broke (in SQL: " + *statements[i].sql + ")");
+      if (broken_) throw ConnectionError("the PostgreSQL connection broke (in SQL: " + *statements[i].sql + ")");
       if (!read_pipelined(outcomes[i], *sendables[i].statement, *statements[i].sql)) stale.push_back(i);
       const auto now = Clock::now();
       sendables[i].statement->timing.note(now - answered);
