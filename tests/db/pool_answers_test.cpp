@@ -29,6 +29,11 @@ using namespace std::chrono_literals;
 
 const std::size_t kCores = std::max(1u, std::thread::hardware_concurrency());
 
+// How long a statement takes: long enough, even on a busy machine, for every
+// caller to queue and park before the first statement ends, and for a caller's
+// loop to wake before the next one ends.
+constexpr auto kStatement = 200ms;
+
 std::shared_ptr<Pool> one_connection_pool(const std::shared_ptr<DriverThreads>& threads) {
   PoolSettings settings;
   settings.min_size = settings.max_size = 1;
@@ -81,7 +86,7 @@ TEST(PoolAnswers, WhileRequestsQueueParkedCallersAreAnsweredTogetherAFewStatemen
   const auto pool = one_connection_pool(threads);
   std::atomic<int> finished{0};
   // 8 callers on 1 connection; statements long enough that every caller parks.
-  const std::vector<Pool::Work> works(8, taking(30ms, finished));
+  const std::vector<Pool::Work> works(8, taking(kStatement, finished));
   const auto callers = queue_and_wait(pool, works, finished);
   for (std::size_t i = 0; i < works.size(); ++i) EXPECT_GE(callers.finished_when_answered[i], 0) << "caller " << i << " never answered";
   // Answered at once, the first caller would resume after 1 statement. Held,
@@ -103,7 +108,7 @@ TEST(PoolAnswers, HeldAnswersGoOutAtOnceWhenTheConnectionBreaks) {
   // The first answer is held while the second runs (the third queues behind
   // it); the second breaks the connection. The first caller must not wait for
   // the third statement, which runs long on a new connection.
-  const std::vector<Pool::Work> works{taking(30ms, finished), breaking, taking(1000ms, finished)};
+  const std::vector<Pool::Work> works{taking(kStatement, finished), breaking, taking(1000ms, finished)};
   const auto callers = queue_and_wait(pool, works, finished);
   EXPECT_FALSE(callers.failed[0]);
   EXPECT_TRUE(callers.failed[1]);
@@ -118,7 +123,7 @@ TEST(PoolAnswers, WithACoreLeftOverFromTheDriverThreadsAnswersGoOutAtOnce) {
   const test::BusyThreads others(*threads, kCores - 2);  // one core is left over
   const auto pool = one_connection_pool(threads);
   std::atomic<int> finished{0};
-  const std::vector<Pool::Work> works(8, taking(30ms, finished));
+  const std::vector<Pool::Work> works(8, taking(kStatement, finished));
   const auto callers = queue_and_wait(pool, works, finished);
   for (std::size_t i = 0; i < works.size(); ++i) EXPECT_GE(callers.finished_when_answered[i], 0) << "caller " << i << " never answered";
   EXPECT_LE(callers.finished_when_answered[0], 2);  // after its own statement (or the next one, if its loop is slow)

@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <memory>
 #include <thread>
 
 using namespace starling;
@@ -148,8 +150,13 @@ TEST(ServerLimits, SlowBodyIsCutOff) {
 
 TEST(ServerLimits, ClientThatDoesNotReadIsCutOffAfterTheWriteTimeout) {
   const std::string chunk(1 << 20, 'x');
-  App app({.routes = {Route("/", hello), Route("/big", [&chunk](Request&) -> awaitable<Response> {
-                        auto left = std::make_shared<int>(64);
+  std::atomic<bool> let_go{false};  // the server dropped the response: done with it, or gave up
+  App app({.routes = {Route("/", hello), Route("/big", [&chunk, &let_go](Request&) -> awaitable<Response> {
+                        // Freed with the last copy of the producer, when the server drops the response.
+                        std::shared_ptr<int> left(new int(64), [&let_go](int* count) {
+                          delete count;
+                          let_go = true;
+                        });
                         co_return StreamingResponse([&chunk, left]() -> awaitable<std::optional<std::string>> {
                           if ((*left)-- == 0) co_return std::nullopt;
                           co_return chunk;
@@ -160,7 +167,11 @@ TEST(ServerLimits, ClientThatDoesNotReadIsCutOffAfterTheWriteTimeout) {
   stalled.send("GET /big HTTP/1.1\r\nHost: test\r\n\r\n");
   std::this_thread::sleep_for(200ms);
   EXPECT_EQ(server.connect().request(kGood).status, 200);  // the stalled write blocks nobody
-  std::this_thread::sleep_for(600ms);
+  // Reading before the write timeout fired would let the write go on: wait for
+  // the server to give up (300 ms once the buffers are full; longer on a busy machine).
+  const auto give_up = Clock::now() + 10s;
+  while (!let_go && Clock::now() < give_up) std::this_thread::sleep_for(10ms);
+  EXPECT_TRUE(let_go) << "the server still holds the response";
   // Whatever was buffered arrives, then the end: far less than the 64 MiB.
   const auto received = stalled.read_until_close();
   EXPECT_LT(received.size(), std::size_t{32} << 20);

@@ -225,6 +225,7 @@ bool Pool::submit(RequestPtr request) {
   }
   request->deadline = Clock::now() + settings_.acquire_timeout;
   waiting_.push_back(std::move(request));
+  count_waiting();
   ++queued_;
   if (!sweeper_.joinable()) sweeper_ = std::thread([this] { expire_waiting(); });
   const bool wake_sweeper = sweeper_sleeps_until_woken_;
@@ -327,7 +328,8 @@ void Pool::join_pipeline(const PooledConnection& connection, std::vector<Request
   const auto joins = [&](const Request& request) {
     return request.entry && backend.pipelines(request.entry->statement);
   };
-  if (connection.depth != 0 || connection.base_depth != 0 || connection.contain_statements || !joins(*batch.front()))
+  if (waiting_count_.load(std::memory_order_acquire) == 0 || connection.depth != 0 || connection.base_depth != 0 ||
+      connection.contain_statements || !joins(*batch.front()))
     return;
   std::size_t bytes = parameter_bytes(*batch.front()->entry);
   std::lock_guard lock(mutex_);
@@ -336,6 +338,7 @@ void Pool::join_pipeline(const PooledConnection& connection, std::vector<Request
     if (bytes > kMaxPipelineBytes) break;
     batch.push_back(std::move(waiting_.front()));
     waiting_.pop_front();
+    count_waiting();
   }
 }
 
@@ -406,6 +409,7 @@ Pool::RequestPtr Pool::next_or_idle(std::unique_ptr<PooledConnection>& connectio
   if (!closed_ && !waiting_.empty()) {
     request = std::move(waiting_.front());
     waiting_.pop_front();
+    count_waiting();
   }
   if (answers) hold_or_release(*answers, request);
   if (closed_) {
@@ -485,6 +489,7 @@ void Pool::drop(std::unique_ptr<PooledConnection> connection) {
   // The slot passes to the first waiting request, for a fresh connection.
   auto request = std::move(waiting_.front());
   waiting_.pop_front();
+  count_waiting();
   lock.unlock();
   open_for(std::move(request));
 }
@@ -510,6 +515,7 @@ void Pool::expire_waiting() {
       expired.push_back(std::move(waiting_.front()));
       waiting_.pop_front();
     }
+    count_waiting();
     if (!expired.empty()) {
       lock.unlock();
       for (const auto& request : expired) request->completion->complete(std::make_exception_ptr(PoolTimeout(timeout_message())));
@@ -542,6 +548,7 @@ awaitable<void> Pool::close() {
     idle.swap(idle_);
     size_ -= idle.size();
     waiting.swap(waiting_);
+    count_waiting();
   }
   sweeper_wake_.notify_all();
   for (const auto& request : waiting)

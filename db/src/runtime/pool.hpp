@@ -125,6 +125,7 @@ class Pool : public std::enable_shared_from_this<Pool> {
   void give_back(std::unique_ptr<PooledConnection> connection);
   void drop(std::unique_ptr<PooledConnection> connection);
   void expire_waiting();
+  void count_waiting() { waiting_count_.store(waiting_.size(), std::memory_order_release); }
   std::string timeout_message() const;
 
   PoolSettings settings_;
@@ -132,7 +133,11 @@ class Pool : public std::enable_shared_from_this<Pool> {
   mutable BriefMutex mutex_;
   std::vector<std::unique_ptr<PooledConnection>> idle_;
   std::deque<RequestPtr> waiting_;  // oldest first, so also in order of deadline
-  std::size_t size_ = 0;
+  // waiting_.size(), readable without the lock (count_waiting): a driver
+  // thread tells whether anything could join its statement without taking the
+  // lock. A line of its own, away from the lock that callers take.
+  alignas(64) std::atomic<std::size_t> waiting_count_{0};
+  alignas(64) std::size_t size_ = 0;
   bool closed_ = false;
   std::atomic<std::uint64_t> pipelined_{0};
   std::atomic<std::size_t> settling_{0};  // connections between their caller's answer and idle
