@@ -127,6 +127,49 @@ TEST_F(PostgresConnectionTest, APreparedStatementSurvivesItsTableChangingShape) 
   EXPECT_EQ(connection_->execute("SELECT * FROM t", {}).columns->size(), 2u);  // re-prepared, not an error
 }
 
+// Inside a transaction the stale plan's error aborts it, so it cannot be run
+// again there: the error says why (not "current transaction is aborted"), and
+// the statement is prepared afresh for its next run, in a transaction or not.
+TEST_F(PostgresConnectionTest, AStalePlanInsideATransactionSaysWhyAndIsPreparedAfreshAfterIt) {
+  connection_->execute("CREATE TABLE t (a INTEGER)", {});
+  connection_->execute("INSERT INTO t VALUES ($1)", {Value(1)});
+  const std::string select = "SELECT * FROM t WHERE a = $1";
+  EXPECT_EQ(connection_->execute(select, {Value(1)}).columns->size(), 1u);
+  connection_->execute("ALTER TABLE t ADD COLUMN b TEXT", {});
+  connection_->execute("BEGIN", {});
+  try {
+    connection_->execute(select, {Value(1)});
+    ADD_FAILURE() << "a stale plan ran";
+  } catch (const OperationalError& error) {
+    EXPECT_NE(std::string(error.what()).find("changed shape since this connection prepared it"), std::string::npos)
+        << error.what();
+  }
+  connection_->execute("ROLLBACK", {});
+  connection_->execute("BEGIN", {});
+  EXPECT_EQ(connection_->execute(select, {Value(1)}).columns->size(), 2u);
+  connection_->execute("COMMIT", {});
+}
+
+// execute_all runs in the caller's transaction: after a stale plan fails it,
+// the next batch prepares the statement afresh instead of failing for ever.
+TEST_F(PostgresConnectionTest, ExecuteAllAfterAStalePlanFailedItsTransactionRunsAgain) {
+  connection_->execute("CREATE TABLE t (a INTEGER)", {});
+  const std::string insert = "INSERT INTO t (a) VALUES ($1) RETURNING *";
+  const std::vector<Value> one = {Value(1)}, two = {Value(2)};
+  const std::vector<PipelineStatement> statements = {{&insert, &one}, {&insert, &two}};
+  connection_->execute("BEGIN", {});
+  connection_->execute_all(statements);
+  connection_->execute("COMMIT", {});
+  connection_->execute("ALTER TABLE t ADD COLUMN b TEXT", {});
+  connection_->execute("BEGIN", {});
+  EXPECT_THROW(connection_->execute_all(statements), OperationalError);
+  connection_->execute("ROLLBACK", {});
+  connection_->execute("BEGIN", {});
+  EXPECT_NO_THROW(connection_->execute_all(statements));
+  connection_->execute("COMMIT", {});
+  EXPECT_EQ(connection_->execute("SELECT count(*) FROM t", {}).rows.at(0)[0], Value(4));
+}
+
 // Statements of a pipeline run in turn, each in its own implicit transaction:
 // a failure fails that statement only, and what ran before it stays.
 TEST_F(PostgresConnectionTest, EachStatementOfAPipelineRunsAsIfAlone) {

@@ -144,14 +144,22 @@ PostgresConnection::~PostgresConnection() = default;
 // adds a transaction object, a result object and a name lookup to each.
 // Measured (bench/db_run, 32 callers on a pool of 2): about 28k -> 30-36k queries/s.
 PostgresConnection::Prepared& PostgresConnection::prepared(const std::string& sql) {
-  if (auto found = prepared_.find(sql); found != prepared_.end()) return found->second;
+  if (auto found = prepared_.find(sql); found != prepared_.end()) {
+    if (!found->second.stale) return found->second;
+    // Its table changed shape: prepared afresh under a new name. The old one is
+    // dropped unless a failed transaction refuses even that; it then stays,
+    // never run again, until DEALLOCATE ALL or the connection's end.
+    if (PQtransactionStatus(handle_) != PQTRANS_INERROR)
+      succeeded(PQexec(handle_, ("DEALLOCATE " + found->second.name).c_str()), sql, false);
+    prepared_.erase(found);
+  }
   if (prepared_.size() >= kStatementCacheSize) {
     succeeded(PQexec(handle_, "DEALLOCATE ALL"), "DEALLOCATE ALL", false);
     prepared_.clear();
   }
   auto name = "starling_" + std::to_string(next_name_++);
   succeeded(PQprepare(handle_, name.c_str(), sql.c_str(), 0, nullptr), sql, false);
-  return prepared_.emplace(sql, Prepared{std::move(name), nullptr, is_data_statement(sql), {}}).first->second;
+  return prepared_.emplace(sql, Prepared{std::move(name), nullptr, is_data_statement(sql), {}, false}).first->second;
 }
 
 PostgresConnection::ResultPtr PostgresConnection::succeeded(pg_result* raw, const std::string& sql,
@@ -163,8 +171,15 @@ PostgresConnection::ResultPtr PostgresConnection::succeeded(pg_result* raw, cons
     postgres::throw_for_state("08006", std::string("the PostgreSQL connection broke: ") + PQerrorMessage(handle_), sql,
                               broken_);
   const char* state = result ? PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : nullptr;
-  const std::string message = result ? PQresultErrorMessage(result.get()) : PQerrorMessage(handle_);
-  if (stale_plan_allowed && state && std::string_view(state) == "0A000") return ResultPtr(nullptr, &PQclear);
+  std::string message = result ? PQresultErrorMessage(result.get()) : PQerrorMessage(handle_);
+  if (const auto found = prepared_.find(sql); found != prepared_.end() && state && std::string_view(state) == "0A000") {
+    found->second.stale = true;  // prepared afresh at its next run
+    if (stale_plan_allowed) return ResultPtr(nullptr, &PQclear);
+    // Inside a transaction the error aborted it: nothing can run again there.
+    message = message.substr(0, message.find('\n')) +
+              ": a table it reads changed shape since this connection prepared it; it is prepared afresh when run "
+              "again (inside a transaction it cannot be, and the transaction failed: retry it)";
+  }
   postgres::throw_for_state(state ? state : "", message, sql, broken_);
 }
 
@@ -215,11 +230,11 @@ Result PostgresConnection::run_prepared(const std::string& sql, const std::vecto
                           nullptr, 0);
   };
   Prepared* statement = &prepared(sql);
+  // Outside a transaction, one prepared before its table changed shape is prepared again and rerun.
+  const bool can_rerun = PQtransactionStatus(handle_) == PQTRANS_IDLE;
   const auto started = Clock::now();
-  auto result = succeeded(run(*statement), sql, true);
-  if (!result) {  // prepared before its table changed shape: prepare it again
-    succeeded(PQexec(handle_, ("DEALLOCATE " + statement->name).c_str()), sql, false);
-    prepared_.erase(sql);
+  auto result = succeeded(run(*statement), sql, can_rerun);
+  if (!result) {
     statement = &prepared(sql);
     result = succeeded(run(*statement), sql, false);
   }

@@ -42,12 +42,14 @@ class PostgresConnection final : public Connection {
 
  private:
   // A statement prepared on this connection, its result's column names once
-  // known, whether it may join a pipeline by its kind, and how long it typically runs.
+  // known, whether it may join a pipeline by its kind, how long it typically
+  // runs, and whether its plan went stale (prepared afresh at its next run).
   struct Prepared {
     std::string name;
     Columns columns;
     bool is_data_statement = false;
     StatementTiming timing;
+    bool stale = false;
   };
   Prepared& prepared(const std::string& sql);
   // `word`: the SQL's first keyword, upper case (found once per statement).
@@ -80,8 +82,9 @@ class PostgresConnection final : public Connection {
   ConnectionError broke(const std::string& sql);
   static Result outcome_of(pg_result* result, Columns columns);
   using ResultPtr = std::unique_ptr<pg_result, void (*)(pg_result*)>;
-  // libpq's result of a statement that succeeded; otherwise @throws its db::Error,
-  // except that a stale plan (the table changed shape) answers null when allowed.
+  // libpq's result of a statement that succeeded; otherwise @throws its db::Error.
+  // A prepared statement whose plan went stale (its table changed shape) is
+  // marked so; then, when the caller can run it again, the answer is null.
   ResultPtr succeeded(pg_result* result, const std::string& sql, bool stale_plan_allowed);
 
   // The concrete type: pqxx::connection_base's destructor is not virtual.
