@@ -58,8 +58,10 @@ class SqliteCursor final : public Cursor {
 
 SqliteConnection::SqliteConnection(const DatabaseURL& url, std::chrono::milliseconds busy_timeout) {
   try {
-    database_ = std::make_unique<SQLite::Database>(url.database(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
-                                                   static_cast<int>(busy_timeout.count()));
+    // No mutex of SQLite's own per call: the pool hands a connection to one
+    // thread at a time (a point read makes a dozen calls; about 2% of its time).
+    const int flags = SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX;
+    database_ = std::make_unique<SQLite::Database>(url.database(), flags, static_cast<int>(busy_timeout.count()));
     database_->exec("PRAGMA foreign_keys = ON");
     // WAL lets readers run beside the writer; a memory database has no journal file.
     if (!url.is_memory()) database_->exec("PRAGMA journal_mode = WAL");
