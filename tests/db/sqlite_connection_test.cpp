@@ -139,11 +139,12 @@ TEST_F(SqliteConnectionTest, AWriteWaitsOutAnotherWritersLockUpToTheBusyTimeout)
   const DatabaseURL url("sqlite:///" + path_.string());
   SqliteConnection other(url);
   other.execute("BEGIN IMMEDIATE", {});
+  // Before the thread starts: the commit then comes 300 ms after `started` at the earliest.
+  const auto started = std::chrono::steady_clock::now();
   std::thread committer([&] {
     std::this_thread::sleep_for(300ms);
     other.execute("COMMIT", {});
   });
-  const auto started = std::chrono::steady_clock::now();
   EXPECT_NO_THROW(connection_->execute("INSERT INTO owners (id) VALUES (1)", {}));
   const auto waited = std::chrono::steady_clock::now() - started;
   committer.join();

@@ -123,7 +123,7 @@ TEST(ServerLifecycle, StopGivesUpOnRequestsPastTheShutdownTimeout) {
   std::atomic<bool> entered{false};
   App app({.routes = {Route("/stuck", [&](Request&) -> awaitable<Response> {
              entered = true;
-             co_await sleep_for(1500ms);
+             co_await sleep_for(10s);  // far past the bound below: a stop() that waits for it fails
              co_return PlainTextResponse("late");
            })}});
   auto options = test::test_server_options();
@@ -134,7 +134,8 @@ TEST(ServerLifecycle, StopGivesUpOnRequestsPastTheShutdownTimeout) {
   ASSERT_TRUE(eventually([&] { return entered.load(); }));
   const auto started = Clock::now();
   server.server().stop();
-  EXPECT_LT(Clock::now() - started, 1200ms);
+  // 200 ms timeout + 200 ms drain + hooks; wide for a busy machine, yet well under the 10 s handler.
+  EXPECT_LT(Clock::now() - started, 5s);
   EXPECT_TRUE(client.closed_within(1s));
 }
 

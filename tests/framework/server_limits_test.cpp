@@ -117,16 +117,18 @@ TEST(ServerLimits, SlowHeaderIsCutOffWhileOthersAreServed) {
     }
   }
   EXPECT_TRUE(closed);
-  EXPECT_LT(Clock::now() - started, 1s);
+  // Wide for a busy machine, yet below the >= 2.8 s (28 bytes x 100 ms) that a
+  // connection never cut off would last.
+  EXPECT_LT(Clock::now() - started, 2500ms);
 }
 
 TEST(ServerLimits, SilentConnectionIsClosedAfterTheHeaderTimeout) {
   App app = make_app();
   TestServer server(app, short_timeouts());
+  const auto started = Clock::now();  // before connecting: the server's timer cannot start earlier
   RawClient silent = server.connect();
-  const auto started = Clock::now();
   EXPECT_EQ(server.connect().request(kGood).status, 200);
-  EXPECT_TRUE(silent.closed_within(1s));
+  EXPECT_TRUE(silent.closed_within(2500ms));  // 300 ms timeout, wide for a busy machine
   EXPECT_GE(Clock::now() - started, 250ms);
 }
 
@@ -134,10 +136,11 @@ TEST(ServerLimits, IdleKeepAliveConnectionIsClosed) {
   App app = make_app();
   TestServer server(app, short_timeouts());
   RawClient client = server.connect();
+  // Before sending: the server's idle timer starts once it has answered, so not earlier.
+  const auto sent = Clock::now();
   EXPECT_EQ(client.request(kGood).status, 200);
-  const auto answered = Clock::now();
-  EXPECT_TRUE(client.closed_within(1s));
-  EXPECT_GE(Clock::now() - answered, 250ms);
+  EXPECT_TRUE(client.closed_within(2500ms));  // 300 ms timeout, wide for a busy machine
+  EXPECT_GE(Clock::now() - sent, 250ms);
 }
 
 TEST(ServerLimits, SlowBodyIsCutOff) {
@@ -145,7 +148,7 @@ TEST(ServerLimits, SlowBodyIsCutOff) {
   TestServer server(app, short_timeouts());
   RawClient client = server.connect();
   client.send("POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: 10\r\n\r\nabc");
-  EXPECT_TRUE(client.closed_within(1s));
+  EXPECT_TRUE(client.closed_within(2500ms));  // 300 ms timeout, wide for a busy machine
 }
 
 TEST(ServerLimits, ClientThatDoesNotReadIsCutOffAfterTheWriteTimeout) {
@@ -211,11 +214,12 @@ TEST(ServerLimits, ConnectionsOverTheLimitGet503) {
     expect_refusal(extra, response, 503, "Service Unavailable");
   }
   admitted.pop_back();  // a slot frees up once the server sees the close
+  // Poll: seeing the close can take a while on a busy machine; a slot never freed stays 503.
+  const auto give_up = Clock::now() + 5s;
   int status = 0;
-  for (int attempt = 0; attempt < 20 && status != 200; ++attempt) {
+  while (status != 200 && Clock::now() < give_up) {
     std::this_thread::sleep_for(50ms);
-    RawClient again = server.connect();
-    status = again.request(kGood).status;
+    status = server.connect().request(kGood).status;
   }
   EXPECT_EQ(status, 200);
 }
