@@ -79,6 +79,23 @@ class CompletionFor final : public Completion, public std::enable_shared_from_th
     asio::post(posting.get_executor(), [self = this->shared_from_this()] { self->resume(); });
   }
 
+  bool shares_executor_with(const Completion& other) const override {
+    const auto* same_kind = dynamic_cast<const CompletionFor*>(&other);
+    return same_kind && same_kind->work_.get_executor() == work_.get_executor();
+  }
+
+  // One handler resumes them all, in order. A caller's coroutine that fails
+  // does not cut this short: asio keeps what its completion handler throws
+  // until this handler is done, then rethrows it from the loop's run.
+  void post_resume_of(std::vector<std::shared_ptr<Completion>> group) override {
+    const auto posting = work_;
+    asio::post(posting.get_executor(), [group = std::move(group)] {
+      for (const auto& completion : group) same_kind(*completion).resume();
+    });
+  }
+
+  static CompletionFor& same_kind(Completion& completion) { return static_cast<CompletionFor&>(completion); }
+
   void resume() {
     std::exchange(waits_, nullptr)->waiting.fetch_sub(1);
     auto work = std::move(work_);  // the caller's loop may run out of work once this returns
@@ -95,6 +112,25 @@ class CompletionFor final : public Completion, public std::enable_shared_from_th
 void Completion::complete(std::exception_ptr error) {
   error_ = std::move(error);
   if (state_.exchange(done, std::memory_order_acq_rel) == parked) post_resume();
+}
+
+void Completion::complete_all(std::vector<Answer>& answers) {
+  std::vector<std::shared_ptr<Completion>> sleeping;  // to be resumed by a post; the others poll
+  for (auto& [completion, error] : answers) {
+    completion->error_ = std::move(error);
+    if (completion->state_.exchange(done, std::memory_order_acq_rel) == parked) sleeping.push_back(std::move(completion));
+  }
+  answers.clear();
+  // One group per executor, each in the callers' order (a handful of executors at most).
+  while (!sleeping.empty()) {
+    std::vector<std::shared_ptr<Completion>> group, others;
+    for (auto& completion : sleeping)
+      (group.empty() || group.front()->shares_executor_with(*completion) ? group : others).push_back(std::move(completion));
+    auto* first = group.front().get();
+    if (group.size() == 1) first->post_resume();
+    else first->post_resume_of(std::move(group));
+    sleeping.swap(others);
+  }
 }
 
 awaitable<void> wait_for(const Start& start) {

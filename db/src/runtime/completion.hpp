@@ -12,14 +12,28 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <vector>
 
 namespace starling::db::runtime {
+
+class Completion;
+
+/// A finished job's answer for its caller.
+struct Answer {
+  std::shared_ptr<Completion> completion;
+  std::exception_ptr error;
+};
 
 class Completion {
  public:
   virtual ~Completion() = default;
   /// From any thread, once: resumes the caller, rethrowing `error` if set.
   void complete(std::exception_ptr error = nullptr);
+  /// complete() for each, in order, and empties `answers`. The sleeping callers
+  /// that share an executor resume through one posted handler, in order: each
+  /// post takes the loop's lock, which its thread takes for every handler it
+  /// runs, so one post per answer kept the two threads queuing for it.
+  static void complete_all(std::vector<Answer>& answers);
   /// Whether the caller sleeps until complete() posts its resumption (it does
   /// not poll): answering it wakes its thread.
   bool is_parked() const noexcept { return state_.load(std::memory_order_relaxed) == parked; }
@@ -29,6 +43,11 @@ class Completion {
   explicit Completion(bool poll) : state_(poll ? polling : parked) {}
   /// Resumes the caller through its executor (not inline: we may be on a driver thread).
   virtual void post_resume() = 0;
+  /// Whether `other`'s caller resumes on the same executor as this one's.
+  virtual bool shares_executor_with(const Completion& other) const = 0;
+  /// post_resume() for each of `group` in one handler, in order: this one is
+  /// its first, and the others share its executor.
+  virtual void post_resume_of(std::vector<std::shared_ptr<Completion>> group) = 0;
 
   std::atomic<int> state_;
   std::exception_ptr error_;

@@ -265,7 +265,7 @@ void Pool::drive(std::unique_ptr<PooledConnection> connection, RequestPtr reques
         std::lock_guard lock(mutex_);
         hold_or_release(answers, nullptr);
       }
-      return deliver(answers);
+      return Completion::complete_all(answers);
     }
     // The caller has its answer first, unless it may be held back (see
     // hold_or_release); the connection settles (SQLite ends its read) while
@@ -273,10 +273,10 @@ void Pool::drive(std::unique_ptr<PooledConnection> connection, RequestPtr reques
     // waits for this connection (see submit).
     settling_.fetch_add(1);
     threads_->returning_for_work();
-    if (!answers.back().completion->is_parked() || !threads_->queued_callers_sleep()) deliver(answers);
+    if (!answers.back().completion->is_parked() || !threads_->queued_callers_sleep()) Completion::complete_all(answers);
     connection->backend->settle();
     request = next_or_idle(connection, true, &answers);
-    deliver(answers);
+    Completion::complete_all(answers);
     if (!request) return;
     // This thread goes on with the next request, unless it is a caller to lend
     // the connection to, or other pools' tasks wait for this thread (it then
@@ -442,11 +442,6 @@ void Pool::hold_or_release(std::vector<Answer>& answers, const RequestPtr& next)
   std::ranges::move(answers, std::back_inserter(held_));  // oldest first: callers resume in order
   answers.swap(held_);
   held_.clear();
-}
-
-void Pool::deliver(std::vector<Answer>& answers) {
-  for (auto& answer : answers) answer.completion->complete(std::move(answer.error));
-  answers.clear();
 }
 
 void Pool::release(std::unique_ptr<PooledConnection> connection) {

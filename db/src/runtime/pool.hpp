@@ -105,11 +105,6 @@ class Pool : public std::enable_shared_from_this<Pool> {
   using Clock = std::chrono::steady_clock;
   struct Request;
   using RequestPtr = std::shared_ptr<Request>;
-  /// A finished request's answer, perhaps held back a little (see hold_or_release).
-  struct Answer {
-    std::shared_ptr<Completion> completion;
-    std::exception_ptr error;
-  };
 
   bool submit(RequestPtr request);
   void serve(std::unique_ptr<PooledConnection> connection, RequestPtr request);
@@ -121,7 +116,6 @@ class Pool : public std::enable_shared_from_this<Pool> {
   RequestPtr next_or_idle(std::unique_ptr<PooledConnection>& connection, bool settled = false,
                           std::vector<Answer>* answers = nullptr);
   void hold_or_release(std::vector<Answer>& answers, const RequestPtr& next);
-  static void deliver(std::vector<Answer>& answers);
   void give_back(std::unique_ptr<PooledConnection> connection);
   void drop(std::unique_ptr<PooledConnection> connection);
   void expire_waiting();
@@ -141,7 +135,7 @@ class Pool : public std::enable_shared_from_this<Pool> {
   bool closed_ = false;
   std::atomic<std::uint64_t> pipelined_{0};
   std::atomic<std::size_t> settling_{0};  // connections between their caller's answer and idle
-  std::vector<Answer> held_;              // answers held back while many requests queue
+  std::vector<Answer> held_;              // answers held back while many requests queue (see hold_or_release)
   // Fails requests that waited past acquire_timeout; started the first time one waits.
   std::thread sweeper_;
   std::condition_variable_any sweeper_wake_;
