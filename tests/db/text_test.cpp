@@ -46,6 +46,18 @@ TEST(Text, ANameUsedTwice) {
 
 TEST(Text, BindingAgainReplaces) {
   EXPECT_EQ(db::text("SELECT :a").bind("a", 1).bind("a", 2).compile(Dialect::sqlite).params, Params{2});
+  EXPECT_EQ(db::text("SELECT :a, :b").bind({{"a", 1}, {"b", 2}}).bind({{"a", 3}}).compile(Dialect::sqlite).params,
+            (Params{3, 2}));
+}
+
+TEST(Text, BindingAKeptQueryLeavesItAsItWas) {
+  const auto base = db::text("SELECT :a, :b").bind("a", 1).bind("b", 2);
+  const auto changed = base.bind("a", 3);
+  const auto changed_too = base.bind({{"b", 4}});
+  EXPECT_EQ(base.compile(Dialect::sqlite).params, (Params{1, 2}));
+  EXPECT_EQ(changed.compile(Dialect::sqlite).params, (Params{3, 2}));
+  EXPECT_EQ(changed_too.compile(Dialect::sqlite).params, (Params{1, 4}));
+  EXPECT_EQ(changed.sql(), base.sql());
 }
 
 TEST(Text, SkipsLiteralsIdentifiersAndComments) {

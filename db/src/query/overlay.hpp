@@ -4,16 +4,21 @@
 #include <starling/db/statement.hpp>
 
 #include <algorithm>
+#include <string>
+#include <string_view>
 
 namespace starling::db::detail {
 
+// `name` in `values` takes `value`: replaced if there, else appended.
+inline void set_value(Values& values, std::string_view name, Value value) {
+  const auto found = std::find_if(values.begin(), values.end(), [&](const auto& entry) { return entry.first == name; });
+  if (found != values.end()) found->second = std::move(value);
+  else values.emplace_back(std::string(name), std::move(value));
+}
+
 // `values` over `into`: a name already there takes its new value, a new name is appended.
 inline Values overlay(Values into, const Values& values) {
-  for (const auto& [name, value] : values) {
-    const auto found = std::find_if(into.begin(), into.end(), [&](const auto& entry) { return entry.first == name; });
-    if (found != into.end()) found->second = value;
-    else into.emplace_back(name, value);
-  }
+  for (const auto& [name, value] : values) set_value(into, name, value);
   return into;
 }
 

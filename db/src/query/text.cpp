@@ -5,14 +5,18 @@
 
 namespace starling::db {
 
-TextQuery TextQuery::bind(std::string_view name, Value value) const {
-  return bind(Values{{std::string(name), std::move(value)}});
+TextQuery TextQuery::bind(std::string_view name, Value value) const& { return TextQuery(*this).bind(name, std::move(value)); }
+
+TextQuery TextQuery::bind(const Values& values) const& { return TextQuery(*this).bind(values); }
+
+TextQuery TextQuery::bind(std::string_view name, Value value) && {
+  detail::set_value(values_, name, std::move(value));
+  return std::move(*this);
 }
 
-TextQuery TextQuery::bind(const Values& values) const {
-  TextQuery copy = *this;
-  copy.values_ = detail::overlay(values_, values);
-  return copy;
+TextQuery TextQuery::bind(const Values& values) && {
+  for (const auto& [name, value] : values) detail::set_value(values_, name, value);
+  return std::move(*this);
 }
 
 CompiledQuery TextQuery::compile(Dialect dialect) const {

@@ -25,9 +25,12 @@ class TextQuery final : public Statement {
   explicit TextQuery(std::string sql) : sql_(std::move(sql)) {}
 
   /// A copy with `name` bound to `value` (binding a name again replaces its value).
-  [[nodiscard]] TextQuery bind(std::string_view name, Value value) const;
+  [[nodiscard]] TextQuery bind(std::string_view name, Value value) const&;
   /// A copy with each of `values` bound.
-  [[nodiscard]] TextQuery bind(const Values& values) const;
+  [[nodiscard]] TextQuery bind(const Values& values) const&;
+  /// The same on a temporary (`db::text(...).bind(...)`): no copy of the SQL.
+  [[nodiscard]] TextQuery bind(std::string_view name, Value value) &&;
+  [[nodiscard]] TextQuery bind(const Values& values) &&;
 
   /// The SQL as written.
   const std::string& sql() const { return sql_; }
