@@ -28,7 +28,13 @@ class Row {
   /// The column converted to `T` (see Value::as). @throws TypeError naming the column.
   template <class T>
   T get(std::string_view column) const {
-    return (*this)[column].template as<T>("column '" + std::string(column) + "'");
+    const Value& value = (*this)[column];
+    try {
+      return value.template as<T>();  // no message built unless it fails
+    } catch (const TypeError&) {
+      value.template as<T>("column '" + std::string(column) + "'");  // fails again, naming the column
+      throw;
+    }
   }
   bool is_null(std::string_view column) const { return (*this)[column].is_null(); }
   bool contains(std::string_view column) const;

@@ -26,6 +26,8 @@ DatabaseURL test_database_url(const DatabaseURL& url, std::string_view prefix = 
 bool database_exists(const DatabaseURL& url);
 
 /// Creates an empty database. @throws ProgrammingError naming it if it exists already.
+/// `:memory:` is the exception, as in sqlalchemy_utils: it lives and dies with the
+/// Database using it, so creating and dropping it do nothing (one test fixture serves every backend).
 void create_database(const DatabaseURL& url);
 
 /// Drops the database (its SQLite file, with WAL and shared-memory files). On
