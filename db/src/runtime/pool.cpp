@@ -323,6 +323,9 @@ std::size_t parameter_bytes(const PipelineEntry& entry) {
 // The queued statements right behind `batch`'s one join it, when its
 // connection can pipeline them: only outside a transaction (each runs as if
 // alone), and in queue order (a request behind one that cannot join waits).
+// They are taken under the lock and judged after it: judging looks up each
+// statement, and callers queuing meanwhile would sleep on the lock (a futex
+// wait, and a wake-up for this thread to send).
 void Pool::join_pipeline(const PooledConnection& connection, std::vector<RequestPtr>& batch) {
   const auto& backend = *connection.backend;
   const auto joins = [&](const Request& request) {
@@ -331,15 +334,41 @@ void Pool::join_pipeline(const PooledConnection& connection, std::vector<Request
   if (waiting_count_.load(std::memory_order_acquire) == 0 || connection.depth != 0 || connection.base_depth != 0 ||
       connection.contain_statements || !joins(*batch.front()))
     return;
-  std::size_t bytes = parameter_bytes(*batch.front()->entry);
-  std::lock_guard lock(mutex_);
-  while (batch.size() < kMaxPipeline && !closed_ && !waiting_.empty() && joins(*waiting_.front())) {
-    bytes += parameter_bytes(*waiting_.front()->entry);
-    if (bytes > kMaxPipelineBytes) break;
-    batch.push_back(std::move(waiting_.front()));
-    waiting_.pop_front();
+  {
+    std::lock_guard lock(mutex_);
+    while (batch.size() < kMaxPipeline && !closed_ && !waiting_.empty() && waiting_.front()->entry) {
+      batch.push_back(std::move(waiting_.front()));
+      waiting_.pop_front();
+    }
     count_waiting();
   }
+  std::size_t bytes = parameter_bytes(*batch.front()->entry);
+  std::size_t joined = 1;
+  for (; joined < batch.size() && joins(*batch[joined]); ++joined) {
+    bytes += parameter_bytes(*batch[joined]->entry);
+    if (bytes > kMaxPipelineBytes) break;
+  }
+  if (joined < batch.size()) put_back(batch, joined);
+}
+
+// Requests taken from the queue that are not run now go back to its front, in
+// order: ahead of those queued meanwhile, and first for the next connection
+// free (the sweeper, asleep until a later deadline, may fail one a moment
+// late). Once the pool is closed they fail, as close() failed the others.
+void Pool::put_back(std::vector<RequestPtr>& batch, std::size_t from) {
+  std::vector<RequestPtr> refused;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto i = batch.size(); i-- > from;) {
+      if (closed_) refused.push_back(std::move(batch[i]));
+      else waiting_.push_front(std::move(batch[i]));
+    }
+    count_waiting();
+  }
+  batch.resize(from);
+  for (const auto& request : refused)
+    request->completion->complete(
+        std::make_exception_ptr(ConnectionError("the pool for " + settings_.description + " closed while waiting")));
 }
 
 void Pool::run_pipeline(PooledConnection& connection, std::vector<RequestPtr>& batch, std::vector<Answer>& answers) {

@@ -111,6 +111,7 @@ class Pool : public std::enable_shared_from_this<Pool> {
   void drive(std::unique_ptr<PooledConnection> connection, RequestPtr request);
   void run_alone(PooledConnection& connection, RequestPtr request, std::vector<Answer>& answers);
   void join_pipeline(const PooledConnection& connection, std::vector<RequestPtr>& batch);
+  void put_back(std::vector<RequestPtr>& batch, std::size_t from);
   void run_pipeline(PooledConnection& connection, std::vector<RequestPtr>& batch, std::vector<Answer>& answers);
   void open_for(RequestPtr request);
   RequestPtr next_or_idle(std::unique_ptr<PooledConnection>& connection, bool settled = false,
