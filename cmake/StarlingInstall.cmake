@@ -4,7 +4,8 @@ include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 set_target_properties(starling_asio PROPERTIES EXPORT_NAME asio)
-install(TARGETS starling_framework starling_asio EXPORT StarlingTargets
+set_target_properties(starling_allocator PROPERTIES EXPORT_NAME allocator)
+install(TARGETS starling_framework starling_asio starling_allocator EXPORT StarlingTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/framework/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
@@ -15,6 +16,11 @@ if(TARGET starling_db)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/db_http/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 endif()
 
+# What starling::allocator links, found again on the user's machine.
+set(STARLING_FIND_ALLOCATOR "")
+if(STARLING_USES_JEMALLOC)
+  set(STARLING_FIND_ALLOCATOR "pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET GLOBAL jemalloc)")
+endif()
 set(STARLING_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/Starling)
 install(EXPORT StarlingTargets NAMESPACE starling:: DESTINATION ${STARLING_CMAKE_DIR})
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/StarlingConfig.cmake.in
