@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <utility>
 
 namespace starling::db::runtime {
 
@@ -352,20 +353,30 @@ void Pool::join_pipeline(const PooledConnection& connection, std::vector<Request
 }
 
 // Requests taken from the queue that are not run now go back to its front, in
-// order: ahead of those queued meanwhile, and first for the next connection
-// free (the sweeper, asleep until a later deadline, may fail one a moment
-// late). Once the pool is closed they fail, as close() failed the others.
+// order: ahead of those queued meanwhile (the sweeper, asleep until a later
+// deadline, may fail one a moment late). A connection that went idle while
+// they were out of the queue takes them now, as submit() would have given it
+// them. Once the pool is closed they fail, as close() failed the others.
 void Pool::put_back(std::vector<RequestPtr>& batch, std::size_t from) {
   std::vector<RequestPtr> refused;
+  std::vector<std::pair<std::unique_ptr<PooledConnection>, RequestPtr>> served;
   {
     std::lock_guard lock(mutex_);
     for (auto i = batch.size(); i-- > from;) {
       if (closed_) refused.push_back(std::move(batch[i]));
       else waiting_.push_front(std::move(batch[i]));
     }
+    while (!idle_.empty() && !waiting_.empty()) {
+      auto connection = std::move(idle_.back());
+      idle_.pop_back();
+      connection->from_idle = true;
+      served.emplace_back(std::move(connection), std::move(waiting_.front()));
+      waiting_.pop_front();
+    }
     count_waiting();
   }
   batch.resize(from);
+  for (auto& [connection, request] : served) serve(std::move(connection), std::move(request));
   for (const auto& request : refused)
     request->completion->complete(
         std::make_exception_ptr(ConnectionError("the pool for " + settings_.description + " closed while waiting")));
