@@ -181,12 +181,7 @@ awaitable<std::unique_ptr<PooledConnection>> Pool::acquire() {
   {
     std::lock_guard lock(mutex_);
     if (closed_) throw ConnectionError("the pool for " + settings_.description + " is closed");
-    if (!idle_.empty()) {
-      auto connection = std::move(idle_.back());  // the most recently used: warm caches
-      idle_.pop_back();
-      connection->from_idle = true;
-      co_return connection;
-    }
+    if (!idle_.empty()) co_return take_idle();
   }
   auto request = std::make_shared<Request>();
   const Start start = [&](const std::shared_ptr<Completion>& completion) {
@@ -196,6 +191,15 @@ awaitable<std::unique_ptr<PooledConnection>> Pool::acquire() {
   };
   co_await wait_for(start);
   co_return std::move(request->connection);
+}
+
+// Under the lock: the most recently used idle connection (warm caches), to be
+// checked before use (see revive).
+std::unique_ptr<PooledConnection> Pool::take_idle() {
+  auto connection = std::move(idle_.back());
+  idle_.pop_back();
+  connection->from_idle = true;
+  return connection;
 }
 
 // Serves the request at once if it can, otherwise queues it. Answers whether
@@ -208,9 +212,7 @@ bool Pool::submit(RequestPtr request) {
     return false;
   }
   if (!idle_.empty()) {
-    auto connection = std::move(idle_.back());
-    idle_.pop_back();
-    connection->from_idle = true;
+    auto connection = take_idle();
     lock.unlock();
     serve(std::move(connection), std::move(request));
     return true;
@@ -367,10 +369,7 @@ void Pool::put_back(std::vector<RequestPtr>& batch, std::size_t from) {
       else waiting_.push_front(std::move(batch[i]));
     }
     while (!idle_.empty() && !waiting_.empty()) {
-      auto connection = std::move(idle_.back());
-      idle_.pop_back();
-      connection->from_idle = true;
-      served.emplace_back(std::move(connection), std::move(waiting_.front()));
+      served.emplace_back(take_idle(), std::move(waiting_.front()));
       waiting_.pop_front();
     }
     count_waiting();

@@ -106,6 +106,7 @@ class Pool : public std::enable_shared_from_this<Pool> {
   struct Request;
   using RequestPtr = std::shared_ptr<Request>;
 
+  std::unique_ptr<PooledConnection> take_idle();
   bool submit(RequestPtr request);
   void serve(std::unique_ptr<PooledConnection> connection, RequestPtr request);
   void drive(std::unique_ptr<PooledConnection> connection, RequestPtr request);
