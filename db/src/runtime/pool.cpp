@@ -376,9 +376,7 @@ void Pool::put_back(std::vector<RequestPtr>& batch, std::size_t from) {
   }
   batch.resize(from);
   for (auto& [connection, request] : served) serve(std::move(connection), std::move(request));
-  for (const auto& request : refused)
-    request->completion->complete(
-        std::make_exception_ptr(ConnectionError("the pool for " + settings_.description + " closed while waiting")));
+  for (const auto& request : refused) request->completion->complete(closed_while_waiting());
 }
 
 void Pool::run_pipeline(PooledConnection& connection, std::vector<RequestPtr>& batch, std::vector<Answer>& answers) {
@@ -528,6 +526,10 @@ void Pool::drop(std::unique_ptr<PooledConnection> connection) {
   open_for(std::move(request));
 }
 
+std::exception_ptr Pool::closed_while_waiting() const {
+  return std::make_exception_ptr(ConnectionError("the pool for " + settings_.description + " closed while waiting"));
+}
+
 std::string Pool::timeout_message() const {
   return "no database connection became free within " + std::to_string(settings_.acquire_timeout.count()) +
          " ms (all " + std::to_string(settings_.max_size) + " of " + settings_.description + " in use)" +
@@ -585,9 +587,7 @@ awaitable<void> Pool::close() {
     count_waiting();
   }
   sweeper_wake_.notify_all();
-  for (const auto& request : waiting)
-    request->completion->complete(
-        std::make_exception_ptr(ConnectionError("the pool for " + settings_.description + " closed while waiting")));
+  for (const auto& request : waiting) request->completion->complete(closed_while_waiting());
   const std::function<void()> close_idle = [&] {
     for (auto& connection : idle) {
       try {

@@ -123,6 +123,7 @@ class Pool : public std::enable_shared_from_this<Pool> {
   void expire_waiting();
   void count_waiting() { waiting_count_.store(waiting_.size(), std::memory_order_release); }
   std::string timeout_message() const;
+  std::exception_ptr closed_while_waiting() const;
 
   PoolSettings settings_;
   std::shared_ptr<DriverThreads> threads_;
