@@ -158,3 +158,20 @@ TEST(Ddl, QuotesWeirdIdentifiers) {
             }));
   EXPECT_EQ(db::drop_statements(metadata, Dialect::sqlite), std::vector<std::string>{"DROP TABLE IF EXISTS \"we\"\"ird\""});
 }
+
+TEST(Ddl, DefaultExpressions) {
+  EXPECT_EQ(definition(db::Column("at", db::DateTime, db::server_default_now), Dialect::sqlite),
+            "\"at\" DATETIME DEFAULT CURRENT_TIMESTAMP");
+  EXPECT_EQ(definition(db::Column("day", db::Date, db::default_sql("date('now')")), Dialect::sqlite),
+            "\"day\" DATE DEFAULT (date('now'))");
+  // The last option wins: a constant and an expression cannot both be the DEFAULT.
+  const db::Column both("n", db::Integer, db::default_sql("1 + 1"), db::default_(3));
+  EXPECT_EQ(both.default_sql(), std::nullopt);
+  EXPECT_EQ(definition(both, Dialect::postgresql), "\"n\" INTEGER DEFAULT 3");
+  EXPECT_EQ(db::default_expression("'it''s'"), "'it''s'");
+  EXPECT_EQ(db::default_expression("'a' || 'b'"), "('a' || 'b')");
+  EXPECT_EQ(db::default_expression("-1.5"), "-1.5");
+  EXPECT_EQ(db::default_expression("(1)"), "(1)");
+  EXPECT_EQ(db::default_expression("(1) + (2)"), "((1) + (2))");
+  EXPECT_EQ(db::default_expression("now()"), "(now())");
+}

@@ -2,6 +2,9 @@
 
 #include "schema/table_data.hpp"
 
+#include <algorithm>
+#include <array>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <variant>
@@ -20,6 +23,16 @@ std::string hex(const Blob& bytes) {
     out += kDigits[byte & 0x0f];
   }
   return out;
+}
+
+// "(a) + (b)" starts and ends with parentheses that are not one pair.
+bool balanced_outer(std::string_view text) {
+  int depth = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    depth += text[i] == '(' ? 1 : text[i] == ')' ? -1 : 0;
+    if (depth == 0 && i + 1 < text.size()) return false;
+  }
+  return depth == 0;
 }
 
 std::string quote_string(const std::string& text) {
@@ -63,6 +76,7 @@ std::string definition(const Column& column, Dialect dialect, bool inline_key) {
   if (!column.nullable() && !column.autoincrement()) sql += " NOT NULL";
   if (column.unique() && !column.index() && !inline_key) sql += " UNIQUE";
   if (column.default_value()) sql += " DEFAULT " + sql_literal(*column.default_value(), dialect);
+  if (column.default_sql()) sql += " DEFAULT " + default_expression(*column.default_sql());
   if (dialect == Dialect::sqlite && column.type().kind == TypeKind::boolean)
     sql += " CHECK (" + name + " IN (0, 1))";
   if (column.foreign_key()) sql += references(*column.foreign_key());
@@ -90,6 +104,30 @@ std::string quote_identifier(std::string_view name) {
   std::string quoted = "\"";
   for (const char c : name) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
   return quoted + "\"";
+}
+
+std::string default_expression(std::string_view expression) {
+  // SQLite takes a function call or an operator as a DEFAULT only in
+  // parentheses; literals, its CURRENT_* keywords and a parenthesised
+  // expression stand alone (and read back from the schema as written).
+  static constexpr std::array<std::string_view, 6> kKeywords = {"CURRENT_TIMESTAMP", "CURRENT_DATE", "CURRENT_TIME",
+                                                                "NULL",              "TRUE",         "FALSE"};
+  const auto is_number = [](std::string_view text) {
+    if (text.starts_with('-')) text.remove_prefix(1);
+    return !text.empty() && text.find_first_not_of("0123456789.") == std::string_view::npos &&
+           std::isdigit(static_cast<unsigned char>(text.front()));
+  };
+  const auto quoted = [](std::string_view text) {
+    if (text.size() < 2 || !text.starts_with('\'') || !text.ends_with('\'')) return false;
+    const auto inner = text.substr(1, text.size() - 2);
+    for (std::size_t i = 0; i < inner.size(); ++i)  // every inner quote doubled: one literal, not two
+      if (inner[i] == '\'' && (i + 1 == inner.size() || inner[++i] != '\'')) return false;
+    return true;
+  };
+  const auto keyword = std::find(kKeywords.begin(), kKeywords.end(), expression) != kKeywords.end();
+  const bool bare = keyword || is_number(expression) || quoted(expression) ||
+                    (expression.starts_with('(') && expression.ends_with(')') && balanced_outer(expression));
+  return bare ? std::string(expression) : "(" + std::string(expression) + ")";
 }
 
 std::string sql_literal(const Value& value, Dialect dialect) {

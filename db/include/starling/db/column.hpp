@@ -112,6 +112,19 @@ struct DefaultOption {
 /// The value the database uses when an insert omits the column (a DDL DEFAULT).
 inline DefaultOption default_(Value value) { return DefaultOption{std::move(value)}; }
 
+/// Option type of `db::default_sql` and `db::server_default_now`.
+struct DefaultSqlOption {
+  std::string sql;
+};
+/// A DEFAULT that is an SQL expression the database evaluates per row:
+/// `db::default_sql("CURRENT_DATE")`. Written as given: only the schema author's text.
+inline DefaultSqlOption default_sql(std::string expression) { return DefaultSqlOption{std::move(expression)}; }
+
+/// Option type of `db::server_default_now`.
+struct ServerDefaultNowOption {};
+/// DEFAULT CURRENT_TIMESTAMP: the time of the insert, in UTC on both databases.
+inline constexpr ServerDefaultNowOption server_default_now{};
+
 /// REFERENCES another table's column: `db::foreign_key("users.id").on_delete("CASCADE")`.
 class ForeignKey {
  public:
@@ -171,8 +184,10 @@ class Column {
   bool unique() const { return unique_; }
   /// Declared `db::index`.
   bool index() const { return index_; }
-  /// The DDL DEFAULT, if any.
+  /// The DDL DEFAULT constant, if any.
   const std::optional<Value>& default_value() const { return default_; }
+  /// The DDL DEFAULT expression (`db::default_sql`, `db::server_default_now`), if any.
+  const std::optional<std::string>& default_sql() const { return default_sql_; }
   /// The column it references, if any.
   const std::optional<ForeignKey>& foreign_key() const { return foreign_key_; }
 
@@ -184,7 +199,9 @@ class Column {
   void apply(const NullableOption& option) { nullable_ = option.value; }
   void apply(const UniqueOption&) { unique_ = true; }
   void apply(const IndexOption&) { index_ = true; }
-  void apply(const DefaultOption& option) { default_ = option.value; }
+  void apply(const DefaultOption& option) { default_ = option.value; default_sql_.reset(); }
+  void apply(const DefaultSqlOption& option) { default_sql_ = option.sql; default_.reset(); }
+  void apply(const ServerDefaultNowOption&) { apply(DefaultSqlOption{"CURRENT_TIMESTAMP"}); }
   void apply(const ForeignKey& option) { foreign_key_ = option; }
   void validate() const;
 
@@ -196,6 +213,7 @@ class Column {
   bool unique_ = false;
   bool index_ = false;
   std::optional<Value> default_;
+  std::optional<std::string> default_sql_;
   std::optional<ForeignKey> foreign_key_;
 };
 

@@ -33,6 +33,11 @@ std::string quote_identifier(std::string_view name);
 /// @throws ProgrammingError for a NaN or infinite number.
 std::string sql_literal(const Value& value, Dialect dialect);
 
+/// A DEFAULT expression as DDL writes it: literals, CURRENT_TIMESTAMP and the
+/// like, and a parenthesised expression as they are; anything else in
+/// parentheses (SQLite takes a function call only so).
+std::string default_expression(std::string_view expression);
+
 /// The SQL type of `type` on `dialect` (`VARCHAR(200)`, `DOUBLE PRECISION`, ...).
 std::string sql_type(const Type& type, Dialect dialect);
 
