@@ -12,7 +12,8 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/framework/include/ DESTINATION ${CMAKE_I
 if(TARGET starling_db)
   install(TARGETS starling_db EXPORT StarlingTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/db/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-  install(TARGETS starling_db_http EXPORT StarlingTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+  install(TARGETS starling_db_http starling_db_cli EXPORT StarlingTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/db/cli/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/db_http/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 endif()
 
@@ -27,4 +28,4 @@ configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/StarlingConfig.cmake.i
   ${PROJECT_BINARY_DIR}/StarlingConfig.cmake INSTALL_DESTINATION ${STARLING_CMAKE_DIR})
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/StarlingConfigVersion.cmake COMPATIBILITY SameMinorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/StarlingConfig.cmake ${PROJECT_BINARY_DIR}/StarlingConfigVersion.cmake
-  DESTINATION ${STARLING_CMAKE_DIR})
+  ${PROJECT_SOURCE_DIR}/cmake/StarlingMigrations.cmake DESTINATION ${STARLING_CMAKE_DIR})
