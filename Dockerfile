@@ -23,4 +23,4 @@ VOLUME /data
 ENV HOST=0.0.0.0 PORT=8000 DATABASE_URL=sqlite:////data/notes.db LOG_LEVEL=info
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=10s --start-period=10s CMD curl -fsS "http://127.0.0.1:${PORT}/health" || exit 1
-CMD ["notes", "serve"]
+CMD ["notes", "serve", "--migrate"]

@@ -1,7 +1,6 @@
 #include "app.hpp"
 
 #include "handlers.hpp"
-#include "tables.hpp"
 
 #include <starling/db_http.hpp>
 
@@ -22,10 +21,7 @@ NotesApp::NotesApp(Settings settings)
       app_({
           .routes = routes(database_),
           .exception_handlers = starling::database_error_handlers(),
-          .on_startup = {[this]() -> starling::awaitable<void> {
-            co_await database_.connect();
-            co_await metadata.create_all(database_);  // a fresh database gets its tables
-          }},
+          .on_startup = {[this] { return database_.connect(); }},
           .on_shutdown = {[this] { return database_.disconnect(); }},
           .debug = settings_.debug,
       }) {}

@@ -1,7 +1,7 @@
 #pragma once
 // The notes service: its Database and its App, built from Settings. As in the
-// reference: connect on startup (and create the tables a fresh database lacks),
-// disconnect on shutdown; with TESTING, the test database in force_rollback mode.
+// reference: connect on startup, disconnect on shutdown (the schema is the
+// migrations' job: `notes db upgrade head`, or `notes serve --migrate`); with TESTING, the test database in force_rollback mode.
 
 #include "settings.hpp"
 

@@ -8,6 +8,8 @@
 #include <starling/exceptions.hpp>
 #include <starling/responses.hpp>
 
+#include <chrono>
+#include <cstdio>
 #include <functional>
 #include <stdexcept>
 
@@ -22,10 +24,27 @@ using starling::Request;
 using starling::Response;
 using nlohmann::json;
 
+// "2026-12-06T21:40:05Z": the same text whichever database stored the time.
+std::string iso_utc(std::chrono::sys_seconds time) {
+  const auto day = std::chrono::floor<std::chrono::days>(time);
+  const std::chrono::year_month_day date(day);
+  const std::chrono::hh_mm_ss clock(time - day);
+  char text[32];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                static_cast<int>(clock.hours().count()), static_cast<int>(clock.minutes().count()),
+                static_cast<int>(clock.seconds().count()));
+  return text;
+}
+
 // The reference's shape: {"text", "completed"}.
 json note_json(const db::Row& row) { return {{"text", row["text"]}, {"completed", row["completed"]}}; }
+// One note in full: its id and when it was created (ISO 8601, UTC) as well.
 json note_json_with_id(const db::Row& row) {
-  return {{"id", row["id"]}, {"text", row["text"]}, {"completed", row["completed"]}};
+  return {{"id", row["id"]},
+          {"text", row["text"]},
+          {"completed", row["completed"]},
+          {"created_at", iso_utc(row.get<std::chrono::sys_seconds>("created_at"))}};
 }
 
 std::int64_t note_id(const Request& request) { return request.path_params().get<long long>("id"); }

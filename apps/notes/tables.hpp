@@ -5,9 +5,9 @@
 
 namespace notes {
 
-/// Every table of the service: what create_all (and later, migrations) work from.
+/// Every table of the service: the head revision's schema (`notes db check` compares them).
 extern starling::db::MetaData metadata;
-/// notes(id, text, completed).
+/// notes(id, text, completed, created_at); completed is indexed (the list's filter).
 extern const starling::db::Table notes;
 
 }  // namespace notes

@@ -6,6 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdio>
+
 namespace notes::test {
 namespace {
 
@@ -39,6 +42,25 @@ TEST(NotesApi, OneNoteByIdAnd404ForAMissingOne) {
   EXPECT_EQ(missing.status_code, 404);
   EXPECT_EQ(missing.json()["detail"], "note 999999 not found");
   EXPECT_EQ(client.get("/notes/abc").status_code, 404);  // not an int: no route
+}
+
+TEST(NotesApi, OneNoteSaysWhenItWasCreatedInUtc) {
+  TestClient client(notes_app().app());
+  const auto before = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  const auto location = std::string(*client.post("/notes", {.json = note("x", false)}).headers.get("location"));
+  const auto text = client.get(location).json().at("created_at").get<std::string>();
+  int year = 0;
+  unsigned month = 0, day = 0;
+  int hours = 0, minutes = 0, seconds = 0;
+  char zone = 0;
+  ASSERT_EQ(std::sscanf(text.c_str(), "%4d-%2u-%2uT%2d:%2d:%2d%c", &year, &month, &day, &hours, &minutes, &seconds, &zone), 7)
+      << text;
+  ASSERT_EQ(zone, 'Z') << text;
+  const auto created = std::chrono::sys_days(std::chrono::year(year) / month / day) + std::chrono::hours(hours) +
+                       std::chrono::minutes(minutes) + std::chrono::seconds(seconds);
+  // PostgreSQL's CURRENT_TIMESTAMP is the start of the test's rolled-back transaction.
+  EXPECT_LE(std::chrono::abs(created - before), std::chrono::minutes(2)) << text;
+  EXPECT_EQ(client.get("/notes").json(), json{note("x", false)});  // the reference's list shape stays
 }
 
 TEST(NotesApi, PutReplacesPatchChangesAndDeleteRemoves) {

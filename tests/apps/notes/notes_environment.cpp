@@ -1,9 +1,10 @@
 #include "notes_environment.hpp"
 
 #include "support/unique_name.hpp"
-#include "tables.hpp"
+#include "migrations.hpp"
 
 #include <starling/config.hpp>
+#include <starling/db/migrations.hpp>
 #include <starling/db/testing.hpp>
 
 #include <gtest/gtest.h>
@@ -48,7 +49,7 @@ class NotesTestDatabase : public ::testing::Environment {
     ASSERT_FALSE(db::testing::database_exists(url_)) << "Test database already exists. Aborting tests.";
     db::testing::create_database(url_);
     created_ = true;  // from here on, TearDown drops it; never one that was there before
-    metadata.create_all(url_);
+    db::upgrade(url_, migrations(), "head");  // the reference's command.upgrade(config, "head")
     app = std::make_unique<NotesApp>(*settings);
   }
   void TearDown() override {

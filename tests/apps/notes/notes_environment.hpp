@@ -1,8 +1,8 @@
 #pragma once
 // The reference's conftest.py for the notes app, as a GoogleTest global
 // environment: TESTING is set through `environ` before the app reads its
-// config; the test database ("test_" + the name) must not exist, is created
-// with its tables, and is dropped at the end. Each test then opens
+// config; the test database ("test_" + the name) must not exist, is created,
+// migrated to the head revision, and is dropped at the end. Each test then opens
 // `TestClient client(notes_app())`: force_rollback gives it an empty table.
 //
 // NOTES_TEST_BACKEND picks the database (sqlite, or postgresql on the server
