@@ -18,7 +18,7 @@ class MigrationOperations : public starling::test::MigrationTest {
   // Runs `change` as the one revision after a base that has authors and books
   // (books.author_id references authors, an index on books.title), with rows.
   void migrate(std::function<void(db::Operations&)> change) {
-    base_ = {.id = "base", .parents = {}, .message = "authors and books",
+    base_ = {.id = "start", .parents = {}, .message = "authors and books",
              .upgrade = [](db::Operations& op) {
                op.create_table("authors", {db::Column("id", db::Integer, db::primary_key),
                                            db::Column("name", db::String(100), db::not_null)});
@@ -31,7 +31,7 @@ class MigrationOperations : public starling::test::MigrationTest {
                op.bulk_insert("books", {{{"author_id", 1}, {"title", "The Dispossessed"}, {"pages", 387}},
                                         {{"author_id", 2}, {"title", "Solaris"}, {"pages", nullptr}}});
              }};
-    change_ = {.id = "change", .parents = {"base"}, .message = "the change", .upgrade = std::move(change)};
+    change_ = {.id = "change", .parents = {"start"}, .message = "the change", .upgrade = std::move(change)};
     migrations_.emplace(std::vector<const db::Revision*>{&base_, &change_});
     db::upgrade(url(), *migrations_, "head");
   }
@@ -39,7 +39,7 @@ class MigrationOperations : public starling::test::MigrationTest {
     try {
       migrate(std::move(change));
     } catch (const db::MigrationError& error) {
-      EXPECT_THAT(current(*migrations_), ElementsAre("base"));
+      EXPECT_THAT(current(*migrations_), ElementsAre("start"));
       return error.what();
     }
     return "(no MigrationError)";

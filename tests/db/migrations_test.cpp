@@ -243,8 +243,19 @@ TEST(RevisionGraph, IsCheckedWhole) {
   const db::Revision one{.id = "one", .parents = {"two"}, .message = ""};
   const db::Revision two{.id = "two", .parents = {"one"}, .message = ""};
   EXPECT_THAT(error_of([&] { db::Migrations({&kItems, &one, &two}); }), HasSubstr("\"one\", \"two\" form a cycle"));
+  const db::Revision reserved{.id = "head", .parents = {}, .message = "m"};
+  EXPECT_THAT(error_of([&] { db::Migrations({&reserved}); }), HasSubstr("cannot be called \"head\""));
+  const db::Revision relative{.id = "-1", .parents = {}, .message = "m"};
+  EXPECT_THAT(error_of([&] { db::Migrations({&relative}); }), HasSubstr("\"-1\""));
   const db::Revision nameless{.id = "", .parents = {}, .message = "m"};
   EXPECT_THAT(error_of([&] { db::Migrations({&nameless}); }), HasSubstr("empty id"));
+}
+
+TEST(MigrationCommands, RefuseAMemoryDatabaseThatWouldForgetThemAtOnce) {
+  const db::DatabaseURL memory("sqlite:///:memory:");
+  const auto migrations = linear();
+  EXPECT_THAT(error_of([&] { db::upgrade(memory, migrations, "head"); }), HasSubstr(":memory:"));
+  EXPECT_THAT(error_of([&] { db::current(memory, migrations); }), HasSubstr("use a file"));
 }
 
 TEST(RevisionGraph, OrdersParentsFirstAndFindsHeads) {

@@ -25,7 +25,7 @@ class Session {
  public:
   /// `writes`: the command changes the database, so the version table is made if missing.
   Session(const DatabaseURL& url, const MigrationOptions& options, bool writes)
-      : connection_(backend::open_connection(url)), runner_(connection_.get(), url.dialect(), nullptr),
+      : connection_(open(url)), runner_(connection_.get(), url.dialect(), nullptr),
         lock_key_({Value(options.version_table)}) {
     if (url.dialect() == Dialect::sqlite) {
       connection_->execute("PRAGMA busy_timeout = 600000", {});
@@ -47,6 +47,15 @@ class Session {
   Runner& runner() { return runner_; }
 
  private:
+  // Each command opens a connection of its own, and a :memory: database is
+  // new with every connection: what a command did would be gone at once.
+  static std::unique_ptr<backend::Connection> open(const DatabaseURL& url) {
+    if (url.is_memory())
+      throw MigrationError("a SQLite :memory: database lives only as long as its connection, so it cannot be "
+                           "migrated by URL: use a file (sqlite:///app.db)");
+    return backend::open_connection(url);
+  }
+
   std::unique_ptr<backend::Connection> connection_;
   Runner runner_;
   std::vector<Value> lock_key_;

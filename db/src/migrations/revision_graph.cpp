@@ -14,6 +14,11 @@ void check_ids(const std::vector<const Revision*>& revisions) {
   for (const auto* revision : revisions) {
     if (revision->id.empty()) throw MigrationError("a revision has an empty id (message: \"" + revision->message + "\")");
     if (!seen.insert(revision->id).second) throw MigrationError("two revisions have the id " + quoted(revision->id));
+    // The commands' own words: a revision named so could not be asked for.
+    const auto& id = revision->id;
+    if (id == "head" || id == "heads" || id == "base" || id.front() == '+' || id.front() == '-')
+      throw MigrationError("a revision cannot be called " + quoted(id) +
+                           ": head, heads, base, +N and -N are targets of the commands");
   }
   for (const auto* revision : revisions)
     for (const auto& parent : revision->parents)

@@ -151,6 +151,10 @@ struct MigrationOptions {
   std::function<void(std::string_view)> on_step;
 };
 
+/// Every command opens a connection of its own to `url` (so a SQLite
+/// `:memory:` URL is refused with a MigrationError: it would be a new, empty
+/// database each time).
+///
 /// Applies what is missing up to `target`: "head" (the one head; two are an
 /// error that says to merge), "heads", a revision id, or "+N". Each revision
 /// runs in its own transaction; concurrent upgrades apply each revision once.
