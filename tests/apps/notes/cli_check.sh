@@ -28,6 +28,13 @@ if run_notes DATABASE_URL="$db_url" "$notes" serve --port 0 > refused.log 2>&1; 
 grep -q "notes db upgrade head" refused.log || fail "the refusal does not say what to run:" refused.log
 [ ! -e "$work/fresh.db" ] || fail "the refused serve created the database file"
 
+# Two upgrades at once on a fresh file: both succeed, each revision applied once.
+run_notes DATABASE_URL="sqlite:///$work/raced.db" "$notes" db upgrade head > race1.log 2>&1 & race1=$!
+run_notes DATABASE_URL="sqlite:///$work/raced.db" "$notes" db upgrade head > race2.log 2>&1 & race2=$!
+wait "$race1" || fail "the first of two concurrent upgrades failed:" race1.log
+wait "$race2" || fail "the second of two concurrent upgrades failed:" race2.log
+[ "$(cat race1.log race2.log | grep -c -- '-> 0001_notes')" = 1 ] || fail "0001_notes did not run exactly once:" race1.log
+
 # Offline SQL touches nothing.
 run_notes DATABASE_URL="$db_url" "$notes" db upgrade head --sql > offline.sql
 grep -q 'CREATE TABLE "notes"' offline.sql || fail "upgrade --sql printed no CREATE TABLE:" offline.sql
