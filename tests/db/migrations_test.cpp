@@ -1,5 +1,8 @@
 #include <starling/db/migrations.hpp>
 
+#include <starling/db/autogenerate.hpp>
+#include <starling/db/schema.hpp>
+
 #include "support/migration_db.hpp"
 
 #include <gmock/gmock.h>
@@ -232,6 +235,60 @@ TEST_P(Migrations, OfflineSqlIsWhatUpgradeRunsAndTouchesNothing) {
   EXPECT_EQ(statement, "");
   EXPECT_THAT(current(migrations), ElementsAre("c3"));
   EXPECT_TRUE(has_table("tags"));
+}
+
+TEST_P(Migrations, DowngradeToARevisionLeavesAnotherRootAlone) {
+  const db::Revision other{.id = "other", .parents = {}, .message = "another root",
+                           .upgrade = [](db::Operations& op) { op.create_table("other", {db::Column("id", db::Integer, db::primary_key)}); },
+                           .downgrade = [](db::Operations& op) { op.drop_table("other"); }};
+  const db::Migrations migrations({&kItems, &kPrice, &other});
+  db::upgrade(url(), migrations, "heads");
+  EXPECT_THAT(current(migrations), ElementsAre("b2", "other"));
+  db::downgrade(url(), migrations, "a1");
+  EXPECT_THAT(current(migrations), ElementsAre("a1", "other"));
+  EXPECT_TRUE(has_table("other"));
+}
+
+TEST_P(Migrations, ARevisionWithoutADowngradeIsNotRevertedOnPaper) {
+  const db::Revision one_way{.id = "one_way", .parents = {"a1"}, .message = "one way",
+                             .upgrade = [](db::Operations& op) { op.add_column("items", db::Column("x", db::Integer)); }};
+  const db::Migrations migrations({&kItems, &one_way});
+  db::upgrade(url(), migrations, "head");
+  EXPECT_THAT(error_of([&] { db::downgrade(url(), migrations, "base"); }), HasSubstr("has no downgrade"));
+  EXPECT_THAT(current(migrations), ElementsAre("one_way"));
+}
+
+TEST_P(Migrations, WhateverARevisionOrTheStepCallbackThrowsRollsBack) {
+  const db::Revision odd{.id = "odd", .parents = {"a1"}, .message = "throws an int",
+                         .upgrade = [](db::Operations& op) {
+                           op.create_table("half", {db::Column("id", db::Integer, db::primary_key)});
+                           throw 42;
+                         }};
+  const db::Migrations migrations({&kItems, &odd});
+  EXPECT_THROW(db::upgrade(url(), migrations, "head"), int);
+  EXPECT_THAT(current(migrations), ElementsAre("a1"));
+  EXPECT_FALSE(has_table("half"));
+  const auto throwing_callback = db::MigrationOptions{.on_step = [](std::string_view) { throw 7; }};
+  EXPECT_THROW(db::upgrade(url(), linear(), "head", throwing_callback), int);
+  EXPECT_THAT(current(migrations), ElementsAre("a1"));
+  db::upgrade(url(), linear(), "head");  // and nothing was left locked or half open
+  EXPECT_THAT(current(linear()), ElementsAre("c3"));
+}
+
+TEST_P(Migrations, AVersionTableOfTheAppsOwnNaming) {
+  const db::MigrationOptions options{.version_table = "app_schema_version"};
+  const auto migrations = linear();
+  db::upgrade(url(), migrations, "head", options);
+  EXPECT_THAT(db::current(url(), migrations, options), ElementsAre("c3"));
+  EXPECT_THAT(current(migrations), IsEmpty());  // the default table was never made
+  EXPECT_FALSE(has_table("starling_version"));
+  db::MetaData metadata;
+  db::Table("items", metadata, {db::Column("id", db::Integer, db::primary_key), db::Column("name", db::String),
+                                db::Column("price", db::Integer, db::default_(0), db::not_null)});
+  db::Table("tags", metadata, {db::Column("label", db::String, db::primary_key)});
+  std::string differences;
+  for (const auto& d : db::compare_metadata(url(), metadata, "app_schema_version")) differences += d.description + "\n";
+  EXPECT_EQ(differences, "");
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, Migrations, ::testing::ValuesIn(starling::test::migration_backends()));

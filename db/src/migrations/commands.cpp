@@ -137,7 +137,13 @@ Applied downgrade_keeps(const Migrations& migrations, std::string_view target, c
   const auto& revision = migrations.get(target);
   if (!applied.contains(revision.id))
     throw MigrationError("cannot downgrade to \"" + revision.id + "\": it is not applied");
-  return closure(migrations, {revision.id});
+  // What comes after the target goes; another branch or root applied beside it stays.
+  Applied keep;
+  for (const auto& id : applied) {
+    const auto line = migrations.ancestry(id);
+    if (id == revision.id || std::find(line.begin(), line.end(), revision.id) == line.end()) keep.insert(id);
+  }
+  return keep;
 }
 
 migrations::Planner downgrade_planner(const Migrations& migrations, Applied keep) {
@@ -179,15 +185,7 @@ void stamp(const DatabaseURL& url, const Migrations& migrations, std::string_vie
     stamped = closure(migrations, targets);
   }
   Session session(url, options, true);
-  auto& runner = session.runner();
-  runner.run(url.dialect() == Dialect::sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
-  try {
-    migrations::VersionTable(runner, migrations, options.version_table).record(stamped);
-    runner.run("COMMIT");
-  } catch (...) {
-    runner.run("ROLLBACK");
-    throw;
-  }
+  migrations::record_only(session.runner(), migrations, options, stamped);
 }
 
 std::vector<std::string> current(const DatabaseURL& url, const Migrations& migrations,

@@ -46,8 +46,26 @@ void roll_back(Runner& runner) noexcept {
 
 void apply(Runner& runner, const Step& step) {
   auto op = runner.operations();
-  const auto& direction = step.up ? step.revision->upgrade : step.revision->downgrade;
+  const auto& revision = *step.revision;
+  const auto& direction = step.up ? revision.upgrade : revision.downgrade;
+  // Reverting a revision whose changes stay would leave the version table lying
+  // about the schema; only a merge (which changes nothing) may go without one.
+  if (!direction && !step.up && revision.parents.size() < 2)
+    throw MigrationError("it has no downgrade, so it cannot be reverted");
   if (direction) direction(op);
+}
+
+// One revision inside its transaction; SQLite's foreign keys, unenforced
+// meanwhile, may break nowhere the revision did not already find them broken.
+void run_step(Runner& runner, VersionTable& versions, const Step& step, const Applied& now_applied,
+              const std::function<void()>& announce) {
+  announce();
+  const bool sqlite = runner.dialect() == Dialect::sqlite;
+  const auto broken_before = sqlite ? sqlite_broken_foreign_keys(runner) : BrokenForeignKeys{};
+  apply(runner, step);
+  versions.record(now_applied);
+  if (sqlite) check_no_new_broken_foreign_keys(runner, broken_before);
+  runner.run("COMMIT");
 }
 
 Applied after(const Step& step, Applied applied) {
@@ -86,20 +104,34 @@ void run_steps(Runner& runner, const Migrations& migrations, const MigrationOpti
       runner.note(description);
       begin(runner);
     }
-    if (options.on_step) options.on_step(description);
+    const auto now_applied = after(*step, applied);
     try {
-      apply(runner, *step);
-      tracked = after(*step, applied);
-      versions.record(tracked);
-      if (runner.dialect() == Dialect::sqlite) check_sqlite_foreign_keys(runner);
-      runner.run("COMMIT");
-      after_end(runner);
+      run_step(runner, versions, *step, now_applied, [&] {
+        if (options.on_step) options.on_step(description);
+      });
     } catch (const std::exception& error) {
       if (!offline) roll_back(runner);
       throw MigrationError("revision \"" + step->revision->id + "\" (" + step->revision->message + ") failed on " +
                            (step->up ? "upgrade" : "downgrade") + ": " + error.what() +
                            "; the database stays at " + where_it_stays(migrations, applied));
+    } catch (...) {
+      if (!offline) roll_back(runner);
+      throw;
     }
+    tracked = now_applied;
+    after_end(runner);
+  }
+}
+
+void record_only(Runner& runner, const Migrations& migrations, const MigrationOptions& options, const Applied& applied) {
+  VersionTable versions(runner, migrations, options.version_table);
+  runner.run(runner.dialect() == Dialect::sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
+  try {
+    versions.record(applied);
+    runner.run("COMMIT");
+  } catch (...) {
+    roll_back(runner);
+    throw;
   }
 }
 

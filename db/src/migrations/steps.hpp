@@ -54,4 +54,7 @@ std::vector<std::string> heads_of(const Migrations& migrations, const Applied& a
 void run_steps(Runner& runner, const Migrations& migrations, const MigrationOptions& options, const Planner& plan,
                std::optional<Applied> offline_start = std::nullopt);
 
+/// Records `applied` in its own transaction, running nothing (`stamp`).
+void record_only(Runner& runner, const Migrations& migrations, const MigrationOptions& options, const Applied& applied);
+
 }  // namespace starling::db::migrations

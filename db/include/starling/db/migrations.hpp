@@ -63,7 +63,10 @@ struct ColumnChanges {
 /// altering a column, adding a constraint), the table is rebuilt as Alembic's
 /// batch mode does: a new table, the rows copied, the old one dropped, the new
 /// one renamed, its indexes made again, foreign keys checked; no row is lost.
-/// Each method runs (or, offline, prints) its statements at once.
+/// Each method runs (or, offline, prints) its statements at once. Every method
+/// throws what the database raises (a db::Error naming the SQL) and
+/// MigrationError for a table, column or constraint that is not there; the
+/// runner then rolls the whole revision back.
 class Operations {
  public:
   /// The dialect the statements are for (to branch on in a revision).
@@ -73,23 +76,34 @@ class Operations {
   void create_table(const Table& table);
   /// CREATE TABLE `name` from columns (as a Table's, with their options).
   void create_table(std::string_view name, const std::vector<Column>& columns);
+  /// DROP TABLE, with its indexes.
   void drop_table(std::string_view name);
+  /// ALTER TABLE ... RENAME TO; foreign keys of other tables follow it.
   void rename_table(std::string_view name, std::string_view new_name);
 
-  /// ADD COLUMN. A NOT NULL column needs a DEFAULT, which existing rows take.
+  /// ADD COLUMN (and its index, with `db::index`). A NOT NULL column needs a
+  /// DEFAULT, which existing rows take. @throws MigrationError for a primary key column.
   void add_column(std::string_view table, const Column& column);
+  /// DROP COLUMN, with the indexes and constraints that use it.
+  /// @throws MigrationError for a primary key column (SQLite).
   void drop_column(std::string_view table, std::string_view column);
   /// Changes a column's type, nullability, DEFAULT or name. Existing values
-  /// are converted by the database (CAST on SQLite's rebuild).
+  /// are converted by the database; one it cannot convert (text into an
+  /// integer, too long for a VARCHAR on PostgreSQL) fails the revision, except
+  /// that SQLite keeps such a value as it is (its type affinity).
   void alter_column(std::string_view table, std::string_view column, const ColumnChanges& changes);
 
+  /// CREATE [UNIQUE] INDEX `name` over `columns`, in order.
   void create_index(std::string_view name, std::string_view table, const std::vector<std::string>& columns,
                     bool unique = false);
+  /// DROP INDEX `name` (`table` is for the reader: index names are the schema's).
   void drop_index(std::string_view name, std::string_view table);
   /// A named UNIQUE constraint over `columns` (on SQLite, a unique index of that name).
   void create_unique_constraint(std::string_view name, std::string_view table,
                                 const std::vector<std::string>& columns);
   /// A named FOREIGN KEY from `table`'s `columns` to `referred_table`'s.
+  /// @throws MigrationError for no columns or unequal counts; ProgrammingError
+  /// for an action other than the SQL standard's.
   void create_foreign_key(std::string_view name, std::string_view table, const std::vector<std::string>& columns,
                           std::string_view referred_table, const std::vector<std::string>& referred_columns,
                           const ForeignKeyActions& actions = {});
@@ -161,10 +175,14 @@ struct MigrationOptions {
 /// @throws MigrationError naming the revision and the database's message.
 void upgrade(const DatabaseURL& url, const Migrations& migrations, std::string_view target = "head",
              const MigrationOptions& options = {});
-/// Reverts down to `target`: a revision id (which stays applied), "-N", or "base".
+/// Reverts down to `target`: a revision id (it stays applied; what comes after
+/// it is reverted, another branch applied beside it is not), "-N" (the N
+/// applied last), or "base" (everything).
+/// @throws MigrationError as upgrade, and for a revision without a downgrade.
 void downgrade(const DatabaseURL& url, const Migrations& migrations, std::string_view target,
                const MigrationOptions& options = {});
 /// Records `target` as the database's revision without running anything.
+/// @throws MigrationError naming an unknown target.
 void stamp(const DatabaseURL& url, const Migrations& migrations, std::string_view target,
            const MigrationOptions& options = {});
 /// The revisions the version table records (empty: base, nothing applied;
