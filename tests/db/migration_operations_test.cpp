@@ -48,6 +48,10 @@ class MigrationOperations : public starling::test::MigrationTest {
   void expect_foreign_key_enforced() {
     EXPECT_ANY_THROW(sql("INSERT INTO books (id, author_id, title) VALUES (9, 99, 'orphan')"));
   }
+  std::vector<std::string> indexes_of(const std::string& table) {
+    return column(is_postgres() ? "SELECT indexname FROM pg_indexes WHERE tablename = '" + table + "'"
+                                : "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = '" + table + "'");
+  }
   void expect_title_index() {
     const auto query = is_postgres() ? "SELECT indexname FROM pg_indexes WHERE tablename = 'books' AND indexname = 'ix_books_title'"
                                      : "SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'ix_books_title'";
@@ -128,6 +132,8 @@ TEST_P(MigrationOperations, UniqueConstraintsAndIndexesComeAndGo) {
   });
   EXPECT_ANY_THROW(sql("INSERT INTO books (id, author_id, title) VALUES (3, 1, 'The Dispossessed')"));
   sql("INSERT INTO books (id, author_id, title) VALUES (3, 2, 'The Dispossessed')");
+  EXPECT_THAT(indexes_of("books"), ::testing::Contains("ix_books_author_pages"));
+  EXPECT_THAT(indexes_of("books"), ::testing::Not(::testing::Contains("ix_books_title")));
 }
 
 TEST_P(MigrationOperations, DropUniqueConstraint) {
@@ -188,6 +194,80 @@ TEST_P(MigrationOperations, UnknownNamesAreNamed) {
   EXPECT_THAT(failure_of([](db::Operations& op) { op.drop_column("books", "nope"); }), HasSubstr("nope"));
   EXPECT_THAT(failure_of([](db::Operations& op) { op.alter_column("nope", "x", {.nullable = false}); }), HasSubstr("nope"));
   EXPECT_THAT(failure_of([](db::Operations& op) { op.drop_constraint("nope", "books"); }), HasSubstr("nope"));
+}
+
+TEST_P(MigrationOperations, RebuildingAParentTableKeepsItsChildrensRows) {
+  // books.author_id references authors; with enforcement on, dropping the old
+  // authors table would delete (or refuse) the books that point at it.
+  migrate([](db::Operations& op) {
+    op.alter_column("books", "author_id", {.nullable = false});  // books rebuilt with its key
+    op.add_column("authors", db::Column("born", db::Integer, db::unique));  // authors rebuilt
+    op.drop_column("authors", "born");
+  });
+  EXPECT_THAT(titles(), ElementsAre("The Dispossessed", "Solaris"));
+  EXPECT_THAT(column("SELECT name FROM authors ORDER BY id"), ElementsAre("Le Guin", "Lem"));
+  expect_foreign_key_enforced();
+}
+
+TEST_P(MigrationOperations, NarrowingAVarcharNeverCutsAValueShort) {
+  const std::string long_title(150, 'x');
+  if (is_postgres()) {
+    const auto message = failure_of([&](db::Operations& op) {
+      op.bulk_insert("books", {{{"author_id", 1}, {"title", long_title}}});
+      op.alter_column("books", "title", {.type = db::String(100)});
+    });
+    EXPECT_THAT(message, HasSubstr("too long"));
+    EXPECT_EQ(count("books"), 2);
+  } else {  // SQLite does not enforce a VARCHAR's length: the value stays whole
+    migrate([&](db::Operations& op) {
+      op.bulk_insert("books", {{{"author_id", 1}, {"title", long_title}}});
+      op.alter_column("books", "title", {.type = db::String(100), .nullable = true});
+    });
+    EXPECT_THAT(column("SELECT length(title) FROM books WHERE id = 3"), ElementsAre("150"));
+  }
+}
+
+TEST_P(MigrationOperations, AForeignKeyBrokenBeforeTheRevisionDoesNotBlockIt) {
+  if (is_postgres()) GTEST_SKIP() << "PostgreSQL never lets such a row in";
+  migrate([](db::Operations&) {});
+  sql("PRAGMA foreign_keys = OFF");  // what an app that never enforced them may have left
+  sql("INSERT INTO books (author_id, title) VALUES (99, 'orphan')");
+  const db::Revision start{.id = "start", .parents = {}, .message = ""};
+  const db::Revision change{.id = "change", .parents = {"start"}, .message = ""};
+  const db::Revision later{.id = "later", .parents = {"change"}, .message = "later",
+                           .upgrade = [](db::Operations& op) { op.alter_column("books", "pages", {.type = db::Text}); }};
+  db::upgrade(url(), db::Migrations({&start, &change, &later}), "head");
+  EXPECT_EQ(count("books"), 3);
+}
+
+TEST_P(MigrationOperations, ASqliteRebuildKeepsWhatReflectionCannotSay) {
+  if (is_postgres()) GTEST_SKIP() << "PostgreSQL alters tables in place";
+  migrate([](db::Operations& op) {
+    op.execute("CREATE TABLE plain (id INTEGER PRIMARY KEY, tag TEXT, n INTEGER)");
+    op.execute("CREATE INDEX ix_plain_tagged ON plain (n) WHERE tag IS NOT NULL");
+    op.execute("CREATE INDEX ix_plain_lower ON plain (lower(tag))");
+    op.execute("CREATE UNIQUE INDEX ix_plain_tag_nocase ON plain (tag COLLATE NOCASE)");
+    op.bulk_insert("plain", {{{"tag", "a"}, {"n", 1}}});
+    op.add_column("plain", db::Column("extra", db::Integer, db::unique));  // SQLite cannot: a rebuild
+  });
+  const auto sql_of = [&](const std::string& name) {
+    return column("SELECT sql FROM sqlite_master WHERE name = '" + name + "'");
+  };
+  EXPECT_THAT(sql_of("ix_plain_tagged"), ElementsAre(HasSubstr("WHERE tag IS NOT NULL")));
+  EXPECT_THAT(sql_of("ix_plain_lower"), ElementsAre(HasSubstr("lower(tag)")));
+  EXPECT_THAT(sql_of("plain"), ElementsAre(::testing::Not(HasSubstr("AUTOINCREMENT"))));  // as it was
+  EXPECT_ANY_THROW(sql("INSERT INTO plain (tag) VALUES ('A')"));  // the NOCASE unique index still holds
+  EXPECT_EQ(count("plain"), 1);
+}
+
+TEST_P(MigrationOperations, ASqliteRebuildThatWouldLoseGeneratedColumnsIsRefused) {
+  if (is_postgres()) GTEST_SKIP() << "PostgreSQL alters tables in place";
+  const auto message = failure_of([](db::Operations& op) {
+    op.execute("CREATE TABLE sums (a INTEGER, b INTEGER, total INTEGER GENERATED ALWAYS AS (a + 1))");
+    op.drop_column("sums", "b");
+  });
+  EXPECT_THAT(message, HasSubstr("generated columns"));
+  EXPECT_FALSE(has_table("sums"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, MigrationOperations, ::testing::ValuesIn(starling::test::migration_backends()));

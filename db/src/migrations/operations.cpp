@@ -35,8 +35,13 @@ void alter_postgres_column(migrations::Runner& runner, std::string_view table, s
   }
   if (changes.type) {
     const auto type = sql_type(*changes.type, Dialect::postgresql);
-    // USING converts what can be converted and fails on what cannot: no value is lost silently.
-    runner.run(column_of(table, column) + "TYPE " + type + " USING " + quote_identifier(column) + "::" + type);
+    // To text, the assignment cast PostgreSQL applies by itself fails on a value
+    // too long; an explicit cast (USING) would cut it short without a word. To
+    // anything else it takes USING, whose casts fail on what they cannot convert.
+    const auto kind = changes.type->kind;
+    const bool to_text = kind == TypeKind::string || kind == TypeKind::text;
+    runner.run(column_of(table, column) + "TYPE " + type +
+               (to_text ? "" : " USING " + quote_identifier(column) + "::" + type));
   }
   if (changes.nullable) runner.run(column_of(table, column) + (*changes.nullable ? "DROP NOT NULL" : "SET NOT NULL"));
   if (changes.drop_server_default) runner.run(column_of(table, column) + "DROP DEFAULT");

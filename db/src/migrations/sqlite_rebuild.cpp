@@ -4,6 +4,9 @@
 
 #include "migrations/table_sql.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 namespace starling::db::migrations {
 namespace {
 
@@ -25,6 +28,60 @@ void copy_rows(Runner& runner, const TableSchema& before, const TableSchema& aft
              column_list(origins) + " FROM " + quote_identifier(before.name));
 }
 
+// What reflection cannot carry over: the table's own text and its indexes' text.
+struct Original {
+  std::string table_sql;
+  std::map<std::string, std::string> index_sql;  // by name; a partial or expression index as written
+};
+
+Original original_of(Runner& runner, const std::string& table) {
+  Original original;
+  const auto tables = runner.read("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", {Value(table)});
+  if (!tables.rows.empty()) original.table_sql = tables.rows.front()[0].as<std::string>();
+  const auto indexes =
+      runner.read("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+                  {Value(table)});
+  for (const auto& row : indexes.rows) original.index_sql[row[0].as<std::string>()] = row[1].as<std::string>();
+  return original;
+}
+
+std::string upper(std::string text) {
+  for (auto& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// A rebuild writes the table anew from what reflection knows; refused where
+// that would quietly drop part of it.
+void check_rebuildable(Runner& runner, const std::string& table, const Original& original) {
+  const auto sql = upper(original.table_sql);
+  const auto end = sql.find_last_of(')');
+  const auto options = end == std::string::npos ? std::string() : sql.substr(end);
+  std::string problem;
+  if (options.find("WITHOUT ROWID") != std::string::npos) problem = "it is WITHOUT ROWID";
+  if (options.find("STRICT") != std::string::npos) problem = "it is STRICT";
+  for (const auto& row : runner.read("SELECT hidden FROM pragma_table_xinfo(?)", {Value(table)}).rows)
+    if (row[0].as<std::int64_t>() != 0) problem = "it has generated columns";
+  if (!problem.empty())
+    throw MigrationError("SQLite cannot make this change to table \"" + table + "\" in place, and rebuilding it would " +
+                         "lose part of it: " + problem + ". Make the change with op.execute");
+}
+
+// Indexes the change leaves as they were are made from their own text (a
+// WHERE, a COLLATE, an expression kept); changed or new ones from the schema.
+void recreate_indexes(Runner& runner, const TableSchema& before, const TableSchema& after, const Original& original) {
+  for (const auto& index : after.indexes) {
+    const auto was = std::find_if(before.indexes.begin(), before.indexes.end(),
+                                  [&](const IndexSchema& old) { return old.name == index.name; });
+    const auto text = original.index_sql.find(index.name);
+    const bool unchanged = was != before.indexes.end() && *was == index && text != original.index_sql.end();
+    runner.run(unchanged ? text->second : create_index_sql(index, after.name));
+  }
+  for (const auto& [name, sql] : original.index_sql) {  // expression indexes, which reflection leaves out
+    const auto known = [&](const IndexSchema& index) { return index.name == name; };
+    if (std::none_of(before.indexes.begin(), before.indexes.end(), known)) runner.run(sql);
+  }
+}
+
 std::optional<Value> sequence_of(Runner& runner, const std::string& table) {
   const auto has_sequences = runner.read("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'");
   if (has_sequences.rows.empty()) return std::nullopt;
@@ -35,18 +92,28 @@ std::optional<Value> sequence_of(Runner& runner, const std::string& table) {
 
 }  // namespace
 
-void check_sqlite_foreign_keys(Runner& runner) {
-  const auto broken = runner.read("PRAGMA foreign_key_check");
-  if (broken.rows.empty()) return;
-  const auto& row = broken.rows.front();
-  throw ForeignKeyViolation("a row of \"" + row[0].as<std::string>() + "\" has a foreign key to \"" +
-                            row[2].as<std::string>() + "\" with no match");
+BrokenForeignKeys sqlite_broken_foreign_keys(Runner& runner) {
+  BrokenForeignKeys broken;
+  for (const auto& row : runner.read("PRAGMA foreign_key_check").rows)
+    ++broken[{row[0].as<std::string>(), row[2].as<std::string>()}];
+  return broken;
+}
+
+void check_no_new_broken_foreign_keys(Runner& runner, const BrokenForeignKeys& before) {
+  for (const auto& [tables, count] : sqlite_broken_foreign_keys(runner)) {
+    const auto was = before.find(tables);
+    if (was != before.end() && was->second >= count) continue;
+    throw ForeignKeyViolation("a row of \"" + tables.first + "\" has a foreign key to \"" + tables.second +
+                              "\" with no match");
+  }
 }
 
 void rebuild_table(Runner& runner, const TableSchema& before, const TableSchema& after,
                    const std::map<std::string, std::string>& sources) {
   const std::string scratch = "_starling_rebuild_" + after.name;
-  runner.run(create_table_sql(after, scratch));
+  const auto original = original_of(runner, before.name);
+  check_rebuildable(runner, before.name, original);
+  runner.run(create_table_sql(after, scratch, upper(original.table_sql).find("AUTOINCREMENT") != std::string::npos));
   copy_rows(runner, before, after, scratch, sources);
   // AUTOINCREMENT's counter would restart at the highest copied id; ids of
   // deleted rows past it must stay unused.
@@ -59,7 +126,7 @@ void rebuild_table(Runner& runner, const TableSchema& before, const TableSchema&
   runner.run("PRAGMA legacy_alter_table = OFF");
   if (sequence)
     runner.run("UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name = ?", {*sequence, Value(after.name)});
-  for (const auto& index : after.indexes) runner.run(create_index_sql(index, after.name));
+  recreate_indexes(runner, before, after, original);
 }
 
 }  // namespace starling::db::migrations

@@ -6,6 +6,7 @@
 
 #include "migrations/runner.hpp"
 
+#include <cstdint>
 #include <map>
 #include <string>
 
@@ -19,8 +20,13 @@ namespace starling::db::migrations {
 void rebuild_table(Runner& runner, const TableSchema& before, const TableSchema& after,
                    const std::map<std::string, std::string>& sources = {});
 
-/// @throws ForeignKeyViolation naming a table with a row whose foreign key has
-/// no match (SQLite does not check while enforcement is off for a revision).
-void check_sqlite_foreign_keys(Runner& runner);
+/// How many rows break each foreign key (child table, parent table), per
+/// PRAGMA foreign_key_check: SQLite does not check while enforcement is off
+/// for a revision, so the runner compares before and after.
+using BrokenForeignKeys = std::map<std::pair<std::string, std::string>, std::int64_t>;
+BrokenForeignKeys sqlite_broken_foreign_keys(Runner& runner);
+/// @throws ForeignKeyViolation naming the tables of a foreign key that more
+/// rows break than in `before` (rows broken already stay the owner's problem).
+void check_no_new_broken_foreign_keys(Runner& runner, const BrokenForeignKeys& before);
 
 }  // namespace starling::db::migrations

@@ -5,14 +5,14 @@
 namespace starling::db::migrations {
 namespace {
 
-std::string column_sql(const TableSchema& table, const ColumnSchema& column) {
+std::string column_sql(const TableSchema& table, const ColumnSchema& column, bool autoincrement) {
   const bool inline_key = table.primary_key.size() == 1 && table.primary_key.front() == column.name;
   const auto name = quote_identifier(column.name);
   std::string sql = name + " " + column.sql_type;
   if (inline_key) {
     sql += " PRIMARY KEY";
     // Only INTEGER PRIMARY KEY is the rowid; AUTOINCREMENT keeps ids from being reused.
-    if (column.autoincrement) sql += " AUTOINCREMENT";
+    if (column.autoincrement && autoincrement) sql += " AUTOINCREMENT";
   }
   if (!column.nullable && !(inline_key && column.autoincrement)) sql += " NOT NULL";
   if (column.default_sql) sql += " DEFAULT " + default_expression(*column.default_sql);
@@ -39,9 +39,9 @@ std::string column_list(const std::vector<std::string>& columns) {
   return list;
 }
 
-std::string create_table_sql(const TableSchema& table, std::string_view name) {
+std::string create_table_sql(const TableSchema& table, std::string_view name, bool autoincrement) {
   std::string sql = "CREATE TABLE " + quote_identifier(name) + " (";
-  for (std::size_t i = 0; i < table.columns.size(); ++i) sql += (i == 0 ? "" : ", ") + column_sql(table, table.columns[i]);
+  for (std::size_t i = 0; i < table.columns.size(); ++i) sql += (i == 0 ? "" : ", ") + column_sql(table, table.columns[i], autoincrement);
   if (table.primary_key.size() > 1) sql += ", PRIMARY KEY (" + column_list(table.primary_key) + ")";
   for (const auto& unique : table.unique_constraints)
     sql += ", " + named(unique.name) + "UNIQUE (" + column_list(unique.columns) + ")";

@@ -11,8 +11,9 @@
 namespace starling::db::migrations {
 
 /// CREATE TABLE `name` with `table`'s columns, keys and constraints (not its
-/// indexes), for SQLite.
-std::string create_table_sql(const TableSchema& table, std::string_view name);
+/// indexes), for SQLite. `autoincrement`: an autoincrementing INTEGER PRIMARY
+/// KEY says AUTOINCREMENT (ids never reused; the table it replaces said so).
+std::string create_table_sql(const TableSchema& table, std::string_view name, bool autoincrement);
 
 /// CREATE [UNIQUE] INDEX "name" ON "table" (...).
 std::string create_index_sql(const IndexSchema& index, std::string_view table);
