@@ -34,21 +34,4 @@ std::string listed(const std::vector<std::string>& ids) {
   return text.empty() ? "base (nothing applied)" : text;
 }
 
-void add_history_command(CLI::App& db, const ContextPtr& context) {
-  db.add_subcommand("history", "Every revision, newest first")->callback([=] {
-    run_command(context, [&] {
-      const auto heads = context->migrations().heads();
-      const auto& ordered = context->migrations().ordered();
-      for (auto it = ordered.rbegin(); it != ordered.rend(); ++it) {
-        const auto& revision = **it;
-        std::string parents = listed(revision.parents);
-        if (revision.parents.empty()) parents = "<base>";
-        const bool head = std::find(heads.begin(), heads.end(), revision.id) != heads.end();
-        context->out() << parents << " -> " << revision.id << (head ? " (head)" : "")
-                       << (revision.parents.size() > 1 ? " (merge)" : "") << ", " << revision.message << "\n";
-      }
-    });
-  });
-}
-
 }  // namespace starling::db::cli

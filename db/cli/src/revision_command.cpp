@@ -67,7 +67,7 @@ void write_revision(const Context& context, const RevisionRequest& request) {
   if (request.autogenerate) {
     require_metadata(context, "revision --autogenerate");
     require_at_head(context);
-    differences = compare_metadata(context.url(), *context.setup.metadata);
+    differences = compare_metadata(context.url(), *context.setup.metadata, context.setup.options.version_table);
   }
   const auto path = revision_path(context, request, file.id);
   std::ofstream stream(path);

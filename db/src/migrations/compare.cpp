@@ -73,9 +73,10 @@ std::vector<SchemaDifference> compare_schemas(const SchemaSnapshot& live, const 
   return differences;
 }
 
-std::vector<SchemaDifference> compare_metadata(const DatabaseURL& url, const MetaData& metadata) {
+std::vector<SchemaDifference> compare_metadata(const DatabaseURL& url, const MetaData& metadata,
+                                              std::string_view version_table) {
   const auto connection = backend::open_connection(url);
-  const auto live = migrations::reflect(*connection, url.dialect());
+  const auto live = migrations::reflect(*connection, url.dialect(), version_table);
   return compare_schemas(live, schema_of(metadata, url.dialect()), url.dialect());
 }
 

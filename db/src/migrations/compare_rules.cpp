@@ -157,8 +157,10 @@ bool same_default(const std::optional<std::string>& a, const std::optional<std::
 }
 
 bool same_type(const ColumnSchema& live, const ColumnSchema& declared, Dialect dialect) {
+  // PostgreSQL's format_type() spells both sides, so its text is exact where the
+  // Starling type is not: timestamptz and json read as DateTime and JSON too.
+  if (dialect == Dialect::postgresql) return live.sql_type == declared.sql_type;
   if (live.type == declared.type) return true;
-  if (dialect != Dialect::sqlite) return false;
   return canonical(live.sql_type) == canonical(declared.sql_type);
 }
 

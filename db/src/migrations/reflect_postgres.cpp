@@ -1,4 +1,5 @@
-// PostgreSQL reflection of the `public` schema, from pg_catalog (whose
+// PostgreSQL reflection of the current schema (the first of search_path, where
+// unqualified names go), from pg_catalog (whose
 // answers, unlike information_schema's, include index and constraint details).
 #include "migrations/reflect_connection.hpp"
 
@@ -119,7 +120,7 @@ void read_constraints(backend::Connection& connection, const Value& oid, TableSc
 std::vector<std::string> postgres_table_names(backend::Connection& connection) {
   const auto result = connection.execute(
       "SELECT c.relname::text FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-      "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')",
+      "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')",
       {});
   std::vector<std::string> names;
   for (const auto& row : result.rows) names.push_back(text_of(row[0]));
@@ -129,7 +130,7 @@ std::vector<std::string> postgres_table_names(backend::Connection& connection) {
 std::optional<TableSchema> reflect_postgres_table(backend::Connection& connection, std::string_view name) {
   const auto found = connection.execute(
       "SELECT c.oid::bigint FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-      "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname = $1",
+      "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND c.relname = $1",
       {Value(name)});
   if (found.rows.empty()) return std::nullopt;
   const Value oid = found.rows.front()[0];

@@ -276,9 +276,9 @@ SchemaSnapshot schema_of(const MetaData& metadata, Dialect dialect) {
   return snapshot;
 }
 
-SchemaSnapshot reflect(const DatabaseURL& url) {
+SchemaSnapshot reflect(const DatabaseURL& url, std::string_view version_table) {
   const auto connection = backend::open_connection(url);
-  return migrations::reflect(*connection, url.dialect());
+  return migrations::reflect(*connection, url.dialect(), version_table);
 }
 
 }  // namespace starling::db

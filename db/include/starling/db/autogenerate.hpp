@@ -40,10 +40,11 @@ struct SchemaDifference {
 std::vector<SchemaDifference> compare_schemas(const SchemaSnapshot& live, const SchemaSnapshot& declared,
                                               Dialect dialect);
 
-/// compare_schemas of the database at `url` (its version table left out) and
-/// `metadata`. Empty when the database is what `metadata` creates.
+/// compare_schemas of the database at `url` (its `version_table` left out)
+/// and `metadata`. Empty when the database is what `metadata` creates.
 /// @throws ConnectionError, or a db::Error from the database.
-std::vector<SchemaDifference> compare_metadata(const DatabaseURL& url, const MetaData& metadata);
+std::vector<SchemaDifference> compare_metadata(const DatabaseURL& url, const MetaData& metadata,
+                                              std::string_view version_table = "starling_version");
 
 /// The header of a new revision.
 struct RevisionFile {

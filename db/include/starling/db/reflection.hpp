@@ -87,9 +87,10 @@ struct SchemaSnapshot {
 };
 
 /// The user tables of the database at `url` (its own bookkeeping, such as the
-/// migrations' version table and SQLite's internal tables, left out).
+/// migrations' `version_table` and SQLite's internal tables, left out). On
+/// PostgreSQL, the tables of current_schema(), where unqualified names go.
 /// @throws ConnectionError, or a db::Error from the database.
-SchemaSnapshot reflect(const DatabaseURL& url);
+SchemaSnapshot reflect(const DatabaseURL& url, std::string_view version_table = "starling_version");
 
 /// What `metadata` declares, as `dialect` would create it (create_statements).
 SchemaSnapshot schema_of(const MetaData& metadata, Dialect dialect);
