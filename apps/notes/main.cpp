@@ -7,16 +7,23 @@
 #include "tables.hpp"
 
 #include <starling/db/migrations_cli.hpp>
+#include <starling/db/reflection.hpp>
 #include <starling/logging.hpp>
 #include <starling/server.hpp>
 
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
 #include <iostream>
 
 namespace {
 
 namespace db = starling::db;
+
+bool has_tables(const db::DatabaseURL& url) {
+  if (url.dialect() == db::Dialect::sqlite && !std::filesystem::exists(url.database())) return false;
+  return !db::reflect(url).tables.empty();
+}
 
 // A server on a schema older (or newer) than its code would fail request by
 // request; it refuses to start instead, saying what to run.
@@ -24,6 +31,11 @@ void prepare_schema(const db::DatabaseURL& url, bool migrate) {
   if (url.is_memory())
     throw db::MigrationError("a :memory: database lives and dies with one connection, so it cannot be migrated "
                              "before serving: use a file (DATABASE_URL=sqlite:///notes.db)");
+  if (db::current(url, notes::migrations()).empty() && has_tables(url))
+    throw db::MigrationError("the database " + url.to_string() +
+                             " has tables but no migration history (made before migrations, by create_all?): if it "
+                             "holds revision 0001_notes's notes table, run `notes db stamp 0001_notes`, then "
+                             "`notes db upgrade head`");
   if (migrate) {
     db::upgrade(url, notes::migrations(), "head",
                 {.on_step = [](std::string_view step) { starling::log::info("notes: " + std::string(step)); }});

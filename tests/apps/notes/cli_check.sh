@@ -35,6 +35,16 @@ wait "$race1" || fail "the first of two concurrent upgrades failed:" race1.log
 wait "$race2" || fail "the second of two concurrent upgrades failed:" race2.log
 [ "$(cat race1.log race2.log | grep -c -- '-> 0001_notes')" = 1 ] || fail "0001_notes did not run exactly once:" race1.log
 
+# A database made before migrations (create_all: tables, no history) is not
+# migrated over: serve says to stamp it, and stamp then upgrade does the rest.
+legacy="sqlite:///$work/legacy.db"
+run_notes DATABASE_URL="$legacy" "$notes" db upgrade 0001_notes > /dev/null 2>&1
+run_notes DATABASE_URL="$legacy" "$notes" db stamp base > /dev/null 2>&1
+if run_notes DATABASE_URL="$legacy" "$notes" serve --migrate --port 0 > legacy.log 2>&1; then fail "migrated over a database without history" legacy.log; fi
+grep -q "notes db stamp 0001_notes" legacy.log || fail "the refusal does not say to stamp:" legacy.log
+run_notes DATABASE_URL="$legacy" "$notes" db stamp 0001_notes > /dev/null 2>&1
+run_notes DATABASE_URL="$legacy" "$notes" db upgrade head > legacy_up.log 2>&1 || fail "upgrade after stamp failed:" legacy_up.log
+
 # Offline SQL touches nothing.
 run_notes DATABASE_URL="$db_url" "$notes" db upgrade head --sql > offline.sql
 grep -q 'CREATE TABLE "notes"' offline.sql || fail "upgrade --sql printed no CREATE TABLE:" offline.sql
