@@ -122,7 +122,9 @@ inline DefaultSqlOption default_sql(std::string expression) { return DefaultSqlO
 
 /// Option type of `db::server_default_now`.
 struct ServerDefaultNowOption {};
-/// DEFAULT CURRENT_TIMESTAMP: the time of the insert, in UTC on both databases.
+/// DEFAULT CURRENT_TIMESTAMP: the time of the insert (PostgreSQL: of its
+/// transaction's start). UTC on SQLite; on PostgreSQL, in the session's time
+/// zone, which Starling's connections set to UTC unless the URL gives `options`.
 inline constexpr ServerDefaultNowOption server_default_now{};
 
 /// REFERENCES another table's column: `db::foreign_key("users.id").on_delete("CASCADE")`.
