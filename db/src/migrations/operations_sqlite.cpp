@@ -2,6 +2,7 @@
 
 #include <starling/db/ddl.hpp>
 
+#include "migrations/reflect_connection.hpp"
 #include "migrations/sqlite_rebuild.hpp"
 
 #include <algorithm>
@@ -49,14 +50,6 @@ bool only_renames(const ColumnChanges& changes) {
 
 }  // namespace
 
-ColumnSchema sqlite_column_schema(const Column& column) {
-  ColumnSchema schema{column.name(), column.type(), sql_type(column.type(), Dialect::sqlite), column.nullable(),
-                      std::nullopt, false};
-  if (column.default_value()) schema.default_sql = sql_literal(*column.default_value(), Dialect::sqlite);
-  if (column.default_sql()) schema.default_sql = *column.default_sql();
-  return schema;
-}
-
 bool sqlite_can_add(const Column& column) {
   if (column.unique() || column.default_sql()) return false;
   return column.nullable() || (column.default_value() && !column.default_value()->is_null());
@@ -67,7 +60,7 @@ void sqlite_add_column(Runner& runner, std::string_view table, const Column& col
   if (before.column(column.name()))
     throw MigrationError("table \"" + before.name + "\" already has a column \"" + column.name() + "\"");
   auto after = before;
-  after.columns.push_back(sqlite_column_schema(column));
+  after.columns.push_back(declared_column(column, false, Dialect::sqlite));  // never a key: add_column refuses those
   if (column.unique() && !column.index()) after.unique_constraints.push_back({"", {column.name()}});
   if (const auto& key = column.foreign_key())
     after.foreign_keys.push_back({"", {column.name()}, key->table(), {key->column()}, key->on_delete(), key->on_update()});

@@ -22,7 +22,4 @@ void sqlite_add_foreign_key(Runner& runner, std::string_view table, const Foreig
 /// @throws MigrationError when the table has none of that name.
 void sqlite_drop_constraint(Runner& runner, std::string_view table, std::string_view name);
 
-/// `column` as SQLite's create_statements would define it.
-ColumnSchema sqlite_column_schema(const Column& column);
-
 }  // namespace starling::db::migrations

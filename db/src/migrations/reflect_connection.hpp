@@ -29,10 +29,14 @@ std::optional<TableSchema> reflect_table(backend::Connection& connection, Dialec
 std::vector<std::string> sqlite_table_names(backend::Connection& connection);
 /// reflect_table for SQLite.
 std::optional<TableSchema> reflect_sqlite_table(backend::Connection& connection, std::string_view table);
-/// The names of the tables of the `public` schema, unsorted.
+/// The names of the tables of current_schema(), unsorted.
 std::vector<std::string> postgres_table_names(backend::Connection& connection);
-/// reflect_table for PostgreSQL (the `public` schema).
+/// reflect_table for PostgreSQL (current_schema()).
 std::optional<TableSchema> reflect_postgres_table(backend::Connection& connection, std::string_view table);
+
+/// `column` as `dialect` reflects it once create_statements has made it
+/// (`inline_key`: its table's only primary key column).
+ColumnSchema declared_column(const Column& column, bool inline_key, Dialect dialect);
 
 /// Puts a table's indexes (by name), unique constraints and foreign keys (by
 /// columns) in one canonical order, so two descriptions of a table compare equal.

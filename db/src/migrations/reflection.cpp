@@ -140,6 +140,37 @@ std::string sqlite_default_text(std::string_view expression) {
   return written;
 }
 
+TableSchema declared_table(const Table& table, Dialect dialect) {
+  TableSchema schema;
+  schema.name = table.name();
+  const auto& key = table.data()->primary_key;
+  const bool sqlite = dialect == Dialect::sqlite;
+  for (const auto position : key) schema.primary_key.push_back(table.columns()[position].name());
+  for (const auto& column : table.columns()) {
+    const bool inline_key = column.primary_key() && key.size() == 1;
+    schema.columns.push_back(migrations::declared_column(column, inline_key, dialect));
+    const auto& name = column.name();
+    if (column.index()) schema.indexes.push_back({"ix_" + table.name() + "_" + name, {name}, column.unique()});
+    // The names PostgreSQL gives constraints that the DDL leaves unnamed.
+    if (column.unique() && !column.index() && !inline_key)
+      schema.unique_constraints.push_back({sqlite ? "" : table.name() + "_" + name + "_key", {name}});
+    if (const auto& reference = column.foreign_key()) {
+      schema.foreign_keys.push_back({sqlite ? "" : table.name() + "_" + name + "_fkey",
+                                     {name},
+                                     reference->table(),
+                                     {reference->column()},
+                                     migrations::normalize_action(reference->on_delete()),
+                                     migrations::normalize_action(reference->on_update())});
+    }
+  }
+  migrations::sort_table_parts(schema);
+  return schema;
+}
+
+}  // namespace
+
+namespace migrations {
+
 ColumnSchema declared_column(const Column& column, bool inline_key, Dialect dialect) {
   ColumnSchema schema;
   schema.name = column.name();
@@ -168,36 +199,6 @@ ColumnSchema declared_column(const Column& column, bool inline_key, Dialect dial
   return schema;
 }
 
-TableSchema declared_table(const Table& table, Dialect dialect) {
-  TableSchema schema;
-  schema.name = table.name();
-  const auto& key = table.data()->primary_key;
-  const bool sqlite = dialect == Dialect::sqlite;
-  for (const auto position : key) schema.primary_key.push_back(table.columns()[position].name());
-  for (const auto& column : table.columns()) {
-    const bool inline_key = column.primary_key() && key.size() == 1;
-    schema.columns.push_back(declared_column(column, inline_key, dialect));
-    const auto& name = column.name();
-    if (column.index()) schema.indexes.push_back({"ix_" + table.name() + "_" + name, {name}, column.unique()});
-    // The names PostgreSQL gives constraints that the DDL leaves unnamed.
-    if (column.unique() && !column.index() && !inline_key)
-      schema.unique_constraints.push_back({sqlite ? "" : table.name() + "_" + name + "_key", {name}});
-    if (const auto& reference = column.foreign_key()) {
-      schema.foreign_keys.push_back({sqlite ? "" : table.name() + "_" + name + "_fkey",
-                                     {name},
-                                     reference->table(),
-                                     {reference->column()},
-                                     migrations::normalize_action(reference->on_delete()),
-                                     migrations::normalize_action(reference->on_update())});
-    }
-  }
-  migrations::sort_table_parts(schema);
-  return schema;
-}
-
-}  // namespace
-
-namespace migrations {
 
 std::string normalize_action(std::string_view action) {
   auto text = upper(action);

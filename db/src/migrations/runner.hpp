@@ -22,7 +22,6 @@ class Runner {
       : connection_(connection), dialect_(dialect), transcript_(transcript) {}
 
   Dialect dialect() const { return dialect_; }
-  bool recording() const { return transcript_ != nullptr; }
   Operations operations() { return Operations(*this); }
 
   /// Runs a statement (and records it, with the parameters written in as literals).
