@@ -1,6 +1,6 @@
 #include "backends/postgres/postgres_connection.hpp"
 
-#include "support/comma_decimal_locale.hpp"
+#include "support/german_locale.hpp"
 #include "support/test_databases.hpp"
 
 #include <libpq-fe.h>
@@ -371,7 +371,7 @@ TEST_F(PostgresConnectionTest, ACursorStreamsInsideItsOwnTransaction) {
 }
 
 TEST_F(PostgresConnectionTest, FloatsReadTheSameWhateverTheProgramsNumericLocale) {
-  const test::CommaDecimalLocale comma;
+  const test::GermanLocale comma(LC_NUMERIC);
   ASSERT_TRUE(comma.active()) << "localedef could not build de_DE.UTF-8 (Debian package locales)";
   ASSERT_EQ(std::strtod("1.5", nullptr), 1.0);  // the locale took: a locale-bound reader stops at the '.'
   const auto row = connection_->execute("SELECT 1.5::float8, (-0.25)::float4, 'NaN'::float8, '-Infinity'::float8", {}).rows[0];

@@ -2,7 +2,7 @@
 // signals, startup failure, and the log lines.
 #include <starling/server.hpp>
 
-#include "support/comma_decimal_locale.hpp"
+#include "support/german_locale.hpp"
 #include "support/test_server.hpp"
 
 #include <starling/application.hpp>
@@ -274,7 +274,7 @@ TEST(ServerLifecycle, AccessLogWritesOneLinePerRequest) {
 }
 
 TEST(ServerLifecycle, AccessLogDurationsHaveADecimalPointWhateverTheProgramsNumericLocale) {
-  const test::CommaDecimalLocale comma;  // as a program calling setlocale(LC_ALL, "") in Germany
+  const test::GermanLocale comma(LC_NUMERIC);  // as a program calling setlocale(LC_ALL, "") in Germany
   ASSERT_TRUE(comma.active()) << "localedef could not build de_DE.UTF-8 (Debian package locales)";
   App app({.routes = {Route("/", hello)}});
   auto options = test::test_server_options();

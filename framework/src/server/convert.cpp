@@ -1,8 +1,11 @@
 #include "convert.hpp"
 
+#include "http_date.hpp"
+
+#include <starling/exceptions.hpp>
+
 #include <starling/logging.hpp>
 
-#include <boost/beast/http/status.hpp>
 
 #include <charconv>
 #include <ctime>
@@ -106,7 +109,7 @@ void format_head(std::string& out, const Response& response, const Framing& fram
   out += "HTTP/1.1 ";
   append_number(out, static_cast<std::uint64_t>(status));
   out += ' ';
-  out += reason_phrase(status);
+  out += starling::reason_phrase(status);
   out += "\r\n";
   bool has_date = false;
   for (const auto& [name, value] : response.headers) {
@@ -145,24 +148,13 @@ std::string_view http_date_now() {
   // One cache per thread: no lock and no shared cache line on the hot path;
   // time() is a vDSO read, and formatting happens once a second at most.
   thread_local std::time_t cached_second = -1;
-  thread_local char text[32];
-  thread_local std::size_t size = 0;
+  thread_local char text[kHttpDateSize];
   const std::time_t now = std::time(nullptr);
   if (now != cached_second) {
-    std::tm utc{};
-    gmtime_r(&now, &utc);
-    size = std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S GMT", &utc);
+    format_http_date(now, text);
     cached_second = now;
   }
-  return {text, size};
-}
-
-std::string_view reason_phrase(int status) {
-  namespace http = boost::beast::http;
-  const auto known = http::int_to_status(static_cast<unsigned>(status));
-  if (known == http::status::unknown) return {};
-  const auto reason = http::obsolete_reason(known);
-  return {reason.data(), reason.size()};
+  return {text, kHttpDateSize};
 }
 
 }  // namespace starling::server

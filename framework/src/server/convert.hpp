@@ -48,7 +48,4 @@ void format_head(std::string& out, const Response& response, const Framing& fram
 /// The current time as an IMF-fixdate; formatted at most once a second per thread.
 std::string_view http_date_now();
 
-/// The reason phrase of a status code ("OK", "Not Found"); empty if unknown.
-std::string_view reason_phrase(int status);
-
 }  // namespace starling::server
