@@ -89,6 +89,23 @@ TEST(Server, KeepAliveServesSeveralRequestsOnOneConnection) {
   }
 }
 
+TEST(Server, TheStatusLineAndAnHTTPExceptionSayTheSameReasonPhrase) {
+  // RFC 9110's names (Beast's table, used before, still said "Unprocessable Entity").
+  const auto fail = [](Request& request) -> awaitable<Response> {
+    throw HTTPException(request.path_params().get<int>("status"));
+  };
+  App app({.routes = {Route("/fail/{status:int}", fail)}});
+  TestServer server(app);
+  RawClient client = server.connect();
+  for (const auto& [status, reason] : std::vector<std::pair<int, std::string>>{
+           {422, "Unprocessable Content"}, {413, "Content Too Large"}, {418, "I'm a teapot"}, {404, "Not Found"}}) {
+    const auto response = client.request(get("/fail/" + std::to_string(status)));
+    EXPECT_EQ(response.status, status);
+    EXPECT_EQ(response.reason, reason);
+    EXPECT_EQ(response.body, "{\"detail\":\"" + reason + "\"}");
+  }
+}
+
 TEST(Server, ConnectionCloseIsHonoured) {
   App app = make_app();
   TestServer server(app);
