@@ -7,33 +7,31 @@
 #include <string>
 
 namespace starling {
-namespace {
 
-// Backend messages end with " (in SQL: ...)" for the logs; a client never sees it.
-std::string without_sql(const std::string& message) { return message.substr(0, message.find(" (in SQL: ")); }
-
-}  // namespace
-
+// Each answer shows the error's message() at most: what() adds the SQL, for the logs.
 std::vector<ExceptionHandler> database_error_handlers(int retry_after_seconds) {
+  const Headers retry = {{"Retry-After", std::to_string(retry_after_seconds)}};
   return {
-      exception_handler<db::ConnectionError>([retry_after_seconds](Request&, const db::ConnectionError& error) {
-        log::warning("database unavailable: " + without_sql(error.what()));
-        const bool busy = dynamic_cast<const db::PoolTimeout*>(&error) != nullptr;
-        return JSONResponse({{"detail", busy ? "every database connection is busy; try again shortly"
-                                             : "the database is unavailable; try again shortly"}},
-                            503, {{"Retry-After", std::to_string(retry_after_seconds)}});
+      // Before ConnectionError, which it is: the first declared match wins.
+      exception_handler<db::PoolTimeout>([retry](Request&, const db::PoolTimeout& error) {
+        log::warning("database busy: " + error.message());
+        return JSONResponse({{"detail", "every database connection is busy; try again shortly"}}, 503, retry);
+      }),
+      exception_handler<db::ConnectionError>([retry](Request&, const db::ConnectionError& error) {
+        log::warning("database unavailable: " + error.message());
+        return JSONResponse({{"detail", "the database is unavailable; try again shortly"}}, 503, retry);
       }),
       // Locks, deadlocks, serialization failures, timeouts: worth another try.
-      exception_handler<db::OperationalError>([retry_after_seconds](Request&, const db::OperationalError& error) {
-        log::warning("database could not complete a request: " + without_sql(error.what()));
+      exception_handler<db::OperationalError>([retry](Request&, const db::OperationalError& error) {
+        log::warning("database could not complete a request: " + error.message());
         return JSONResponse({{"detail", "the database could not complete the request; try again shortly"}}, 503,
-                            {{"Retry-After", std::to_string(retry_after_seconds)}});
+                            retry);
       }),
       exception_handler<db::DataError>([](Request&, const db::DataError& error) {
-        return JSONResponse({{"detail", "the database cannot store a value: " + without_sql(error.what())}}, 422);
+        return JSONResponse({{"detail", "the database cannot store a value: " + error.message()}}, 422);
       }),
       exception_handler<db::IntegrityError>([](Request&, const db::IntegrityError& error) {
-        return JSONResponse({{"detail", "conflict: " + without_sql(error.what())}}, 409);
+        return JSONResponse({{"detail", "conflict: " + error.message()}}, 409);
       }),
   };
 }

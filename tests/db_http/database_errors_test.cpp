@@ -10,23 +10,23 @@ namespace {
 
 // An endpoint that throws what the database layer would, SQL and all.
 template <class Error>
-Route failing(const std::string& path, std::string message) {
-  return Route(path, [message](Request&) -> awaitable<Response> {
-    throw Error(message);
+Route failing(const std::string& path, std::string message, std::string sql = "") {
+  return Route(path, [message, sql](Request&) -> awaitable<Response> {
+    throw Error(message, {.sql = sql});
     co_return Response();
   });
 }
 
-constexpr const char* kSql = " (in SQL: INSERT INTO users (email, password) VALUES ($1, $2))";
+constexpr const char* kSql = "INSERT INTO users (email, password) VALUES ($1, $2)";
 
 class DatabaseErrors : public ::testing::Test {
  protected:
   App app_{{.routes = {failing<db::PoolTimeout>("/busy", "no database connection became free within 5000 ms"),
                        failing<db::ConnectionError>("/down", "cannot connect to postgresql://app:********@db/notes"),
-                       failing<db::OperationalError>("/deadlock", std::string("deadlock detected") + kSql),
-                       failing<db::DataError>("/data", std::string("value too long for type character varying(5)") + kSql),
-                       failing<db::UniqueViolation>("/taken", std::string("duplicate key value violates unique constraint") + kSql),
-                       failing<db::ProgrammingError>("/bug", std::string("syntax error") + kSql)},
+                       failing<db::OperationalError>("/deadlock", "deadlock detected", kSql),
+                       failing<db::DataError>("/data", "value too long for type character varying(5)", kSql),
+                       failing<db::UniqueViolation>("/taken", "duplicate key value violates unique constraint", kSql),
+                       failing<db::ProgrammingError>("/bug", "syntax error", kSql)},
             .exception_handlers = database_error_handlers(7)}};
   TestClient client_{app_, {.raise_server_exceptions = false}};
 };

@@ -168,8 +168,8 @@ PostgresConnection::ResultPtr PostgresConnection::succeeded(pg_result* raw, cons
   const auto status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
   if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) return result;
   if (PQstatus(handle_) == CONNECTION_BAD)  // 08006: connection_failure
-    postgres::throw_for_state("08006", std::string("the PostgreSQL connection broke: ") + PQerrorMessage(handle_), sql,
-                              broken_);
+    postgres::throw_for_state(std::string("the PostgreSQL connection broke: ") + PQerrorMessage(handle_),
+                              {.sql = sql, .sqlstate = "08006"}, broken_);
   const char* state = result ? PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : nullptr;
   std::string message = result ? PQresultErrorMessage(result.get()) : PQerrorMessage(handle_);
   if (const auto found = prepared_.find(sql); found != prepared_.end() && state && std::string_view(state) == "0A000") {
@@ -180,7 +180,17 @@ PostgresConnection::ResultPtr PostgresConnection::succeeded(pg_result* raw, cons
               ": a table it reads changed shape since this connection prepared it; it is prepared afresh when run "
               "again (inside a transaction it cannot be, and the transaction failed: retry it)";
   }
-  postgres::throw_for_state(state ? state : "", message, sql, broken_);
+  const auto field = [&](int code) {
+    const char* text = result ? PQresultErrorField(result.get(), code) : nullptr;
+    return std::string(text ? text : "");
+  };
+  postgres::throw_for_state(message,
+                            {.sql = sql,
+                             .sqlstate = state ? state : "",
+                             .constraint = field(PG_DIAG_CONSTRAINT_NAME),
+                             .table = field(PG_DIAG_TABLE_NAME),
+                             .column = field(PG_DIAG_COLUMN_NAME)},
+                            broken_);
 }
 
 Result PostgresConnection::execute(const std::string& sql, const std::vector<Value>& params) {
@@ -211,7 +221,7 @@ Result PostgresConnection::execute(const std::string& sql, const std::vector<Val
 Result PostgresConnection::run_statement(const std::string& sql, const std::string& word,
                                          const std::vector<std::optional<std::string>>& texts,
                                          const std::vector<const char*>& pointers) {
-  if (broken_) throw ConnectionError("the PostgreSQL connection is broken (in SQL: " + sql + ")");
+  if (broken_) throw ConnectionError("the PostgreSQL connection is broken", {.sql = sql});
   // Statements without parameters that gain nothing from a plan, and cursors, which cannot be prepared.
   // Without parameters, the simple protocol: it also runs a script of several statements.
   if ((texts.empty() && is_unprepared(word)) || word == "DECLARE") {
@@ -280,7 +290,7 @@ std::vector<PipelineOutcome> PostgresConnection::run_pipeline(std::span<const Pi
   for (std::size_t i = 0; i < statements.size(); ++i) {
     if (!sendables[i].statement) continue;
     try {
-      if (broken_) throw ConnectionError("the PostgreSQL connection broke (in SQL: " + *statements[i].sql + ")");
+      if (broken_) throw ConnectionError("the PostgreSQL connection broke", {.sql = *statements[i].sql});
       if (!read_pipelined(outcomes[i], *sendables[i].statement, *statements[i].sql)) stale.push_back(i);
       const auto now = Clock::now();
       sendables[i].statement->timing.note(now - answered);
@@ -417,7 +427,7 @@ std::exception_ptr PostgresConnection::read_answers(std::span<const PipelineStat
 
 ConnectionError PostgresConnection::broke(const std::string& sql) {
   broken_ = true;
-  return ConnectionError("the PostgreSQL connection broke (in SQL: " + sql + ")");
+  return ConnectionError("the PostgreSQL connection broke", {.sql = sql});
 }
 
 Result PostgresConnection::outcome_of(pg_result* result, Columns columns) {

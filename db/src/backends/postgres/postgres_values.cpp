@@ -162,22 +162,22 @@ std::vector<Row> read_rows(const pg_result* result, const Columns& columns) {
   return rows;
 }
 
-void throw_for_state(const std::string& state, const std::string& message, const std::string& sql, bool& broken) {
-  const std::string in_sql = sql.empty() ? "" : " (in SQL: " + sql + ")";
-  const std::string what = first_line(message) + in_sql;
-  if (state == "23505") throw UniqueViolation(what);
-  if (state == "23503") throw ForeignKeyViolation(what);
-  if (state == "23502") throw NotNullViolation(what);
+void throw_for_state(const std::string& message, ErrorDetails details, bool& broken) {
+  const std::string state = details.sqlstate;
   const std::string kind = state.substr(0, 2);
-  if (kind == "23") throw IntegrityError(what);
-  if (kind == "22") throw DataError(without_values(first_line(message)) + in_sql);
-  if (kind == "42") throw ProgrammingError(what);
+  const std::string line = first_line(message);
+  if (state == "23505") throw UniqueViolation(line, std::move(details));
+  if (state == "23503") throw ForeignKeyViolation(line, std::move(details));
+  if (state == "23502") throw NotNullViolation(line, std::move(details));
+  if (kind == "23") throw IntegrityError(line, std::move(details));
+  if (kind == "22") throw DataError(without_values(line), std::move(details));
+  if (kind == "42") throw ProgrammingError(line, std::move(details));
   // Connection exceptions, and the server shutting down or terminating this backend.
   if (kind == "08" || state == "57P01" || state == "57P02" || state == "57P03") {
     broken = true;
-    throw ConnectionError(what);
+    throw ConnectionError(line, std::move(details));
   }
-  throw OperationalError(what);
+  throw OperationalError(line, std::move(details));
 }
 
 }  // namespace starling::db::backend::postgres

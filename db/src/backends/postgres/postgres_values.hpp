@@ -21,10 +21,9 @@ Columns column_names(const pg_result* result);
 /// Whether `columns` names exactly the result's columns (a cached list can be reused).
 bool same_columns(const pg_result* result, const Columns& columns);
 
-/// Throws the db::Error for a server error with this SQLSTATE and message;
-/// `broken` is set when the connection can no longer be used. The message
-/// names the SQL and the server's first line, never the bound values.
-[[noreturn]] void throw_for_state(const std::string& state, const std::string& message, const std::string& sql,
-                                  bool& broken);
+/// Throws the db::Error for a server error with `details.sqlstate` and this
+/// message; `broken` is set when the connection can no longer be used. The
+/// error keeps the server's first line, never the bound values.
+[[noreturn]] void throw_for_state(const std::string& message, ErrorDetails details, bool& broken);
 
 }  // namespace starling::db::backend::postgres

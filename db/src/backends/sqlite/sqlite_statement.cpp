@@ -109,8 +109,9 @@ bool SqliteStatement::writes_nothing() const { return sqlite3_stmt_readonly(raw_
 void SqliteStatement::bind(const std::vector<Value>& params) {
   const int expected = statement.getBindParameterCount();
   if (static_cast<int>(params.size()) != expected)
-    throw ProgrammingError("the SQL takes " + std::to_string(expected) + " parameters but " +
-                           std::to_string(params.size()) + " were given (in SQL: " + statement.getQuery() + ")");
+    throw ProgrammingError(
+        "the SQL takes " + std::to_string(expected) + " parameters but " + std::to_string(params.size()) + " were given",
+        {.sql = statement.getQuery()});
   for (std::size_t i = 0; i < params.size(); ++i) bind_one(statement, static_cast<int>(i) + 1, params[i]);
 }
 
@@ -122,26 +123,40 @@ Row SqliteStatement::row() {
   return Row(columns, std::move(values));
 }
 
+// "UNIQUE constraint failed: notes.text" names the table and column; with
+// several columns ("t.a, t.b") only the table is certain.
+void name_constraint_target(const std::string& message, ErrorDetails& details) {
+  const auto colon = message.find("constraint failed: ");
+  if (colon == std::string::npos) return;
+  const auto target = message.substr(colon + 19);
+  const auto dot = target.find('.');
+  if (dot == std::string::npos) return;
+  details.table = target.substr(0, dot);
+  if (target.find(',') == std::string::npos) details.column = target.substr(dot + 1);
+}
+
 void rethrow_translated(const SQLite::Exception& error, const std::string& sql) {
-  const std::string what = std::string(error.what()) + (sql.empty() ? "" : " (in SQL: " + sql + ")");
+  const std::string message = error.what();
+  ErrorDetails details{.sql = sql, .result_code = error.getExtendedErrorCode()};
+  if (error.getErrorCode() == SQLITE_CONSTRAINT) name_constraint_target(message, details);
   switch (error.getExtendedErrorCode()) {
     case SQLITE_CONSTRAINT_UNIQUE:
-    case SQLITE_CONSTRAINT_PRIMARYKEY: throw UniqueViolation(what);
-    case SQLITE_CONSTRAINT_FOREIGNKEY: throw ForeignKeyViolation(what);
-    case SQLITE_CONSTRAINT_NOTNULL: throw NotNullViolation(what);
+    case SQLITE_CONSTRAINT_PRIMARYKEY: throw UniqueViolation(message, std::move(details));
+    case SQLITE_CONSTRAINT_FOREIGNKEY: throw ForeignKeyViolation(message, std::move(details));
+    case SQLITE_CONSTRAINT_NOTNULL: throw NotNullViolation(message, std::move(details));
     default: break;
   }
   switch (error.getErrorCode()) {
-    case SQLITE_CONSTRAINT: throw IntegrityError(what);
+    case SQLITE_CONSTRAINT: throw IntegrityError(message, std::move(details));
     case SQLITE_ERROR:
-    case SQLITE_RANGE: throw ProgrammingError(what);
+    case SQLITE_RANGE: throw ProgrammingError(message, std::move(details));
     case SQLITE_MISMATCH:
-    case SQLITE_TOOBIG: throw DataError(what);
+    case SQLITE_TOOBIG: throw DataError(message, std::move(details));
     case SQLITE_CANTOPEN:
     case SQLITE_NOTADB:
     case SQLITE_AUTH:
-    case SQLITE_PERM: throw ConnectionError(what);
-    default: throw OperationalError(what);
+    case SQLITE_PERM: throw ConnectionError(message, std::move(details));
+    default: throw OperationalError(message, std::move(details));
   }
 }
 
