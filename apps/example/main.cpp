@@ -12,7 +12,7 @@ awaitable<Response> greet(Request& request) {
 }
 
 int main() {
-  Config config(".env");
+  Config config(".env");  // environment variables override .env
   log::set_level(log::level_from_string(config.get<std::string>("LOG_LEVEL", "info")));
   App app({
       .routes = {Route("/", homepage), Route("/hello/{name}", greet, {"GET"}, "greet")},
