@@ -33,6 +33,7 @@ Routes table() {
       Route("/items/{key:uuid}", echo_params),
       Route("/files/{rest:path}", echo_params, {"GET"}, "files"),
       Route("/users/{name}", echo_params, {"GET"}, "user"),
+      Route("/users/me", named("me"), {"GET"}, "me"),  // after the parameter that "me" would match
       Route("/users/{name}/posts/{post:int}", echo_params),
       Route("/slash/", named("slash")),
       Mount("/api", {Route("/status", named("status"), {"GET"}, "status"),
@@ -80,6 +81,12 @@ TEST_F(RoutingTest, StringParametersArePercentDecodedAndStopAtSlash) {
 
 TEST_F(RoutingTest, LiteralSegmentWinsOverParameter) {
   EXPECT_EQ(client.get("/notes/latest").text(), "latest");
+  // Declared after /users/{name}, which "me" matches too: the literal wins all the same.
+  EXPECT_EQ(client.get("/users/me").text(), "me");
+  EXPECT_EQ(client.get("/users/ann").json()["params"]["name"], "ann");
+  // And url_path_for builds the paths that match each.
+  EXPECT_EQ(app.url_path_for("me"), "/users/me");
+  EXPECT_EQ(client.get(app.url_path_for("user", {{"name", "meg"}})).json()["params"]["name"], "meg");
 }
 
 TEST_F(RoutingTest, UnknownPathIs404WithJsonDetail) {
