@@ -24,12 +24,10 @@ std::size_t driver_thread_count(bool single, bool sqlite_file, std::size_t max_s
 }
 
 // How many of them run at once. A SQLite read is CPU work: threads beyond the
-// cores left over by the callers' loop only take turns with it. Measured on 2
-// cores, 32 callers on a reader pool of 2 (bench/db_bench, medians of 5): 247k
-// queries/s with every thread running, 400k with one at a time. A thread whose
-// job runs long (a slow query, a lock wait) stops counting after kStall, so a
-// slow query still holds up the others for a millisecond at most. PostgreSQL's
-// threads wait on the network: no limit.
+// cores left over by the callers' loop only take turns with it (bench/README.md
+// has the figures). A thread whose job runs long (a slow query, a lock wait)
+// stops counting after kStall, so a slow query still holds up the others for a
+// millisecond at most. PostgreSQL's threads wait on the network: no limit.
 std::size_t running_limit(bool sqlite_file) {
   if (!sqlite_file) return 0;
   const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());

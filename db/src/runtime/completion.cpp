@@ -61,9 +61,7 @@ class CompletionFor final : public Completion, public std::enable_shared_from_th
     const auto is_done = [this] { return state_.load(std::memory_order_acquire) == done; };
     // With other callers waiting on this thread, their resumptions may be
     // queued behind this handler: look once and let them run (a spin would
-    // hold them up while the loop is the busiest thread). 32 callers on a
-    // SQLite pool of 2, 2 cores: +3% in the median of 8 interleaved rounds,
-    // within this machine's noise in a second run.
+    // hold them up while the loop is the busiest thread; bench/README.md).
     const bool alone = waits_->waiting.load(std::memory_order_relaxed) == 1;
     if (!spin_until(is_done, alone ? kSpinPerPoll : std::chrono::microseconds(0))) {
       if (Clock::now() - since < kPollBudget) return post_poll(since);

@@ -307,9 +307,8 @@ void Pool::run_alone(PooledConnection& connection, RequestPtr request, std::vect
 
 namespace {
 
-// How many statements share a round trip at most: measured on 2 cores, 2
-// connections (libpq alone), 1, 8 and 16 per round trip served 45.6k, 58.8k
-// and 68.7k queries/s. The cap also bounds how long a caller waits behind others.
+// How many statements share a round trip at most (more per trip served more,
+// bench/README.md); the cap also bounds how long a caller waits behind others.
 constexpr std::size_t kMaxPipeline = 16;
 // And how many parameter bytes: all are sent before any answer is read, so
 // they must fit the socket's buffers (else both ends would wait on each other).
@@ -467,8 +466,7 @@ Pool::RequestPtr Pool::next_or_idle(std::unique_ptr<PooledConnection>& connectio
 // per connection is left queued (the callers' next queries must come before
 // the connections run dry), or four per connection are held (each waits a few
 // statements at most). Only while this thread goes on with more work (`next`),
-// which brings it back here to release them. Measured on 2 cores, 32 callers on
-// a PostgreSQL pool of 2: about 22k -> 28k queries/s.
+// which brings it back here to release them (bench/README.md has the figures).
 void Pool::hold_or_release(std::vector<Answer>& answers, const RequestPtr& next) {
   if (next && next->work && waiting_.size() >= size_ && held_.size() + answers.size() <= 4 * size_ &&
       threads_->queued_callers_sleep()) {

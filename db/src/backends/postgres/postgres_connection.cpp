@@ -141,8 +141,8 @@ PostgresConnection::PostgresConnection(const DatabaseURL& url) {
 PostgresConnection::~PostgresConnection() = default;
 
 // Statements run through libpq itself (libpqxx only connects): libpqxx 6.4
-// adds a transaction object, a result object and a name lookup to each.
-// Measured (bench/db_run, 32 callers on a pool of 2): about 28k -> 30-36k queries/s.
+// adds a transaction object, a result object and a name lookup to each, which
+// cost a fifth of pooled throughput (bench/README.md).
 PostgresConnection::Prepared& PostgresConnection::prepared(const std::string& sql) {
   if (auto found = prepared_.find(sql); found != prepared_.end()) {
     if (!found->second.stale) return found->second;

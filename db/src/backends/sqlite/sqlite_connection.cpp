@@ -133,8 +133,7 @@ bool SqliteConnection::pipelines(const PipelineStatement& statement) const {
 }
 
 // The reads share one read transaction: taking and dropping the WAL read lock
-// is most of a point read's cost (measured here, 1 thread: 210-250k point
-// reads/s one per transaction, 910k 16 per transaction). All of them were
+// is most of a point read's cost (bench/README.md). All of them were
 // queued before it starts, so each sees every write that finished before it
 // was asked for, as it would alone.
 std::vector<PipelineOutcome> SqliteConnection::run_pipeline(std::span<const PipelineStatement> statements) {
