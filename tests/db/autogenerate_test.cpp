@@ -1,3 +1,5 @@
+// Autogenerate against a live database on every backend: differences from the MetaData in tables, columns,
+// types, nullability, defaults, indexes, unique and foreign keys, in dependency order, and the op calls.
 #include <starling/db/autogenerate.hpp>
 
 #include <starling/db/ddl.hpp>

@@ -1,3 +1,5 @@
+// Database's statement API on every backend: execute's answers, fetch_all/one/val, every value type (exact
+// decimals, chrono times), typed errors, execute_many all or nothing, iterate streaming, connect/disconnect.
 #include <starling/db/database.hpp>
 
 #include <starling/db/text.hpp>

@@ -1,3 +1,5 @@
+// CREATE and DROP statements for SQLite and PostgreSQL, as text: type mapping, primary keys, autoincrement,
+// DEFAULTs, unique columns and indexes, foreign keys in dependency order, quoted identifiers.
 #include <starling/db/ddl.hpp>
 
 #include <gtest/gtest.h>

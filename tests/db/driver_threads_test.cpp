@@ -1,3 +1,5 @@
+// DriverThreads' scheduling: whether a waiting caller polls or parks (spare cores, timed job lengths), the
+// running limit, and a job stalled past kStall no longer counting against it.
 #include "runtime/driver_threads.hpp"
 
 #include "support/busy_threads.hpp"

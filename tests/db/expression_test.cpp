@@ -1,3 +1,5 @@
+// WHERE expressions compiled to SQL and parameters: comparisons, NULL as SQLAlchemy treats it, LIKE, IN,
+// AND/OR/NOT with flattening and parentheses, empty lists, parameter numbering, ORDER BY terms.
 #include <starling/db/expression.hpp>
 
 #include <starling/db/schema.hpp>

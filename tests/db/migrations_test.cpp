@@ -1,3 +1,5 @@
+// Migrations on SQLite files and PostgreSQL: upgrade and downgrade targets, failing revisions rolled back,
+// branches and merges, stamp, concurrent upgrades, offline SQL; revision graph checks; :memory: refused.
 #include <starling/db/migrations.hpp>
 
 #include <starling/db/autogenerate.hpp>

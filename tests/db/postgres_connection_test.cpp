@@ -1,3 +1,5 @@
+// The PostgreSQL connection on a live server: the prepared-statement cache, stale plans, pipelines and
+// execute_all in one round trip, errors that leave out values and passwords, cursors, floats in any locale.
 #include "backends/postgres/postgres_connection.hpp"
 
 #include "support/german_locale.hpp"

@@ -1,3 +1,5 @@
+// The query builder's SQL and parameters for SQLite and PostgreSQL, without a database: SELECT, count, INSERT
+// (RETURNING, multi-row batches under the parameter limits), UPDATE, DELETE, and misuse named in errors.
 #include <starling/db/query.hpp>
 
 #include <starling/db/schema.hpp>

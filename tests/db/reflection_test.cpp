@@ -1,3 +1,5 @@
+// Reflection of live schemas on every backend, matching schema_of(MetaData), raw-SQL constraints and dialect
+// quirks; and, without a database, type_from_sql and the parser for SQLite's named constraints.
 #include <starling/db/reflection.hpp>
 
 #include <starling/db/ddl.hpp>

@@ -1,3 +1,4 @@
+// db::Row: reads by name and index, errors naming the column or listing the columns, conversion to JSON.
 #include <starling/db/row.hpp>
 
 #include <nlohmann/json.hpp>

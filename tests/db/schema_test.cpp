@@ -1,3 +1,5 @@
+// Schema declarations: types, Column options, foreign keys, Table and MetaData, errors for bad definitions,
+// SQLAlchemy's autoincrement rules, and tables sorted by their foreign keys (a cycle is an error).
 #include <starling/db/schema.hpp>
 
 #include <gtest/gtest.h>

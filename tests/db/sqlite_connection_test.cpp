@@ -1,3 +1,5 @@
+// The SQLite connection on a file: typed rows and errors, bound values, the statement cache, WAL and foreign
+// keys, the busy timeout, fetch_first and settle ending reads, and short reads run together in one snapshot.
 #include "backends/sqlite/sqlite_connection.hpp"
 
 #include <gtest/gtest.h>

@@ -1,3 +1,5 @@
+// StatementTiming, whether a statement is short enough to pipeline: unknown until it has run, slow at its
+// first slow run, and short again as quick runs fade that run by an eighth each.
 #include "backends/statement_timing.hpp"
 
 #include <gtest/gtest.h>

@@ -1,3 +1,5 @@
+// db::testing on every backend: create_database, database_exists and drop_database, and the names
+// test_database_url derives for SQLite paths and PostgreSQL databases.
 #include <starling/db/testing.hpp>
 
 #include "support/test_databases.hpp"

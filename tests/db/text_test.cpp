@@ -1,3 +1,5 @@
+// text() queries: :name parameters bound and numbered per dialect, literals, comments and casts skipped,
+// unbound or unused names reported, read_only and RETURNING detection, compile_many, the parse cache.
 #include <starling/db/text.hpp>
 
 #include <gtest/gtest.h>

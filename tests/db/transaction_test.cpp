@@ -1,3 +1,5 @@
+// Transactions on every backend: scoped and low-level forms, dropped and raw ones rolled back, savepoints,
+// isolation, transactional(), force_rollback, and no commit reported for work a failed statement lost.
 #include <starling/db/transaction.hpp>
 
 #include <starling/db/database.hpp>

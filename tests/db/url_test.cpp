@@ -1,3 +1,5 @@
+// DatabaseURL: schemes, SQLite paths, PostgreSQL parts and options, percent-encoded credentials, replace(),
+// and passwords hidden when printed, in parse errors and in Config errors.
 #include <starling/db/url.hpp>
 
 #include <starling/config.hpp>

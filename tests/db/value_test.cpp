@@ -1,3 +1,5 @@
+// db::Value: each SQL type, lossless conversions, type errors naming both types, JSON round trips, exact
+// decimals, and dates and timestamps read from ISO text and written as it.
 #include <starling/db/value.hpp>
 
 #include <nlohmann/json.hpp>

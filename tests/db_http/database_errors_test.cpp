@@ -1,3 +1,5 @@
+// database_error_handlers: busy, unreachable or retryable databases give 503 with Retry-After, data and
+// integrity errors 422 and 409 without the SQL or the URL, and a programming error stays a 500.
 #include <starling/db_http.hpp>
 
 #include <starling/db/errors.hpp>

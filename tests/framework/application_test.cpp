@@ -1,3 +1,5 @@
+// App through TestClient: HTTPException and unhandled errors, exception handlers by status and type,
+// middleware order and short-circuits, startup/shutdown hooks and lifespan, and app state.
 #include <starling/application.hpp>
 
 #include <starling/testclient.hpp>

@@ -1,3 +1,5 @@
+// Config and Environ: .env parsing (quotes, comments, malformed lines reported without their text), strict
+// and range-checked typed reads, Secret, defaults, prefixes, and environ values protected once read.
 #include <starling/config.hpp>
 
 #include <gmock/gmock.h>

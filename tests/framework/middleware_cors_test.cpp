@@ -1,3 +1,5 @@
+// CORSMiddleware: preflights allowed and refused for each reason, simple requests, wildcard or echoed
+// origins with credentials, Vary, regex origins, and requests without Origin left alone.
 #include <starling/middleware/cors.hpp>
 
 #include <starling/application.hpp>

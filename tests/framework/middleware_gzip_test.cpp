@@ -1,3 +1,5 @@
+// GZipMiddleware: compression by Accept-Encoding and minimum size, encoded or empty bodies left alone,
+// Vary and Content-Length, streams compressed chunk by chunk (never event streams), level checks.
 #include <starling/middleware/gzip.hpp>
 
 #include <starling/application.hpp>

@@ -1,3 +1,5 @@
+// TrustedHostMiddleware: allowed hosts and wildcard subdomains, 400 for others, IPv6 hosts, the redirect
+// to www, and invalid patterns refused.
 #include <starling/middleware/trusted_host.hpp>
 
 #include <starling/application.hpp>

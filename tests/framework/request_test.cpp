@@ -1,3 +1,5 @@
+// Request: query parameters, headers, cookies, URL and body, JSON and form bodies (400 or 415 when bad),
+// typed path parameters, absolute-form targets, Host, per-request state and media_type.
 #include <starling/request.hpp>
 
 #include <starling/application.hpp>

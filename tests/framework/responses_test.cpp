@@ -1,3 +1,5 @@
+// Response types: media types, compact JSON, redirects, cookies safe from injected attributes, streaming,
+// FileResponse with its metadata (and 404 for a missing file), and guess_media_type.
 #include <starling/responses.hpp>
 
 #include <starling/application.hpp>

@@ -1,3 +1,5 @@
+// Routing: method dispatch, typed and path parameters, literal segments first, 404 and 405, HEAD, mounts,
+// slash redirects, url_path_for, malformed templates, and sync endpoints on the worker pool.
 #include <starling/routing.hpp>
 
 #include <starling/application.hpp>

@@ -1,3 +1,5 @@
+// TestClient: cookies kept across requests, every method helper, redirects (303, 307, unfollowed, loops),
+// absolute URLs setting the host, and json() of a non-JSON body.
 #include <starling/testclient.hpp>
 
 #include <starling/application.hpp>
