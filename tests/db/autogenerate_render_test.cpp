@@ -7,6 +7,7 @@
 
 #include "migrations/compare_rules.hpp"
 #include "migrations/render_code.hpp"
+#include "support/live_schema.hpp"
 #include "support/unique_name.hpp"
 
 #include <gtest/gtest.h>
@@ -19,20 +20,8 @@ namespace db = starling::db;
 namespace migrations = starling::db::migrations;
 using db::Dialect;
 
-namespace {
-
-std::string descriptions(const std::vector<db::SchemaDifference>& differences) {
-  std::string out;
-  for (const auto& difference : differences) out += difference.description + "\n";
-  return out;
-}
-
-::testing::AssertionResult contains(const std::string& text, const std::string& part) {
-  if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "\"" << part << "\" not in:\n" << text;
-}
-
-}  // namespace
+using starling::test::contains;
+using starling::test::descriptions;
 
 namespace {
 

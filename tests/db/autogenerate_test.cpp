@@ -9,6 +9,7 @@
 #include "migrations/compare_rules.hpp"
 #include "migrations/reflect_connection.hpp"
 #include "migrations/render_code.hpp"
+#include "support/live_schema.hpp"
 #include "support/schema_samples.hpp"
 #include "support/test_databases.hpp"
 
@@ -23,30 +24,9 @@ namespace {
 
 using starling::test::define_everything;
 
-// One connection for the whole test: a memory database exists only on it.
-struct Live {
-  explicit Live(const db::DatabaseURL& url) : dialect(url.dialect()), connection(db::backend::open_connection(url)) {}
-  void run(const std::string& sql) { connection->execute(sql, {}); }
-  void create(const db::MetaData& metadata) {
-    for (const auto& sql : db::create_statements(metadata, dialect)) run(sql);
-  }
-  std::vector<db::SchemaDifference> compare(const db::MetaData& metadata) {
-    return db::compare_schemas(migrations::reflect(*connection, dialect), db::schema_of(metadata, dialect), dialect);
-  }
-  Dialect dialect;
-  std::unique_ptr<db::backend::Connection> connection;
-};
-
-std::string descriptions(const std::vector<db::SchemaDifference>& differences) {
-  std::string out;
-  for (const auto& difference : differences) out += difference.description + "\n";
-  return out;
-}
-
-::testing::AssertionResult contains(const std::string& text, const std::string& part) {
-  if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "\"" << part << "\" not in:\n" << text;
-}
+using Live = starling::test::LiveSchema;
+using starling::test::contains;
+using starling::test::descriptions;
 
 
 class AutogenerateTest : public starling::test::DatabaseTest {};

@@ -9,6 +9,7 @@
 #include "migrations/compare_rules.hpp"
 #include "migrations/reflect_connection.hpp"
 #include "migrations/sqlite_table_parser.hpp"
+#include "support/live_schema.hpp"
 #include "support/schema_samples.hpp"
 #include "support/test_databases.hpp"
 
@@ -22,22 +23,7 @@ namespace {
 
 using starling::test::define_everything;
 
-// One connection for the whole test: a memory database exists only on it.
-struct Live {
-  explicit Live(const db::DatabaseURL& url) : dialect(url.dialect()), connection(db::backend::open_connection(url)) {}
-  void run(const std::string& sql) { connection->execute(sql, {}); }
-  void create(const db::MetaData& metadata) {
-    for (const auto& sql : db::create_statements(metadata, dialect)) run(sql);
-  }
-  db::SchemaSnapshot reflect() { return migrations::reflect(*connection, dialect); }
-  db::TableSchema table(std::string_view name) {
-    auto table = migrations::reflect_table(*connection, dialect, name);
-    if (!table) throw std::runtime_error("no table " + std::string(name));
-    return *table;
-  }
-  Dialect dialect;
-  std::unique_ptr<db::backend::Connection> connection;
-};
+using Live = starling::test::LiveSchema;
 
 
 // PostgreSQL spells DEFAULTs its own way ('x'::character varying): compared normalised there.
