@@ -4,10 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <limits>
 #include <filesystem>
 #include <thread>
+#include <vector>
 
 #include <unistd.h>
 
@@ -237,4 +239,29 @@ TEST_F(SqliteConnectionTest, OnlyShortReadsItRanBeforeRunTogether) {
   EXPECT_FALSE(connection_->pipelines({&select, &one, false}));  // the query did not say it only reads
   EXPECT_FALSE(connection_->pipelines({&insert, &text, true}));  // it said so, wrongly: SQLite knows better
   EXPECT_FALSE(connection_->pipelines({&slow, &one, true}));
+}
+
+TEST(SqliteConnectionOpening, ConnectionsOpeningANewFileAtOnceAllSucceed) {
+  // Each switch to WAL may find another's lock in its way; SQLite answers BUSY
+  // at once there (seen as two `notes db upgrade` processes racing on a new file).
+  for (int round = 0; round < 100; ++round) {
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("starling-sqlite-race-" + std::to_string(::getpid()) + "-" + std::to_string(round) + ".db");
+    std::atomic<int> ready{0};
+    std::atomic<int> failures{0};
+    std::vector<std::thread> openers;
+    for (int i = 0; i < 6; ++i)
+      openers.emplace_back([&] {
+        ++ready;
+        while (ready.load() < 6) std::this_thread::yield();
+        try {
+          SqliteConnection connection(DatabaseURL("sqlite:///" + path.string()));
+        } catch (const ConnectionError&) {
+          ++failures;
+        }
+      });
+    for (auto& opener : openers) opener.join();
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+    ASSERT_EQ(failures.load(), 0) << "in round " << round;
+  }
 }

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <cctype>
+#include <thread>
 #include <utility>
 
 namespace starling::db::backend {
@@ -54,6 +55,22 @@ class SqliteCursor final : public Cursor {
   bool done_ = false;
 };
 
+// Processes opening a new file at once can each hold a lock that the other's
+// switch to WAL needs; SQLite then answers BUSY at once, without calling its
+// busy handler (that would deadlock). Retried within the busy timeout.
+void switch_to_wal(SQLite::Database& database, std::chrono::milliseconds busy_timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + busy_timeout;
+  for (;;) {
+    try {
+      database.exec("PRAGMA journal_mode = WAL");
+      return;
+    } catch (const SQLite::Exception& error) {
+      if (error.getErrorCode() != SQLITE_BUSY || std::chrono::steady_clock::now() >= deadline) throw;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
 }  // namespace
 
 SqliteConnection::SqliteConnection(const DatabaseURL& url, std::chrono::milliseconds busy_timeout) {
@@ -64,7 +81,7 @@ SqliteConnection::SqliteConnection(const DatabaseURL& url, std::chrono::millisec
     database_ = std::make_unique<SQLite::Database>(url.database(), flags, static_cast<int>(busy_timeout.count()));
     database_->exec("PRAGMA foreign_keys = ON");
     // WAL lets readers run beside the writer; a memory database has no journal file.
-    if (!url.is_memory()) database_->exec("PRAGMA journal_mode = WAL");
+    if (!url.is_memory()) switch_to_wal(*database_, busy_timeout);
   } catch (const SQLite::Exception& error) {
     throw ConnectionError("cannot open SQLite database '" + url.database() + "': " + error.what());
   }
