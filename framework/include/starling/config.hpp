@@ -135,6 +135,14 @@ concept standard_integer =
     std::integral<T> && !std::same_as<T, bool> && !std::same_as<T, char> && !std::same_as<T, wchar_t> &&
     !std::same_as<T, char8_t> && !std::same_as<T, char16_t> && !std::same_as<T, char32_t>;
 
+/// Config::get's T when the caller names none: the default's type, text as std::string.
+struct from_default {};
+template <class D>
+inline constexpr bool is_text_v = std::is_convertible_v<const D&, std::string_view>;
+template <class T, class D>
+using value_type_t = std::conditional_t<!std::is_same_v<T, from_default>, T,
+                                        std::conditional_t<is_text_v<D>, std::string, std::decay_t<D>>>;
+
 /// @throws ConfigError naming key and value unless value is a bool spelling.
 bool parse_bool(std::string_view key, std::string_view value);
 /// @throws ConfigError naming key and value unless value is a whole integer in [min, max].
@@ -176,30 +184,20 @@ class Config {
     }
   }
 
-  /// The value cast to T, or `default_value` when missing.
-  /// @throws ConfigError if a value is present but can't be cast.
-  template <class T>
-  T get(std::string_view key, T default_value) const {
-    auto value = lookup(key);
-    return value ? cast<T>(key, *value) : std::move(default_value);
-  }
-
-  /// Like Starlette, a text default is cast exactly like a found value: get<int>("PORT",
-  /// "8000"); get("HOST", "localhost") is a std::string. Only a string literal binds
-  /// here (an array reference), so `get<std::size_t>("WORKERS", 0)` takes 0 as a number.
-  /// @throws ConfigError if the value or the default can't be cast.
-  template <class T = std::string, std::size_t N>
-  T get(std::string_view key, const char (&default_text)[N]) const {
-    auto value = lookup(key);
-    return cast<T>(key, value ? *value : std::string(default_text));
-  }
-
-  /// A text default held in a std::string, cast like a found value.
-  template <class T>
-    requires(!std::same_as<T, std::string>)
-  T get(std::string_view key, const std::string& default_text) const {
-    auto value = lookup(key);
-    return cast<T>(key, value ? *value : default_text);
+  /// The value cast to T, or `fallback` when missing. As Starlette's
+  /// `config(key, cast=T, default=...)`, a text default is cast exactly like a
+  /// found value (`get<int>("PORT", "8000")`); any other default is a T already
+  /// (`get<std::size_t>("WORKERS", 0)`). Without T, the default says it:
+  /// `get("HOST", "localhost")` is a std::string, `get("PORT", 8000)` an int.
+  /// @throws ConfigError if the value, or a text default, can't be cast.
+  template <class T = detail::from_default, class Default, class R = detail::value_type_t<T, Default>>
+  R get(std::string_view key, Default&& fallback) const {
+    if (auto value = lookup(key)) return cast<R>(key, *value);
+    if constexpr (detail::is_text_v<Default> && !std::is_same_v<R, std::string_view>) {
+      return cast<R>(key, std::string(std::string_view(fallback)));
+    } else {
+      return R(std::forward<Default>(fallback));
+    }
   }
 
   /// The `.env` path given to the constructor (empty: none).
