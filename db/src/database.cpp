@@ -78,6 +78,7 @@ awaitable<void> Database::connect() {
 
   PoolSettings base;
   base.acquire_timeout = options_.acquire_timeout;
+  base.pipeline = options_.pipeline;
   base.description = url_.to_string();
   base.open = [url = url_] { return backend::open_connection(url); };
   base.prepare = [hook = options_.on_connect, force_rollback = options_.force_rollback,

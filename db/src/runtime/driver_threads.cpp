@@ -23,14 +23,6 @@ constexpr auto kSpin = std::chrono::microseconds(200);
 // machine another thread (a caller, the database) needs it more.
 constexpr auto kYieldAfter = std::chrono::microseconds(5);
 
-// Jobs shorter than this are worth polling for even beside other waiting
-// callers (SQLite point queries); longer ones within the polling budget (a
-// PostgreSQL round trip on the same machine) only by a caller waiting alone.
-constexpr std::int64_t kShortJobNs = 20'000;
-
-// Set by a driver thread that announced its return (see Queue::returning).
-thread_local bool t_returning = false;
-
 std::int64_t ns_of(Clock::time_point time) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count();
 }
@@ -46,15 +38,14 @@ thread_local Runner* t_runner = nullptr;
 
 // A plain FIFO. The thread that finishes the last busy task spins for the
 // next one (queries come in bursts: a coroutine's next query) and is never
-// woken for; a sleeper is woken only when no thread is spinning or on its way
-// back. At most one thread spins, and only while no other is busy, so the
+// woken for; a sleeper is woken only when no thread is spinning. At most one thread spins, and only while no other is busy, so the
 // callers and the database keep the cores of a small machine.
 // With a running limit, a task waits while that many threads run jobs that
 // are not stalled; one waiting thread (the watcher) wakes when the first of
 // them would turn stalled, the others sleep until woken as usual.
 struct DriverThreads::Queue {
-  BriefMutex mutex;
-  std::condition_variable_any wake;
+  std::mutex mutex;
+  std::condition_variable wake;
   std::deque<Task> tasks;
   std::atomic<std::size_t> waiting{0};  // tasks.size(), readable without the lock
   std::atomic<std::size_t> busy{0};     // threads running a task
@@ -62,10 +53,6 @@ struct DriverThreads::Queue {
   std::size_t sleepers = 0;
   std::atomic<bool> stopping{false};
   std::vector<std::shared_ptr<Completion>> idle_waiters;  // until_idle() callers
-  // Threads about to come back for work (their caller is being resumed and may
-  // post its next job at once): that job waits for them instead of a wake-up.
-  std::atomic<int> returning{0};
-  std::atomic<std::int64_t> typical_job_ns{0};  // a moving average; races only blur it
   std::size_t running_limit = 0;  // 0: none
   std::vector<Runner> runners;    // one per thread
   bool watching = false;          // a thread waits for a runner to stall
@@ -94,7 +81,7 @@ struct DriverThreads::Queue {
     tasks.push_back(std::move(task));
     waiting.store(tasks.size());
     // A watcher starts the task when a runner stalls; a runner coming back starts it before then.
-    const bool wake_one = sleepers > 0 && !spinner.load() && returning.load() == 0 && !watching;
+    const bool wake_one = sleepers > 0 && !spinner.load() && !watching;
     lock.unlock();
     if (wake_one) wake.notify_one();
   }
@@ -102,10 +89,6 @@ struct DriverThreads::Queue {
   // Returns false once stopping and nothing is left.
   bool pop(Task& task, bool just_worked) {
     std::unique_lock lock(mutex);
-    if (t_returning) {
-      t_returning = false;
-      returning.fetch_sub(1);
-    }
     if (just_worked) {
       busy.fetch_sub(1);
       t_runner->since_ns.store(0, std::memory_order_relaxed);
@@ -192,57 +175,16 @@ awaitable<void> DriverThreads::until_idle() {
     std::lock_guard lock(queue_->mutex);
     if (queue_->tasks.empty() && queue_->busy.load() == 0) completion->complete();
     else queue_->idle_waiters.push_back(completion);
-    return Wait::park;
   };
   co_await wait_for(start);
 }
 
 void DriverThreads::post(Task task) { queue_->push(std::move(task)); }
 
-void DriverThreads::returning_for_work() {
-  if (t_returning) return;
-  t_returning = true;
-  queue_->returning.fetch_add(1);
-}
-
-void DriverThreads::staying_for_work() {
-  if (!t_returning) return;
-  t_returning = false;
-  queue_->returning.fetch_sub(1);
-}
-
 bool DriverThreads::has_waiting_tasks() const { return queue_->waiting.load(std::memory_order_acquire) > 0; }
 
-DriverThreads::JobTimer::JobTimer(DriverThreads& threads) : threads_(threads), started_(Clock::now()) {
-  if (t_runner) t_runner->since_ns.store(ns_of(started_), std::memory_order_relaxed);
-}
-
-DriverThreads::JobTimer::~JobTimer() {
-  auto& typical = threads_.queue_->typical_job_ns;
-  const auto sample = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - started_).count();
-  const auto old = typical.load(std::memory_order_relaxed);
-  typical.store(old + (sample - old) / 8, std::memory_order_relaxed);
-}
-
-bool DriverThreads::leaves_a_core_free() const {
-  static const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
-  return queue_->busy.load(std::memory_order_relaxed) < cores;
-}
-
-bool DriverThreads::queued_callers_sleep() const {
-  return !leaves_a_core_free() && queue_->typical_job_ns.load(std::memory_order_relaxed) >= kShortJobNs;
-}
-
-Wait DriverThreads::expected_wait(bool started) const {
-  const auto typical = queue_->typical_job_ns.load(std::memory_order_relaxed);
-  if (typical >= std::chrono::nanoseconds(kPollBudget).count()) return Wait::park;
-  // With a core that no driver thread is using, polling on it costs the drivers
-  // nothing, and a core kept out of idle is woken faster: measured on 2 cores,
-  // 32 callers on a PostgreSQL pool of 1 served 2x the queries. With every core
-  // busy, a poller would slow the drivers down instead.
-  if (leaves_a_core_free()) return Wait::poll;
-  if (!started) return Wait::park;  // queued behind busy connections: a while yet
-  return typical < kShortJobNs ? Wait::poll : Wait::poll_if_alone;
+void DriverThreads::starting_job() {
+  if (t_runner) t_runner->since_ns.store(ns_of(Clock::now()), std::memory_order_relaxed);
 }
 
 awaitable<void> DriverThreads::run(const std::function<void()>& job) {
@@ -250,15 +192,12 @@ awaitable<void> DriverThreads::run(const std::function<void()>& job) {
     post([this, &job, completion] {
       std::exception_ptr error;
       try {
-        const JobTimer timer(*this);
         job();
       } catch (...) {
         error = std::current_exception();
       }
-      returning_for_work();
       completion->complete(std::move(error));
     });
-    return expected_wait();
   };
   co_await wait_for(start);
 }

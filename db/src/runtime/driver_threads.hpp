@@ -55,43 +55,11 @@ class DriverThreads {
   /// then queues it behind them instead of going on: no pool starves another).
   bool has_waiting_tasks() const;
 
-  /// On a driver thread whose task is about to end: a task posted meanwhile
-  /// (the resumed caller's next query) waits for this thread instead of
-  /// waking a sleeping one. Call it just before resuming the caller.
-  void returning_for_work();
-  /// Takes that back: the thread found more work of its own (tasks posted
-  /// meanwhile show in has_waiting_tasks(); it then queues behind them).
-  void staying_for_work();
-
   /// How long a job runs before its thread stops counting against the running limit.
   static constexpr std::chrono::microseconds kStall{1000};
-
-  /// Times a job on a driver thread, from construction to destruction (even
-  /// when the job throws): the typical job time tells callers whether polling
-  /// for a result beats sleeping until it comes. A job's start also restarts
-  /// its thread's kStall (a thread going from job to job is not stalled).
-  class JobTimer {
-   public:
-    explicit JobTimer(DriverThreads& threads);
-    ~JobTimer();
-    JobTimer(const JobTimer&) = delete;
-    JobTimer& operator=(const JobTimer&) = delete;
-
-   private:
-    DriverThreads& threads_;
-    std::chrono::steady_clock::time_point started_;
-  };
-  /// How a caller had best wait for a job: judging by how long recent ones
-  /// took, by whether it runs at once (`started`) or queues behind others, and
-  /// by whether polling would take a core that a busy driver thread needs.
-  Wait expected_wait(bool started = true) const;
-  /// Whether fewer driver threads are busy than there are cores: callers then
-  /// poll for their work on the core left over (see expected_wait).
-  bool leaves_a_core_free() const;
-  /// Whether callers queued behind others sleep, their loops too: every core
-  /// has a busy driver thread, and jobs are not short (for short ones a caller
-  /// polls, which keeps its loop awake).
-  bool queued_callers_sleep() const;
+  /// On a driver thread, as a task starts its next job (the pool's driver runs
+  /// several in one task): restarts the thread's kStall clock.
+  static void starting_job();
 
  private:
   struct Queue;

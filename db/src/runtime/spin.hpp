@@ -3,7 +3,6 @@
 // sleeping and being woken when the wait is a few microseconds.
 
 #include <chrono>
-#include <mutex>
 #include <thread>
 
 namespace starling::db::runtime {
@@ -34,25 +33,5 @@ bool spin_until(const Ready& ready, std::chrono::nanoseconds budget,
     if (spent >= yield_after) std::this_thread::yield();
   }
 }
-
-/// A mutex for sections of a few instructions that two threads enter at about
-/// the same time (a caller queuing its next query as the driver thread looks
-/// for one). It spins for a moment before sleeping: a plain mutex goes to the
-/// kernel at once, and the sleep and wake-up cost far more than the wait.
-class BriefMutex {
- public:
-  void lock() {
-    for (int i = 0; i < 64; ++i) {
-      if (mutex_.try_lock()) return;
-      cpu_relax();
-    }
-    mutex_.lock();
-  }
-  bool try_lock() { return mutex_.try_lock(); }
-  void unlock() { mutex_.unlock(); }
-
- private:
-  std::mutex mutex_;
-};
 
 }  // namespace starling::db::runtime

@@ -17,7 +17,7 @@ namespace {
 
 namespace asio = boost::asio;
 
-// Callers that sleep until their work is done (Wait::park), each noting in
+// Callers that sleep until their work is done, each noting in
 // `resumed` when it goes on; `answers` collects their completions.
 struct SleepingCallers {
   std::vector<Answer> answers;
@@ -26,7 +26,6 @@ struct SleepingCallers {
   awaitable<void> wait(char name, bool throw_after = false) {
     const Start start = [this](const std::shared_ptr<Completion>& completion) {
       answers.push_back({completion, nullptr});
-      return Wait::park;
     };
     co_await wait_for(start);
     resumed += name;
@@ -93,7 +92,6 @@ TEST(Completion, AnErrorReachesItsOwnCallerOnly) {
   const auto wait = [&]() -> awaitable<void> {
     const Start start = [&](const std::shared_ptr<Completion>& completion) {
       answers.push_back({completion, nullptr});
-      return Wait::park;
     };
     try {
       co_await wait_for(start);

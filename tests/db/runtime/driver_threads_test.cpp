@@ -1,8 +1,5 @@
-// DriverThreads' scheduling: whether a waiting caller polls or parks (spare cores, timed job lengths), the
-// running limit, and a job stalled past kStall no longer counting against it.
+// DriverThreads' scheduling: the running limit, and a job stalled past kStall no longer counting against it.
 #include "runtime/driver_threads.hpp"
-
-#include "support/busy_threads.hpp"
 
 #include <gtest/gtest.h>
 
@@ -15,40 +12,6 @@
 
 namespace starling::db::runtime {
 namespace {
-
-void time_jobs(DriverThreads& threads, std::chrono::microseconds each, int count) {
-  for (int i = 0; i < count; ++i) {
-    std::promise<void> done;
-    threads.post([&] {
-      {
-        const DriverThreads::JobTimer timer(threads);
-        std::this_thread::sleep_for(each);
-      }
-      done.set_value();
-    });
-    done.get_future().wait();
-  }
-}
-
-const std::size_t kCores = std::max(1u, std::thread::hardware_concurrency());
-
-TEST(DriverThreads, AQueuedCallerPollsOnlyWhileACoreIsLeftOverFromTheDriverThreads) {
-  DriverThreads threads(kCores);
-  // No job timed yet: jobs count as short.
-  EXPECT_EQ(threads.expected_wait(false), Wait::poll);  // nothing busy: polling costs the drivers nothing
-  {
-    const test::BusyThreads busy(threads, kCores);  // every core has a driver thread at work
-    EXPECT_EQ(threads.expected_wait(false), Wait::park);  // queued: a while yet, and no core to spare
-    EXPECT_EQ(threads.expected_wait(true), Wait::poll);   // started, and short: worth a look
-  }
-}
-
-TEST(DriverThreads, CallersParkForJobsLongerThanThePollBudget) {
-  DriverThreads threads(1);
-  time_jobs(threads, kPollBudget * 10, 30);  // the moving average follows them
-  EXPECT_EQ(threads.expected_wait(true), Wait::park);
-  EXPECT_EQ(threads.expected_wait(false), Wait::park);
-}
 
 // Jobs that note, as each starts, whether another is running: under a
 // running limit of 1, a job starts beside another only once that one has run

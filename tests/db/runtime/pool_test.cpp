@@ -430,6 +430,30 @@ TEST_P(Pooling, QueuedStatementsShareRoundTripsAndEachCallerGetsItsOwnOutcome) {
   EXPECT_GT(database.stats().pipelined, 0u);
 }
 
+// DatabaseOptions::pipeline off: the same crowd of callers, each statement on its own.
+TEST_P(Pooling, WithPipeliningOffQueuedStatementsRunOneByOne) {
+  auto& database = open({.max_size = 2, .pipeline = false});
+  constexpr int kCallers = 32, kEach = 40;
+  int wrong_answers = 0;
+  run([&]() -> awaitable<void> {
+    const auto executor = co_await asio::this_coro::executor;
+    int finished = 0;
+    for (int caller = 0; caller < kCallers; ++caller) {
+      asio::co_spawn(executor, [&, caller]() -> awaitable<void> {
+        for (int i = 0; i < kEach; ++i) {
+          const int n = caller * kEach + i;
+          const auto doubled = co_await database.fetch_val(text("SELECT CAST(:n AS INTEGER) * 2").bind("n", n));
+          if (doubled != Value(2 * n)) ++wrong_answers;
+        }
+        ++finished;
+      }, asio::detached);
+    }
+    while (finished < kCallers) co_await sleep_for(std::chrono::milliseconds(5));
+  }());
+  EXPECT_EQ(wrong_answers, 0);
+  EXPECT_EQ(database.stats().pipelined, 0u);
+}
+
 TEST_P(Pooling, MemoryDatabasesShareOneDatabaseAcrossThePool) {
   auto& database = open({.max_size = 4});
   run(database.execute(text("CREATE TABLE shared (x INTEGER)")));

@@ -45,6 +45,11 @@ struct DatabaseOptions {
   std::size_t max_size = 10;
   /// How long a query waits for a free connection before PoolTimeout.
   std::chrono::milliseconds acquire_timeout{10'000};
+  /// Whether short statements queued while every connection is busy may run
+  /// together: in one round trip on PostgreSQL (pipeline mode), in one read
+  /// snapshot on SQLite. Each still succeeds or fails on its own, outside any
+  /// transaction. Off: each runs alone, one round trip each.
+  bool pipeline = true;
   /// Runs on each new connection (e.g. `SET TIME ZONE 'UTC'`, a PRAGMA).
   std::function<void(SetupConnection&)> on_connect;
 };

@@ -1,0 +1,94 @@
+#include "runtime/transaction_levels.hpp"
+
+#include <starling/db/errors.hpp>
+
+#include <string>
+
+namespace starling::db::runtime {
+
+namespace {
+
+std::string savepoint(int level) { return "starling_savepoint_" + std::to_string(level); }
+
+}  // namespace
+
+void begin_level(PooledConnection& connection) {
+  const int level = connection.depth + 1;
+  connection.backend->execute(level == 1 ? connection.backend->begin_statement() : "SAVEPOINT " + savepoint(level), {});
+  connection.depth = level;
+}
+
+void commit_level(PooledConnection& connection) {
+  const int level = connection.depth;
+  try {
+    connection.backend->execute(level == 1 ? "COMMIT" : "RELEASE SAVEPOINT " + savepoint(level), {});
+    connection.depth = level - 1;
+  } catch (const Error&) {
+    // A failed COMMIT can leave the transaction open (SQLite when busy): end it.
+    try {
+      rollback_level(connection);
+    } catch (const Error&) {
+      connection.broken = true;
+    }
+    throw;
+  }
+}
+
+void rollback_level(PooledConnection& connection) {
+  const int level = connection.depth;
+  connection.depth = level - 1;
+  try {
+    if (level == 1) {
+      connection.backend->execute("ROLLBACK", {});
+    } else {
+      connection.backend->execute("ROLLBACK TO SAVEPOINT " + savepoint(level), {});
+      connection.backend->execute("RELEASE SAVEPOINT " + savepoint(level), {});
+    }
+  } catch (const Error&) {
+    // The server may still hold the transaction open: never hand this connection out again.
+    connection.broken = true;
+    throw;
+  }
+}
+
+void roll_back_to_base(PooledConnection& connection) {
+  while (connection.depth > connection.base_depth) rollback_level(connection);
+  if (connection.base_depth == 0 && connection.backend->in_transaction()) {
+    connection.depth = 1;  // what a raw BEGIN opened
+    rollback_level(connection);
+  }
+}
+
+bool leaves_transaction_open(const PooledConnection& connection) {
+  return connection.depth != connection.base_depth ||
+         (connection.base_depth == 0 && connection.backend && connection.backend->in_transaction());
+}
+
+void run_contained(PooledConnection& connection, const std::function<void()>& statement) {
+  begin_level(connection);
+  try {
+    statement();
+  } catch (const Error&) {
+    rollback_level(connection);  // marks the connection broken if even that fails
+    throw;
+  }
+  commit_level(connection);
+}
+
+// The next caller would run inside it: rolled back, and the caller told.
+void end_stray_transaction(PooledConnection& connection, std::exception_ptr& error) {
+  if (!leaves_transaction_open(connection)) return;
+  try {
+    roll_back_to_base(connection);
+  } catch (const Error&) {
+    if (!error) error = std::current_exception();
+    return;
+  }
+  if (!error)
+    error = std::make_exception_ptr(ProgrammingError(
+        "a statement run through the Database left a transaction open (a raw BEGIN?); it was rolled back, as the "
+        "connection goes back to the pool: use database.transaction(), database.begin() or a held "
+        "database.connection()"));
+}
+
+}  // namespace starling::db::runtime
