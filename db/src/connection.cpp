@@ -1,20 +1,33 @@
 #include <starling/db/connection.hpp>
 #include <starling/db/transaction.hpp>
 
-#include "runtime/lease.hpp"
-#include "runtime/pool.hpp"
+#include "session.hpp"
 
 #include <deque>
 
 namespace starling::db {
 
 using runtime::PooledConnection;
-using Job = std::function<void(PooledConnection&)>;
+using Job = detail::Work;
 
-awaitable<void> Queryable::run_work(bool read_only, const Work& work, const runtime::PipelineEntry* /*entry*/) {
+awaitable<void> detail::Session::run(bool read_only, const Work& work, const runtime::PipelineEntry* /*entry*/) {
   const auto lease = co_await this->lease(read_only);
   co_await lease->run(work);
 }
+
+awaitable<std::shared_ptr<runtime::Lease>> detail::LeaseSession::lease(bool /*read_only*/) { co_return lease_; }
+
+Queryable::Queryable(std::shared_ptr<detail::Session> session) : session_(std::move(session)) {}
+Queryable::Queryable(Queryable&&) noexcept = default;
+Queryable& Queryable::operator=(Queryable&&) noexcept = default;
+Queryable::~Queryable() = default;
+
+detail::Session& Queryable::session() const {
+  if (!session_) throw ProgrammingError("use of a moved-from db::Connection");
+  return *session_;
+}
+
+Dialect Queryable::dialect() const { return session().dialect(); }
 
 namespace {
 
@@ -31,19 +44,19 @@ std::int64_t execute_answer(const CompiledQuery& query, const backend::Result& r
 }  // namespace
 
 awaitable<std::vector<Row>> Queryable::fetch_all(const Statement& query) {
-  const auto compiled = query.compile(query_dialect());
+  const auto compiled = query.compile(session().dialect());
   std::vector<Row> rows;
   const Job job = [&](PooledConnection& connection) {
     runtime::run_statement(connection, [&] { rows = connection.backend->execute(compiled.sql, compiled.params).rows; });
   };
   const runtime::PipelineEntry entry{{&compiled.sql, &compiled.params, compiled.read_only},
                                      [&](backend::Result& result) { rows = std::move(result.rows); }};
-  co_await run_work(compiled.read_only, job, &entry);
+  co_await session().run(compiled.read_only, job, &entry);
   co_return rows;
 }
 
 awaitable<std::optional<Row>> Queryable::fetch_one(const Statement& query) {
-  const auto compiled = query.compile(query_dialect());
+  const auto compiled = query.compile(session().dialect());
   std::optional<Row> row;
   const Job job = [&](PooledConnection& connection) {
     runtime::run_statement(connection, [&] {
@@ -57,7 +70,7 @@ awaitable<std::optional<Row>> Queryable::fetch_one(const Statement& query) {
                                      [&](backend::Result& result) {
                                        if (!result.rows.empty()) row = std::move(result.rows.front());
                                      }};
-  co_await run_work(compiled.read_only, job, &entry);
+  co_await session().run(compiled.read_only, job, &entry);
   co_return row;
 }
 
@@ -68,7 +81,7 @@ awaitable<Value> Queryable::fetch_val(const Statement& query, std::size_t column
 }
 
 awaitable<std::int64_t> Queryable::execute(const Statement& query) {
-  const auto compiled = query.compile(query_dialect());
+  const auto compiled = query.compile(session().dialect());
   std::int64_t answer = 0;
   const Job job = [&](PooledConnection& connection) {
     runtime::run_statement(connection, [&] {
@@ -77,12 +90,12 @@ awaitable<std::int64_t> Queryable::execute(const Statement& query) {
   };
   const runtime::PipelineEntry entry{{&compiled.sql, &compiled.params, compiled.read_only},
                                      [&](backend::Result& result) { answer = execute_answer(compiled, result); }};
-  co_await run_work(compiled.read_only, job, &entry);
+  co_await session().run(compiled.read_only, job, &entry);
   co_return answer;
 }
 
 awaitable<void> Queryable::execute_many(const Statement& query, const std::vector<Values>& rows) {
-  const auto batches = query.compile_many(query_dialect(), rows);
+  const auto batches = query.compile_many(session().dialect(), rows);
   if (batches.empty()) co_return;
   std::vector<backend::PipelineStatement> statements;
   statements.reserve(batches.size());
@@ -101,7 +114,7 @@ awaitable<void> Queryable::execute_many(const Statement& query, const std::vecto
       throw;
     }
   };
-  co_await run_work(false, job, nullptr);
+  co_await session().run(false, job, nullptr);
 }
 
 // ---- RowStream ----
@@ -143,9 +156,9 @@ awaitable<std::optional<Row>> RowStream::next() {
 }
 
 awaitable<RowStream> Queryable::iterate(const Statement& query, std::size_t batch_size) {
-  const auto compiled = query.compile(query_dialect());
+  const auto compiled = query.compile(session().dialect());
   auto state = std::make_unique<RowStream::State>();
-  state->lease = co_await this->lease(compiled.read_only);
+  state->lease = co_await session().lease(compiled.read_only);
   state->batch_size = std::max<std::size_t>(batch_size, 1);
   RowStream::State& opened = *state;
   const Job job = [&](PooledConnection& connection) {
@@ -160,14 +173,14 @@ awaitable<RowStream> Queryable::iterate(const Statement& query, std::size_t batc
 // ---- transactions ----
 
 awaitable<Transaction> Queryable::begin() {
-  auto lease = co_await this->lease(false);
+  auto lease = co_await session().lease(false);
   int level = 0;
   const Job job = [&](PooledConnection& connection) {
     runtime::begin_level(connection);
     level = connection.depth;
   };
   co_await lease->run(job);
-  co_return Transaction(std::move(lease), level);
+  co_return Transaction(std::make_shared<detail::TransactionSession>(std::move(lease), level));
 }
 
 awaitable<void> Queryable::transaction(std::function<awaitable<void>(Connection&)> fn) {
@@ -186,12 +199,9 @@ awaitable<void> Queryable::transaction(std::function<awaitable<void>(Connection&
 
 // ---- Connection ----
 
-Connection::Connection(std::shared_ptr<runtime::Lease> lease) : lease_(std::move(lease)), dialect_(lease_->dialect) {}
+Connection::Connection(std::shared_ptr<detail::Session> session) : Queryable(std::move(session)) {}
+Connection::Connection(Connection&&) noexcept = default;
+Connection& Connection::operator=(Connection&&) noexcept = default;
 Connection::~Connection() = default;
-
-awaitable<std::shared_ptr<runtime::Lease>> Connection::lease(bool /*read_only*/) {
-  if (!lease_) throw ProgrammingError("use of a moved-from db::Connection");
-  co_return lease_;
-}
 
 }  // namespace starling::db

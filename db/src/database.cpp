@@ -1,7 +1,7 @@
 #include <starling/db/database.hpp>
 
 #include "backends/backend.hpp"
-#include "runtime/lease.hpp"
+#include "session.hpp"
 
 #include <algorithm>
 #include <thread>
@@ -51,38 +51,80 @@ class SetupAdapter final : public SetupConnection {
 // one writer connection (FIFO, in process) instead of racing for the file lock
 // and surfacing "database is locked"; reads run beside it (WAL). PostgreSQL
 // needs no writer. `:memory:` and force_rollback use the writer alone.
-struct Database::Pools {
+namespace {
+
+struct OpenPools {
   std::shared_ptr<runtime::DriverThreads> threads;
   std::shared_ptr<Pool> shared;  // reads (and, on PostgreSQL, everything)
   std::shared_ptr<Pool> writer;  // SQLite writes and transactions; the single connection
 };
 
-Database::Database(DatabaseURL url, DatabaseOptions options) : url_(std::move(url)), options_(std::move(options)) {
-  if (options_.max_size == 0) throw ProgrammingError("DatabaseOptions::max_size must be at least 1");
-  options_.min_size = std::clamp<std::size_t>(options_.min_size, 1, options_.max_size);
+}  // namespace
+
+// A Database's session: statements queue for its pools as work, without a
+// connection lent for each (see Pool::run).
+class Database::State final : public detail::Session {
+ public:
+  State(DatabaseURL url, DatabaseOptions options) : url(std::move(url)), options(std::move(options)) {}
+
+  Dialect dialect() const override { return url.dialect(); }
+
+  awaitable<std::shared_ptr<runtime::Lease>> lease(bool read_only) override {
+    auto pool = pool_for(read_only);
+    auto connection = co_await pool->acquire();
+    co_return std::make_shared<runtime::Lease>(pool, std::move(connection), url.dialect());
+  }
+
+  awaitable<void> run(bool read_only, const detail::Work& work, const runtime::PipelineEntry* entry) override {
+    return Pool::run(pool_for(read_only), work, entry);  // no frame of its own
+  }
+
+  std::shared_ptr<OpenPools> opened() const {
+    std::lock_guard lock(mutex);
+    return pools;
+  }
+
+  /// The pool for a statement, or for a lent connection. @throws ProgrammingError before connect().
+  std::shared_ptr<Pool> pool_for(bool read_only) const {
+    auto pools = opened();
+    if (!pools) throw ProgrammingError("the database " + url.to_string() + " is not connected: co_await connect() first");
+    return (read_only && pools->shared) || !pools->writer ? pools->shared : pools->writer;
+  }
+
+  DatabaseURL url;
+  DatabaseOptions options;
+  mutable std::mutex mutex;
+  std::shared_ptr<OpenPools> pools;  // null while disconnected
+};
+
+Database::Database(DatabaseURL url, DatabaseOptions options)
+    : Queryable(std::make_shared<State>(std::move(url), std::move(options))) {
+  auto& settings = state().options;
+  if (settings.max_size == 0) throw ProgrammingError("DatabaseOptions::max_size must be at least 1");
+  settings.min_size = std::clamp<std::size_t>(settings.min_size, 1, settings.max_size);
 }
 
 Database::~Database() = default;
 
-std::shared_ptr<Database::Pools> Database::pools() const {
-  std::lock_guard lock(mutex_);
-  return pools_;
-}
-
-bool Database::is_connected() const { return pools() != nullptr; }
+Database::State& Database::state() const { return static_cast<State&>(session()); }
+const DatabaseURL& Database::url() const { return state().url; }
+const DatabaseOptions& Database::options() const { return state().options; }
+bool Database::is_connected() const { return state().opened() != nullptr; }
 
 awaitable<void> Database::connect() {
   if (is_connected()) co_return;
-  const bool single = options_.force_rollback || url_.is_memory();
-  const bool sqlite_file = url_.dialect() == Dialect::sqlite && !single;
+  const auto& url = this->url();
+  const auto& options = this->options();
+  const bool single = options.force_rollback || url.is_memory();
+  const bool sqlite_file = url.dialect() == Dialect::sqlite && !single;
 
   PoolSettings base;
-  base.acquire_timeout = options_.acquire_timeout;
-  base.pipeline = options_.pipeline;
-  base.description = url_.to_string();
-  base.open = [url = url_] { return backend::open_connection(url); };
-  base.prepare = [hook = options_.on_connect, force_rollback = options_.force_rollback,
-                  postgres = url_.dialect() == Dialect::postgresql](PooledConnection& connection) {
+  base.acquire_timeout = options.acquire_timeout;
+  base.pipeline = options.pipeline;
+  base.description = url.to_string();
+  base.open = [url] { return backend::open_connection(url); };
+  base.prepare = [hook = options.on_connect, force_rollback = options.force_rollback,
+                  postgres = url.dialect() == Dialect::postgresql](PooledConnection& connection) {
     if (hook) {
       SetupAdapter adapter(*connection.backend);
       hook(adapter);
@@ -97,15 +139,15 @@ awaitable<void> Database::connect() {
     while (connection.depth > 0) runtime::rollback_level(connection);
   };
 
-  auto pools = std::make_shared<Pools>();
-  pools->threads = std::make_shared<runtime::DriverThreads>(driver_thread_count(single, sqlite_file, options_.max_size),
+  auto pools = std::make_shared<OpenPools>();
+  pools->threads = std::make_shared<runtime::DriverThreads>(driver_thread_count(single, sqlite_file, options.max_size),
                                                             running_limit(sqlite_file));
   if (single || sqlite_file) {
     PoolSettings writer = base;
     writer.min_size = writer.max_size = 1;
     // The likeliest wait that never ends: a statement through the Database
     // inside a transaction, waiting for the connection that transaction holds.
-    writer.timeout_hint = std::string(single ? (options_.force_rollback ? "force_rollback runs" : ":memory: runs")
+    writer.timeout_hint = std::string(single ? (options.force_rollback ? "force_rollback runs" : ":memory: runs")
                                              : "SQLite runs writes and transactions") +
                           " on one connection: inside a transaction, run statements through its handle, not the Database";
     pools->writer = std::make_shared<Pool>(std::move(writer), pools->threads);
@@ -113,20 +155,20 @@ awaitable<void> Database::connect() {
   }
   if (!single) {
     PoolSettings shared = base;
-    shared.min_size = options_.min_size;
-    shared.max_size = options_.max_size;
+    shared.min_size = options.min_size;
+    shared.max_size = options.max_size;
     pools->shared = std::make_shared<Pool>(std::move(shared), pools->threads);
     co_await pools->shared->open();
   }
-  std::lock_guard lock(mutex_);
-  if (!pools_) pools_ = std::move(pools);  // else a concurrent connect() won; these close as they go
+  std::lock_guard lock(state().mutex);
+  if (!state().pools) state().pools = std::move(pools);  // else a concurrent connect() won; these close as they go
 }
 
 awaitable<void> Database::disconnect() {
-  std::shared_ptr<Pools> pools;
+  std::shared_ptr<OpenPools> pools;
   {
-    std::lock_guard lock(mutex_);
-    pools.swap(pools_);
+    std::lock_guard lock(state().mutex);
+    pools.swap(state().pools);
   }
   if (!pools) co_return;
   if (pools->shared) co_await pools->shared->close();
@@ -137,31 +179,14 @@ awaitable<void> Database::disconnect() {
   co_await pools->threads->until_idle();
 }
 
-std::shared_ptr<Pool> Database::pool_for(bool read_only) const {
-  auto pools = this->pools();
-  if (!pools)
-    throw ProgrammingError("the database " + url_.to_string() + " is not connected: co_await connect() first");
-  return (read_only && pools->shared) || !pools->writer ? pools->shared : pools->writer;
-}
-
-awaitable<std::shared_ptr<runtime::Lease>> Database::lease(bool read_only) {
-  auto pool = pool_for(read_only);
-  auto connection = co_await pool->acquire();
-  co_return std::make_shared<runtime::Lease>(pool, std::move(connection), url_.dialect());
-}
-
-awaitable<void> Database::run_work(bool read_only, const Work& work, const runtime::PipelineEntry* entry) {
-  return Pool::run(pool_for(read_only), work, entry);  // no frame of its own
-}
-
 awaitable<Connection> Database::connection() {
-  auto lease = co_await this->lease(false);
-  co_return Connection(std::move(lease));
+  auto lease = co_await state().lease(false);
+  co_return Connection(std::make_shared<detail::LeaseSession>(std::move(lease)));
 }
 
 PoolStats Database::stats() const {
   PoolStats stats;
-  const auto pools = this->pools();
+  const auto pools = this->state().opened();
   if (!pools) return stats;
   for (const auto* pool : {pools->shared.get(), pools->writer.get()}) {
     if (!pool) continue;
@@ -172,8 +197,8 @@ PoolStats Database::stats() const {
     stats.pipelined += counts.pipelined;
   }
   stats.idle = stats.size - stats.in_use;
-  const bool single = options_.force_rollback || url_.is_memory();
-  stats.max_size = single ? 1 : options_.max_size + (url_.dialect() == Dialect::sqlite ? 1 : 0);
+  const bool single = options().force_rollback || url().is_memory();
+  stats.max_size = single ? 1 : options().max_size + (url().dialect() == Dialect::sqlite ? 1 : 0);
   return stats;
 }
 

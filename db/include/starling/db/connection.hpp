@@ -16,11 +16,9 @@
 
 namespace starling::db {
 
-namespace runtime {
-struct Lease;
-struct PipelineEntry;
-struct PooledConnection;
-}  // namespace runtime
+namespace detail {
+class Session;  // where the statements run: a pool, or one held connection
+}  // namespace detail
 
 class Connection;
 class Transaction;
@@ -47,7 +45,7 @@ class RowStream {
 /// dialect and runs it on a driver thread; the caller co_awaits it.
 class Queryable {
  public:
-  virtual ~Queryable() = default;
+  virtual ~Queryable();
 
   /// Every row of the result. @throws a db::Error (ProgrammingError names the SQL).
   awaitable<std::vector<Row>> fetch_all(const Statement& query);
@@ -78,17 +76,18 @@ class Queryable {
   awaitable<void> transaction(std::function<awaitable<void>(Connection&)> fn);
 
   /// The SQL dialect queries compile to.
-  Dialect dialect() const { return query_dialect(); }
+  Dialect dialect() const;
 
  protected:
-  using Work = std::function<void(runtime::PooledConnection&)>;
-  /// The connection for several statements (`read_only`: they only read).
-  virtual awaitable<std::shared_ptr<runtime::Lease>> lease(bool read_only) = 0;
-  /// Runs one statement's driver work on a connection: by default the lease's.
-  /// `entry`, when given, is the same statement in a form that a pool may
-  /// pipeline with other callers' (null: the work must run as it is).
-  virtual awaitable<void> run_work(bool read_only, const Work& work, const runtime::PipelineEntry* entry);
-  virtual Dialect query_dialect() const = 0;
+  explicit Queryable(std::shared_ptr<detail::Session> session);
+  Queryable(Queryable&&) noexcept;
+  Queryable& operator=(Queryable&&) noexcept;
+  /// @throws ProgrammingError on a moved-from handle.
+  detail::Session& session() const;
+  bool has_session() const noexcept { return session_ != nullptr; }
+
+ private:
+  std::shared_ptr<detail::Session> session_;
 };
 
 /// One connection out of the pool, held until this handle (and every
@@ -96,16 +95,13 @@ class Queryable {
 /// pool clean. Runs one query at a time. Movable, not copyable.
 class Connection : public Queryable {
  public:
-  explicit Connection(std::shared_ptr<runtime::Lease> lease);
-  Connection(Connection&&) noexcept = default;
-  Connection& operator=(Connection&&) noexcept = default;
+  Connection(Connection&&) noexcept;
+  Connection& operator=(Connection&&) noexcept;
   ~Connection() override;
 
  protected:
-  awaitable<std::shared_ptr<runtime::Lease>> lease(bool read_only) override;
-  Dialect query_dialect() const override { return dialect_; }
-  std::shared_ptr<runtime::Lease> lease_;
-  Dialect dialect_;
+  friend class Database;
+  explicit Connection(std::shared_ptr<detail::Session> session);
 };
 
 }  // namespace starling::db

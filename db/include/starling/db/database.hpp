@@ -15,15 +15,10 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 namespace starling::db {
-
-namespace runtime {
-class Pool;
-}  // namespace runtime
 
 /// A freshly opened connection, for DatabaseOptions::on_connect. Runs on a
 /// driver thread, synchronously.
@@ -90,25 +85,12 @@ class Database : public Queryable {
   awaitable<Connection> connection();
 
   PoolStats stats() const;
-  const DatabaseURL& url() const { return url_; }
-  const DatabaseOptions& options() const { return options_; }
-
- protected:
-  awaitable<std::shared_ptr<runtime::Lease>> lease(bool read_only) override;
-  /// Queues the work for the pool: no connection is lent for one statement.
-  awaitable<void> run_work(bool read_only, const Work& work, const runtime::PipelineEntry* entry) override;
-  Dialect query_dialect() const override { return url_.dialect(); }
+  const DatabaseURL& url() const;
+  const DatabaseOptions& options() const;
 
  private:
-  struct Pools;
-  std::shared_ptr<Pools> pools() const;
-  /// The pool for a statement, or for a lent connection. @throws ProgrammingError before connect().
-  std::shared_ptr<runtime::Pool> pool_for(bool read_only) const;
-
-  DatabaseURL url_;
-  DatabaseOptions options_;
-  mutable std::mutex mutex_;
-  std::shared_ptr<Pools> pools_;  // null while disconnected
+  class State;  // URL, options, and the pools while connected
+  State& state() const;
 };
 
 }  // namespace starling::db

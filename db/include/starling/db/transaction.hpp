@@ -16,6 +16,10 @@
 
 namespace starling::db {
 
+namespace detail {
+class TransactionSession;
+}  // namespace detail
+
 /// An open transaction (or savepoint) and the connection it runs on. Queries
 /// through it see its uncommitted writes. Destroyed while still active, it is
 /// rolled back: never committed. Once committed or rolled back it lets go of
@@ -33,16 +37,12 @@ class Transaction : public Connection {
   /// Discards the work. Does nothing if already committed or rolled back.
   awaitable<void> rollback();
   /// Neither committed nor rolled back yet.
-  bool is_active() const { return active_; }
-
- protected:
-  awaitable<std::shared_ptr<runtime::Lease>> lease(bool read_only) override;
+  bool is_active() const;
 
  private:
   friend class Queryable;
-  Transaction(std::shared_ptr<runtime::Lease> lease, int level);
-  int level_;  // the connection's depth while this transaction is open
-  bool active_ = true;
+  explicit Transaction(std::shared_ptr<detail::Session> session);
+  detail::TransactionSession& transaction() const;
 };
 
 /// Wraps `fn(Connection& tx, args...) -> awaitable<R>` into `(args...) -> awaitable<R>`
