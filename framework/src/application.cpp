@@ -1,6 +1,7 @@
 #include <starling/application.hpp>
 
 #include "app/app_impl.hpp"
+#include "request_access.hpp"
 
 namespace starling {
 namespace {
@@ -72,7 +73,7 @@ App::App(AppOptions options) : impl_(std::make_unique<Impl>(std::move(options)))
 App::~App() = default;
 
 awaitable<Response> App::handle(Request& request) {
-  request.set_app(this);
+  detail::RequestAccess::set_app(request, this);
   const bool has_middleware = static_cast<bool>(impl_->stack);
   std::exception_ptr error;
   try {

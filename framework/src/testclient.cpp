@@ -3,6 +3,7 @@
 #include <starling/application.hpp>
 #include <starling/logging.hpp>
 
+#include "request_access.hpp"
 #include "testclient/cookie_jar.hpp"
 #include "testclient/target.hpp"
 
@@ -96,7 +97,8 @@ TestResponse TestClient::Impl::send(std::string_view method, const testclient::T
   RequestParts parts = testclient::build_request(method, target, request_options, jar.cookies, options.client_host);
   Request request(std::move(parts));
   Response response = run(app.handle(request));
-  if (request.unhandled_exception && options.raise_server_exceptions) std::rethrow_exception(request.unhandled_exception);
+  const auto unhandled = detail::RequestAccess::unhandled_exception(request);
+  if (unhandled && options.raise_server_exceptions) std::rethrow_exception(unhandled);
 
   TestResponse result;
   result.status_code = response.status_code;

@@ -153,15 +153,15 @@ TEST(RequestParsing, HostHeaderGivesHostAndPort) {
 }
 
 TEST(RequestParsing, PathParamConversionErrorsNameTheParameter) {
-  Request request;
-  request.path_params().add("id", "12x", Convertor::str);
+  PathParams params;
+  params.add("id", "12x", Convertor::str);
   try {
-    request.path_params().get<int>("id");
+    params.get<int>("id");
     FAIL();
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find("'id'"), std::string::npos);
   }
-  EXPECT_THROW(request.path_params()["nope"], std::out_of_range);
+  EXPECT_THROW(params["nope"], std::out_of_range);
 }
 
 TEST(RequestParsing, StateHoldsPerRequestValues) {

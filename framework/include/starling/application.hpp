@@ -108,8 +108,8 @@ class App {
   App& operator=(const App&) = delete;
 
   /// Answers one request through the middleware stack, routing and error handling.
-  /// Never throws: unhandled errors become a 500 and are kept in
-  /// `request.unhandled_exception`.
+  /// Never throws: unhandled errors become a 500 (and the TestClient, with
+  /// `raise_server_exceptions`, rethrows them).
   awaitable<Response> handle(Request& request);
 
   /// Runs the startup hooks (or the lifespan up to `serve`), in order.

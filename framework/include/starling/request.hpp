@@ -15,6 +15,10 @@
 
 namespace starling {
 
+namespace detail {
+struct RequestAccess;  // what the server, the router and the app set on a request
+}  // namespace detail
+
 /// Path parameters matched by a route, typed by their convertor.
 class PathParams {
  public:
@@ -35,7 +39,6 @@ class PathParams {
   void add(std::string name, std::string value, Convertor convertor);
   const std::vector<Param>& items() const { return items_; }
   std::size_t size() const { return items_.size(); }
-  void clear() { items_.clear(); }
 
  private:
   const Param& find(std::string_view name) const;
@@ -78,7 +81,6 @@ class Request {
   /// Cookies sent by the client (name → value).
   const std::map<std::string, std::string>& cookies() const;
   const PathParams& path_params() const { return path_params_; }
-  PathParams& path_params() { return path_params_; }
   const Address& client() const { return client_; }
 
   /// The raw body.
@@ -94,16 +96,9 @@ class Request {
 
   /// The app serving this request (set by App::handle), or null.
   App* app() const { return app_; }
-  void set_app(App* app) { app_ = app; }
-
-  /// Set by the app when it answered 500 for an unhandled exception;
-  /// TestClient rethrows it when `raise_server_exceptions` is on.
-  std::exception_ptr unhandled_exception;
-
-  /// The body text, available synchronously (the server reads bodies before dispatch).
-  const std::string& body_text() const { return body_; }
 
  private:
+  friend struct detail::RequestAccess;
   std::string method_;
   URL url_;
   int version_;
@@ -115,6 +110,9 @@ class Request {
   App* app_ = nullptr;
   mutable std::unique_ptr<QueryParams> query_params_;
   mutable std::unique_ptr<std::map<std::string, std::string>> cookies_;
+  // Set by the app when it answered 500 for an unhandled exception; the
+  // TestClient rethrows it when `raise_server_exceptions` is on.
+  std::exception_ptr unhandled_exception_;
 };
 
 }  // namespace starling

@@ -1,6 +1,7 @@
 #include <starling/logging.hpp>
 
 #include "app/app_impl.hpp"
+#include "request_access.hpp"
 
 #include <cxxabi.h>
 
@@ -82,7 +83,7 @@ std::optional<Response> App::Impl::handle_exception(Request& request, const std:
 }
 
 Response App::Impl::server_error(Request& request, const std::exception_ptr& error) const {
-  request.unhandled_exception = error;
+  detail::RequestAccess::unhandled_exception(request) = error;
   log::error("Unhandled " + type_name(error) + " in " + std::string(request.method()) + " " + request.path() +
              ": " + message(error));
   for (const auto& handler : options.exception_handlers) {

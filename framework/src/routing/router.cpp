@@ -1,4 +1,5 @@
 #include "router.hpp"
+#include "request_access.hpp"
 
 #include <algorithm>
 #include <functional>
@@ -119,9 +120,9 @@ MatchResult Router::match(Request& request) const {
   if (walk(*root_, 0, state)) {
     result.outcome = Outcome::found;
     result.route = state.found;
-    auto& params = request.path_params();
-    params.clear();
+    PathParams params;
     for (const auto& [param, value] : state.bound) params.add(param->name, std::string(value), param->convertor);
+    detail::RequestAccess::set_path_params(request, std::move(params));
     return result;
   }
   if (!state.allowed.empty()) {

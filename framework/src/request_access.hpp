@@ -1,0 +1,16 @@
+#pragma once
+// The parts of a Request that the framework sets and endpoints only read.
+
+#include <starling/request.hpp>
+
+#include <exception>
+
+namespace starling::detail {
+
+struct RequestAccess {
+  static void set_app(Request& request, App* app) { request.app_ = app; }
+  static void set_path_params(Request& request, PathParams params) { request.path_params_ = std::move(params); }
+  static std::exception_ptr& unhandled_exception(Request& request) { return request.unhandled_exception_; }
+};
+
+}  // namespace starling::detail
