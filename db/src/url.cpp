@@ -44,7 +44,7 @@ Dialect dialect_of(std::string_view url, const std::string& scheme) {
 DatabaseURL::DatabaseURL(std::string_view url) {
   const auto parsed = boost::urls::parse_uri(url);
   if (!parsed) fail(url, parsed.error().message());
-  const boost::urls::url_view view = *parsed;
+  const boost::urls::url_view& view = *parsed;
   scheme_ = std::string(view.scheme());
   dialect_ = dialect_of(url, scheme_);
   username_ = view.user();

@@ -14,7 +14,7 @@ std::string message_for(int status_code, const json& detail) {
 }  // namespace
 
 HTTPException::HTTPException(int status_code, std::string detail, Headers headers)
-    : HTTPException(status_code, json(detail.empty() ? std::string(reason_phrase(status_code)) : detail),
+    : HTTPException(status_code, json(detail.empty() ? std::string(reason_phrase(status_code)) : std::move(detail)),
                     std::move(headers)) {}
 
 HTTPException::HTTPException(int status_code, json detail, Headers headers)

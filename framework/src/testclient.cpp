@@ -37,7 +37,7 @@ struct TestClient::Impl {
     std::exception_ptr error;
     std::optional<T> result;
     bool done = false;
-    asio::co_spawn(context, std::move(task), [&](std::exception_ptr e, T value) {
+    asio::co_spawn(context, std::move(task), [&](const std::exception_ptr& e, T value) {
       error = e;
       if (!e) result.emplace(std::move(value));
       done = true;
@@ -51,7 +51,7 @@ struct TestClient::Impl {
     std::exception_ptr error;
     bool done = false;
     asio::co_spawn(context, std::move(task), [&](std::exception_ptr e) {
-      error = e;
+      error = std::move(e);
       done = true;
     });
     run_until(done);

@@ -41,7 +41,7 @@ struct RevisionRequest {
 };
 
 std::vector<std::string> parents_for(const Migrations& migrations, bool merge) {
-  const auto heads = migrations.heads();
+  auto heads = migrations.heads();
   if (merge && heads.size() < 2)
     throw MigrationError("--merge needs several heads; there is " + std::to_string(heads.size()));
   if (!merge && heads.size() > 1)

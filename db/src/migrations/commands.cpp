@@ -77,7 +77,7 @@ std::string joined(const std::vector<std::string>& ids) {
 }
 
 std::vector<std::string> the_head(const Migrations& migrations) {
-  const auto heads = migrations.heads();
+  auto heads = migrations.heads();
   if (heads.size() > 1)
     throw MigrationError("the revisions have several heads (" + joined(heads) +
                          "): merge them with `db revision --merge -m MESSAGE`, or name one, or say \"heads\"");

@@ -76,9 +76,9 @@ void recreate_indexes(Runner& runner, const TableSchema& before, const TableSche
     const bool unchanged = was != before.indexes.end() && *was == index && text != original.index_sql.end();
     runner.run(unchanged ? text->second : create_index_sql(index, after.name));
   }
-  for (const auto& [name, sql] : original.index_sql) {  // expression indexes, which reflection leaves out
-    const auto known = [&](const IndexSchema& index) { return index.name == name; };
-    if (std::none_of(before.indexes.begin(), before.indexes.end(), known)) runner.run(sql);
+  for (const auto& entry : original.index_sql) {  // expression indexes, which reflection leaves out
+    const auto known = [&](const IndexSchema& index) { return index.name == entry.first; };
+    if (std::none_of(before.indexes.begin(), before.indexes.end(), known)) runner.run(entry.second);
   }
 }
 

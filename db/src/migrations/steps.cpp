@@ -80,7 +80,7 @@ Applied after(const Step& step, Applied applied) {
 }  // namespace
 
 void run_steps(Runner& runner, const Migrations& migrations, const MigrationOptions& options, const Planner& plan,
-               std::optional<Applied> offline_start) {
+               const std::optional<Applied>& offline_start) {
   const bool offline = offline_start.has_value();
   VersionTable versions(runner, migrations, options.version_table);
   Applied tracked = offline_start.value_or(Applied{});

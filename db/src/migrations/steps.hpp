@@ -52,7 +52,7 @@ std::vector<std::string> heads_of(const Migrations& migrations, const Applied& a
 /// (`offline_start` given: the applied set to start from), each written out.
 /// @throws MigrationError naming the revision whose step failed, and why.
 void run_steps(Runner& runner, const Migrations& migrations, const MigrationOptions& options, const Planner& plan,
-               std::optional<Applied> offline_start = std::nullopt);
+               const std::optional<Applied>& offline_start = std::nullopt);
 
 /// Records `applied` in its own transaction, running nothing (`stamp`).
 void record_only(Runner& runner, const Migrations& migrations, const MigrationOptions& options, const Applied& applied);

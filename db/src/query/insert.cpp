@@ -50,12 +50,14 @@ Values in_order_of(const Values& first, const Values& row, std::size_t row_index
                            (first_has_it ? "\", which row 0 sets" : "\", which row 0 does not") +
                            " (every row of a multi-row insert sets the same columns)");
   };
-  for (const auto& [name, value] : row)
-    if (std::none_of(first.begin(), first.end(), [&](const auto& entry) { return entry.first == name; }))
-      fail(name, false);
+  for (const auto& entry : row) {
+    const auto named = [&](const auto& first_entry) { return first_entry.first == entry.first; };
+    if (std::none_of(first.begin(), first.end(), named)) fail(entry.first, false);
+  }
   Values ordered;
   ordered.reserve(first.size());
-  for (const auto& [name, unused] : first) {
+  for (const auto& first_entry : first) {
+    const auto& name = first_entry.first;
     const auto found = std::find_if(row.begin(), row.end(), [&](const auto& entry) { return entry.first == name; });
     if (found == row.end()) fail(name, true);
     ordered.push_back(*found);

@@ -189,7 +189,7 @@ void DriverThreads::starting_job() {
 
 awaitable<void> DriverThreads::run(const std::function<void()>& job) {
   const Start start = [this, &job](const std::shared_ptr<Completion>& completion) {
-    post([this, &job, completion] {
+    post([&job, completion] {
       std::exception_ptr error;
       try {
         job();

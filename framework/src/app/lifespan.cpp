@@ -16,7 +16,7 @@ namespace asio = boost::asio;
 // expires by itself and is cancelled to wake its waiter.
 class Event {
  public:
-  explicit Event(asio::any_io_executor executor) : timer_(executor, asio::steady_timer::time_point::max()) {}
+  explicit Event(const asio::any_io_executor& executor) : timer_(executor, asio::steady_timer::time_point::max()) {}
   void notify() {
     notified_ = true;
     timer_.cancel();
@@ -34,7 +34,7 @@ class Event {
 
 // A lifespan function running between App::startup() and App::shutdown().
 struct LifespanRun {
-  explicit LifespanRun(asio::any_io_executor ex)
+  explicit LifespanRun(const asio::any_io_executor& ex)
       : executor(ex), progressed(ex), stopping(ex), finished(ex) {}
   asio::any_io_executor executor;
   Event progressed;  // serve() reached, or the lifespan ended early
@@ -59,7 +59,7 @@ awaitable<void> App::startup() {
     co_await run->stopping.wait();
   };
   asio::co_spawn(run->executor, options.lifespan(*this, serve), [run](std::exception_ptr error) {
-    run->error = error;
+    run->error = std::move(error);
     run->done = true;
     run->progressed.notify();
     run->finished.notify();

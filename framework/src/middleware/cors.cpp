@@ -89,7 +89,8 @@ struct CORSMiddleware::Impl {
 CORSMiddleware::CORSMiddleware(CORSOptions options) {
   auto impl = std::make_shared<Impl>();
   impl->allow_origins = std::move(options.allow_origins);
-  impl->allow_methods = contains(options.allow_methods, "*") ? kAllMethods : std::move(options.allow_methods);
+  if (contains(options.allow_methods, "*")) impl->allow_methods = kAllMethods;
+  else impl->allow_methods = std::move(options.allow_methods);
   impl->allow_all_origins = contains(impl->allow_origins, "*");
   impl->allow_all_headers = contains(options.allow_headers, "*");
   impl->preflight_explicit_allow_origin = !impl->allow_all_origins || options.allow_credentials;
@@ -185,11 +186,8 @@ void CORSMiddleware::Impl::add_simple_headers(Response& response, const Headers&
   for (const auto& [name, value] : simple_headers) response.headers.set(name, value);
   const std::string& origin = request_headers.at("Origin");
   // A request with cookies must get its origin back: browsers refuse "*" with credentials.
-  if (allow_all_origins && request_headers.contains("Cookie")) {
+  if (allow_all_origins ? request_headers.contains("Cookie") : is_allowed_origin(origin))
     allow_explicit_origin(response.headers, origin);
-  } else if (!allow_all_origins && is_allowed_origin(origin)) {
-    allow_explicit_origin(response.headers, origin);
-  }
 }
 
 }  // namespace starling

@@ -51,7 +51,7 @@ awaitable<Response> respond(Response response) { co_return response; }
 
 }  // namespace
 
-TrustedHostMiddleware::TrustedHostMiddleware(TrustedHostOptions options) : www_redirect_(options.www_redirect) {
+TrustedHostMiddleware::TrustedHostMiddleware(const TrustedHostOptions& options) : www_redirect_(options.www_redirect) {
   for (const auto& pattern : options.allowed_hosts) {
     bool misplaced = pattern.find('*', 1) != std::string::npos ||
                      (pattern.starts_with('*') && pattern != "*" && !pattern.starts_with("*."));

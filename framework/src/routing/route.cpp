@@ -16,7 +16,7 @@ Route::Route(std::string path, Handler endpoint, std::vector<std::string> method
   for (auto& method : methods_)
     std::transform(method.begin(), method.end(), method.begin(), [](unsigned char c) { return std::toupper(c); });
   const auto has = [&](std::string_view m) { return std::find(methods_.begin(), methods_.end(), m) != methods_.end(); };
-  if (has("GET") && !has("HEAD")) methods_.push_back("HEAD");
+  if (has("GET") && !has("HEAD")) methods_.emplace_back("HEAD");
 }
 
 RouteEntry::RouteEntry(Route route) : route_(std::make_shared<const Route>(std::move(route))) {}

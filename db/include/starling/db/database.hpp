@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace starling::db {
@@ -65,7 +66,7 @@ struct PoolStats {
 class Database : public Queryable {
  public:
   explicit Database(DatabaseURL url, DatabaseOptions options = {});
-  explicit Database(std::string_view url, DatabaseOptions options = {}) : Database(DatabaseURL(url), options) {}
+  explicit Database(std::string_view url, DatabaseOptions options = {}) : Database(DatabaseURL(url), std::move(options)) {}
   ~Database() override;
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;

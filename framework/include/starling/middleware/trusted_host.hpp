@@ -26,7 +26,7 @@ struct TrustedHostOptions {
 class TrustedHostMiddleware {
  public:
   /// @throws std::invalid_argument naming a pattern with a "*" anywhere but a leading "*.".
-  explicit TrustedHostMiddleware(TrustedHostOptions options = {});
+  explicit TrustedHostMiddleware(const TrustedHostOptions& options = {});
 
   /// Wraps `next`; an instance therefore converts to `Middleware`.
   Handler operator()(Handler next) const;
