@@ -22,14 +22,10 @@ namespace {
 
 constexpr int kWorldRows = 10'000;
 
-awaitable<Response> plaintext(Request&) {
-  co_return PlainTextResponse("Hello, World!");
-}
+awaitable<Response> plaintext(Request&) { co_return PlainTextResponse("Hello, World!"); }
 
 // Built and serialised on every request, as TechEmpower's JSON test requires.
-awaitable<Response> json_message(Request&) {
-  co_return JSONResponse({{"message", "Hello, World!"}});
-}
+awaitable<Response> json_message(Request&) { co_return JSONResponse({{"message", "Hello, World!"}}); }
 
 template <class Number>
 std::optional<Number> parse(std::string_view text) {
@@ -65,7 +61,8 @@ void seed(const std::string& url) {
       [&]() -> awaitable<void> {
         db::Database database(url);
         co_await database.connect();
-        co_await database.execute(db::text("CREATE TABLE IF NOT EXISTS world (id INTEGER PRIMARY KEY, randomnumber INTEGER NOT NULL)"));
+        co_await database.execute(
+            db::text("CREATE TABLE IF NOT EXISTS world (id INTEGER PRIMARY KEY, randomnumber INTEGER NOT NULL)"));
         const auto rows = co_await database.fetch_val(db::text("SELECT COUNT(*) FROM world"));
         if (rows.as<std::int64_t>() < kWorldRows) {
           co_await database.execute(db::text("DELETE FROM world"));
@@ -98,14 +95,13 @@ int main(int argc, char** argv) {
     auto& db = *database;
     routes.push_back(Route(
         "/db", [&db](Request&) -> awaitable<Response> { co_return JSONResponse(co_await random_world(db)); }, {"GET"}));
-    routes.push_back(Route(
-        "/queries",
-        [&db](Request& request) -> awaitable<Response> {
-          json worlds = json::array();
-          for (int i = query_count(request); i > 0; --i) worlds.push_back(co_await random_world(db));
-          co_return JSONResponse(std::move(worlds));
-        },
-        {"GET"}));
+    routes.push_back(Route("/queries",
+                           [&db](Request& request) -> awaitable<Response> {
+                             json worlds = json::array();
+                             for (int i = query_count(request); i > 0; --i) worlds.push_back(co_await random_world(db));
+                             co_return JSONResponse(std::move(worlds));
+                           },
+                           {"GET"}));
     options.on_startup = {[&db] { return db.connect(); }};
     options.on_shutdown = {[&db] { return db.disconnect(); }};
   }

@@ -44,7 +44,8 @@ void create_table(const db::DatabaseURL& url) {
   run(database.execute(db::text("DROP TABLE IF EXISTS bench_rows")));
   run(database.execute(db::text("CREATE TABLE bench_rows (id INTEGER PRIMARY KEY, body TEXT NOT NULL, n INTEGER)")));
   std::vector<db::Values> rows;
-  for (int id = 1; id <= kRows; ++id) rows.push_back({{"id", id}, {"body", "row " + std::to_string(id)}, {"n", id * 7}});
+  for (int id = 1; id <= kRows; ++id)
+    rows.push_back({{"id", id}, {"body", "row " + std::to_string(id)}, {"n", id * 7}});
   run(database.execute_many(db::text("INSERT INTO bench_rows (id, body, n) VALUES (:id, :body, :n)"), rows));
   run(database.disconnect());
 }
@@ -129,8 +130,10 @@ double handoff_loops(int workers, double seconds, MakeLoop make_loop) {
         for (int looks = 0; (id = slot.request.load(std::memory_order_acquire)) == 0; ++looks) {
           if (slot.stop.load(std::memory_order_relaxed)) return;
           // Spin briefly, then let the other threads have the core (more threads than cores).
-          if (looks < 1000) __builtin_ia32_pause();
-          else std::this_thread::yield();
+          if (looks < 1000)
+            __builtin_ia32_pause();
+          else
+            std::this_thread::yield();
         }
         query(id);
         slot.request.store(0, std::memory_order_relaxed);
@@ -165,18 +168,22 @@ double through_database(const db::DatabaseURL& url, int coroutines, std::size_t 
   std::atomic<long> total{0};
   const auto deadline = Clock::now() + std::chrono::duration<double>(seconds);
   for (int c = 0; c < coroutines; ++c) {
-    asio::co_spawn(loop, [&, c]() -> db::awaitable<void> {
-      std::mt19937 rng(static_cast<unsigned>(c + 1));
-      std::uniform_int_distribution<int> pick(1, kRows);
-      long done = 0;
-      while (Clock::now() < deadline) {
-        const int id = pick(rng);
-        auto row = co_await database.fetch_one(db::text("SELECT id, body, n FROM bench_rows WHERE id = :id").bind("id", id));
-        if (!row || row->get<int>("id") != id) std::abort();
-        ++done;
-      }
-      total += done;
-    }, asio::detached);
+    asio::co_spawn(
+        loop,
+        [&, c]() -> db::awaitable<void> {
+          std::mt19937 rng(static_cast<unsigned>(c + 1));
+          std::uniform_int_distribution<int> pick(1, kRows);
+          long done = 0;
+          while (Clock::now() < deadline) {
+            const int id = pick(rng);
+            auto row = co_await database.fetch_one(
+                db::text("SELECT id, body, n FROM bench_rows WHERE id = :id").bind("id", id));
+            if (!row || row->get<int>("id") != id) std::abort();
+            ++done;
+          }
+          total += done;
+        },
+        asio::detached);
   }
   loop.run();
   run(database.disconnect());
@@ -245,7 +252,8 @@ int main(int argc, char** argv) {
     return sqlite ? bare_loops(threads, seconds, sqlite_query(url)) : bare_loops(threads, seconds, postgres_query(url));
   };
   const auto handoff = [&](int workers) {
-    return sqlite ? handoff_loops(workers, seconds, sqlite_query(url)) : handoff_loops(workers, seconds, postgres_query(url));
+    return sqlite ? handoff_loops(workers, seconds, sqlite_query(url))
+                  : handoff_loops(workers, seconds, postgres_query(url));
   };
   const std::string only = argc == 5 ? argv[4] : "";
   const auto measure = [&](const std::string& name, auto run_case) {

@@ -3,9 +3,7 @@
 
 using namespace starling;
 
-awaitable<Response> homepage(Request&) {
-  co_return JSONResponse({{"hello", "world"}});
-}
+awaitable<Response> homepage(Request&) { co_return JSONResponse({{"hello", "world"}}); }
 
 awaitable<Response> greet(Request& request) {
   co_return PlainTextResponse("Hello, " + request.path_params()["name"] + "!\n");

@@ -1,7 +1,8 @@
 #pragma once
 // The notes service: its Database and its App, built from Settings. As in the
 // reference: connect on startup, disconnect on shutdown (the schema is the
-// migrations' job: `notes db upgrade head`, or `notes serve --migrate`); with TESTING, the test database in force_rollback mode.
+// migrations' job: `notes db upgrade head`, or `notes serve --migrate`); with TESTING, the test database in
+// force_rollback mode.
 
 #include "settings.hpp"
 

@@ -17,12 +17,12 @@ namespace notes {
 namespace {
 
 namespace db = starling::db;
+using nlohmann::json;
 using starling::awaitable;
 using starling::HTTPException;
 using starling::JSONResponse;
 using starling::Request;
 using starling::Response;
-using nlohmann::json;
 
 // "2026-12-06T21:40:05Z": the same text whichever database stored the time.
 std::string iso_utc(std::chrono::sys_seconds time) {
@@ -49,9 +49,7 @@ json note_json_with_id(const db::Row& row) {
 
 std::int64_t note_id(const Request& request) { return request.path_params().get<long long>("id"); }
 
-[[noreturn]] void not_found(std::int64_t id) {
-  throw HTTPException(404, "note " + std::to_string(id) + " not found");
-}
+[[noreturn]] void not_found(std::int64_t id) { throw HTTPException(404, "note " + std::to_string(id) + " not found"); }
 
 db::Select filtered_notes(const Request& request) {
   auto query = notes.select().order_by(notes.c("id"));  // insertion order, as in the reference

@@ -29,8 +29,9 @@ bool has_tables(const db::DatabaseURL& url) {
 // request; it refuses to start instead, saying what to run.
 void prepare_schema(const db::DatabaseURL& url, bool migrate) {
   if (url.is_memory())
-    throw db::MigrationError("a :memory: database lives and dies with one connection, so it cannot be migrated "
-                             "before serving: use a file (DATABASE_URL=sqlite:///notes.db)");
+    throw db::MigrationError(
+        "a :memory: database lives and dies with one connection, so it cannot be migrated "
+        "before serving: use a file (DATABASE_URL=sqlite:///notes.db)");
   if (db::current(url, notes::migrations()).empty() && has_tables(url))
     throw db::MigrationError("the database " + url.to_string() +
                              " has tables but no migration history (made before migrations, by create_all?): if it "

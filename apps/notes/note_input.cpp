@@ -7,8 +7,8 @@
 namespace notes {
 namespace {
 
-using starling::HTTPException;
 using nlohmann::json;
+using starling::HTTPException;
 
 // 422 {"detail": {"field": ..., "message": ...}}: the field named for code and for people.
 [[noreturn]] void reject(const std::string& field, const std::string& problem) {
@@ -29,8 +29,7 @@ starling::db::Values NoteInput::values() const {
 }
 
 starling::awaitable<NoteInput> read_note(starling::Request& request, bool partial) {
-  if (!is_json(request.media_type()))
-    throw HTTPException(415, "send the note as application/json");
+  if (!is_json(request.media_type())) throw HTTPException(415, "send the note as application/json");
   const json body = co_await request.json();
   if (!body.is_object()) throw HTTPException(422, "the body must be a JSON object");
   NoteInput note;

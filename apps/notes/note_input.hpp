@@ -3,8 +3,8 @@
 // database: a JSON object with a string "text" and a boolean "completed"
 // (never cast from 1, "yes" or null), and nothing else.
 
-#include <starling/request.hpp>
 #include <starling/db/statement.hpp>
+#include <starling/request.hpp>
 
 #include <optional>
 #include <string>

@@ -13,14 +13,14 @@ namespace notes {
 
 struct Settings {
   starling::db::DatabaseURL database_url{"sqlite:///notes.db"};  ///< DATABASE_URL
-  bool testing = false;          ///< TESTING: use TEST_DATABASE_URL with force_rollback
-  std::string host = "127.0.0.1";  ///< HOST
-  std::uint16_t port = 8000;     ///< PORT
-  std::size_t threads = 0;       ///< WORKERS: event-loop threads, 0 = one per core
-  bool debug = false;            ///< DEBUG: exception messages in 500 bodies
-  std::string log_level = "info";  ///< LOG_LEVEL: debug, info, warning, error, off
-  std::size_t pool_size = 10;    ///< DATABASE_POOL_SIZE: connections at most
-  std::chrono::milliseconds pool_timeout{5000};  ///< DATABASE_POOL_TIMEOUT_MS: then 503
+  bool testing = false;                                          ///< TESTING: use TEST_DATABASE_URL with force_rollback
+  std::string host = "127.0.0.1";                                ///< HOST
+  std::uint16_t port = 8000;                                     ///< PORT
+  std::size_t threads = 0;                                       ///< WORKERS: event-loop threads, 0 = one per core
+  bool debug = false;                                            ///< DEBUG: exception messages in 500 bodies
+  std::string log_level = "info";                                ///< LOG_LEVEL: debug, info, warning, error, off
+  std::size_t pool_size = 10;                                    ///< DATABASE_POOL_SIZE: connections at most
+  std::chrono::milliseconds pool_timeout{5000};                  ///< DATABASE_POOL_TIMEOUT_MS: then 503
 
   /// The reference's TEST_DATABASE_URL: "test_" + the database's name.
   starling::db::DatabaseURL test_database_url() const;

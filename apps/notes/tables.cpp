@@ -4,6 +4,8 @@ namespace notes {
 
 namespace db = starling::db;
 
+// Laid out as the reference's sqlalchemy.Table, a column a line.
+// clang-format off
 db::MetaData metadata;
 const db::Table notes("notes", metadata, {
     db::Column("id", db::Integer, db::primary_key),
@@ -11,5 +13,6 @@ const db::Table notes("notes", metadata, {
     db::Column("completed", db::Boolean, db::not_null, db::index),
     db::Column("created_at", db::DateTime, db::not_null, db::server_default_now),
 });
+// clang-format on
 
 }  // namespace notes

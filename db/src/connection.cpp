@@ -38,7 +38,7 @@ std::int64_t execute_answer(const CompiledQuery& query, const backend::Result& r
   if (query.returning && !result.rows.empty() && result.rows.front().size() > 0 &&
       result.rows.front()[0].type() == ValueType::integer)
     return result.rows.front()[0].as<std::int64_t>();  // ... RETURNING id written by hand
-  return query.read_only ? 0 : result.rows_affected;  // a SELECT changes no rows (PostgreSQL counts those it read)
+  return query.read_only ? 0 : result.rows_affected;   // a SELECT changes no rows (PostgreSQL counts those it read)
 }
 
 }  // namespace

@@ -9,8 +9,8 @@
 namespace starling::db {
 
 using runtime::Pool;
-using runtime::PoolSettings;
 using runtime::PooledConnection;
+using runtime::PoolSettings;
 
 namespace {
 
@@ -87,7 +87,8 @@ class Database::State final : public detail::Session {
   /// The pool for a statement, or for a lent connection. @throws ProgrammingError before connect().
   std::shared_ptr<Pool> pool_for(bool read_only) const {
     auto pools = opened();
-    if (!pools) throw ProgrammingError("the database " + url.to_string() + " is not connected: co_await connect() first");
+    if (!pools)
+      throw ProgrammingError("the database " + url.to_string() + " is not connected: co_await connect() first");
     return (read_only && pools->shared) || !pools->writer ? pools->shared : pools->writer;
   }
 
@@ -147,9 +148,10 @@ awaitable<void> Database::connect() {
     writer.min_size = writer.max_size = 1;
     // The likeliest wait that never ends: a statement through the Database
     // inside a transaction, waiting for the connection that transaction holds.
-    writer.timeout_hint = std::string(single ? (options.force_rollback ? "force_rollback runs" : ":memory: runs")
-                                             : "SQLite runs writes and transactions") +
-                          " on one connection: inside a transaction, run statements through its handle, not the Database";
+    writer.timeout_hint =
+        std::string(single ? (options.force_rollback ? "force_rollback runs" : ":memory: runs")
+                           : "SQLite runs writes and transactions") +
+        " on one connection: inside a transaction, run statements through its handle, not the Database";
     pools->writer = std::make_shared<Pool>(std::move(writer), pools->threads);
     co_await pools->writer->open();
   }

@@ -44,7 +44,8 @@ class LeaseSession : public Session {
 /// A transaction's session: its lease until committed or rolled back.
 class TransactionSession final : public LeaseSession {
  public:
-  TransactionSession(std::shared_ptr<runtime::Lease> lease, int level) : LeaseSession(std::move(lease)), level_(level) {}
+  TransactionSession(std::shared_ptr<runtime::Lease> lease, int level)
+      : LeaseSession(std::move(lease)), level_(level) {}
   /// Marks the level abandoned if still active: rolled back before the connection's next use.
   ~TransactionSession() override;
   awaitable<std::shared_ptr<runtime::Lease>> lease(bool read_only) override;

@@ -43,7 +43,8 @@ void create_database(const DatabaseURL& url) {
   }
   auto maintenance = maintenance_connection(url);
   if (postgres_exists(*maintenance, url)) throw ProgrammingError("database " + url.to_string() + " already exists");
-  maintenance->execute("CREATE DATABASE " + quote_identifier(url.database()) + " ENCODING 'UTF8' TEMPLATE template0", {});
+  maintenance->execute("CREATE DATABASE " + quote_identifier(url.database()) + " ENCODING 'UTF8' TEMPLATE template0",
+                       {});
 }
 
 void drop_database(const DatabaseURL& url) {

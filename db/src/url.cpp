@@ -5,7 +5,6 @@
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <boost/url/url_view.hpp>
 
-
 namespace starling::db {
 namespace {
 
@@ -89,9 +88,7 @@ DatabaseURL DatabaseURL::replace(const URLChanges& changes) const {
 }
 
 std::string DatabaseURL::render(bool obscure_password) const {
-  const auto encode = [](std::string_view text) {
-    return boost::urls::encode(text, boost::urls::unreserved_chars);
-  };
+  const auto encode = [](std::string_view text) { return boost::urls::encode(text, boost::urls::unreserved_chars); };
   std::string out = scheme_ + "://";
   if (!username_.empty() || !password_.empty()) {
     out += encode(username_);

@@ -30,7 +30,8 @@ Value Value::from_json(const nlohmann::json& json) {
     case nlohmann::json::value_t::number_integer: return Value(json.get<std::int64_t>());
     case nlohmann::json::value_t::number_unsigned: {
       const auto number = json.get<std::uint64_t>();
-      if (!std::in_range<std::int64_t>(number)) throw TypeError("JSON number " + json.dump() + " does not fit a 64-bit integer");
+      if (!std::in_range<std::int64_t>(number))
+        throw TypeError("JSON number " + json.dump() + " does not fit a 64-bit integer");
       return Value(static_cast<std::int64_t>(number));
     }
     case nlohmann::json::value_t::number_float: return Value(json.get<double>());
@@ -139,7 +140,9 @@ class IsoReader {
 
  private:
   bool at(char c) const { return position_ < text_.size() && text_[position_] == c; }
-  bool at_digit() const { return position_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[position_])); }
+  bool at_digit() const {
+    return position_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[position_]));
+  }
   bool literal(char c) {
     if (!at(c)) return false;
     ++position_;

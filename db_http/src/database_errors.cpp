@@ -24,8 +24,7 @@ std::vector<ExceptionHandler> database_error_handlers(int retry_after_seconds) {
       // Locks, deadlocks, serialization failures, timeouts: worth another try.
       exception_handler<db::OperationalError>([retry](Request&, const db::OperationalError& error) {
         log::warning("database could not complete a request: " + error.message());
-        return JSONResponse({{"detail", "the database could not complete the request; try again shortly"}}, 503,
-                            retry);
+        return JSONResponse({{"detail", "the database could not complete the request; try again shortly"}}, 503, retry);
       }),
       exception_handler<db::DataError>([](Request&, const db::DataError& error) {
         return JSONResponse({{"detail", "the database cannot store a value: " + error.message()}}, 422);

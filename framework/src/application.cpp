@@ -61,7 +61,8 @@ awaitable<Response> App::Impl::route(Request& request) const {
 
 App::App(AppOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
   if (impl_->options.lifespan && (!impl_->options.on_startup.empty() || !impl_->options.on_shutdown.empty()))
-    throw std::invalid_argument("App: use either lifespan or on_startup/on_shutdown, not both (the hooks would never run)");
+    throw std::invalid_argument(
+        "App: use either lifespan or on_startup/on_shutdown, not both (the hooks would never run)");
   auto& middleware = impl_->options.middleware;
   if (middleware.empty()) return;  // handle() routes directly: no layer to build
   const Impl& impl = *impl_;

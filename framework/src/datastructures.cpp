@@ -1,8 +1,8 @@
 #include <starling/datastructures.hpp>
 
+#include <strings.h>
 #include <algorithm>
 #include <cctype>
-#include <strings.h>
 
 namespace starling {
 
@@ -131,8 +131,7 @@ std::string percent_encode(std::string_view text, std::string_view safe) {
   out.reserve(text.size());
   for (const char c : text) {
     const auto byte = static_cast<unsigned char>(c);
-    if (std::isalnum(byte) || c == '-' || c == '.' || c == '_' || c == '~' ||
-        safe.find(c) != std::string_view::npos) {
+    if (std::isalnum(byte) || c == '-' || c == '.' || c == '_' || c == '~' || safe.find(c) != std::string_view::npos) {
       out += c;
     } else {
       out += '%';

@@ -69,13 +69,14 @@ FileResponse::FileResponse(const std::filesystem::path& path, int status_code, H
 
 std::string_view guess_media_type(const std::filesystem::path& path) {
   static const std::pair<std::string_view, std::string_view> kTypes[] = {
-      {".html", "text/html"}, {".htm", "text/html"}, {".txt", "text/plain"}, {".css", "text/css"},
-      {".csv", "text/csv"}, {".js", "text/javascript"}, {".mjs", "text/javascript"},
-      {".json", "application/json"}, {".xml", "application/xml"}, {".pdf", "application/pdf"},
-      {".zip", "application/zip"}, {".gz", "application/gzip"}, {".wasm", "application/wasm"},
-      {".png", "image/png"}, {".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"}, {".gif", "image/gif"},
-      {".svg", "image/svg+xml"}, {".webp", "image/webp"}, {".ico", "image/x-icon"},
-      {".mp3", "audio/mpeg"}, {".mp4", "video/mp4"}, {".woff", "font/woff"}, {".woff2", "font/woff2"},
+      {".html", "text/html"},        {".htm", "text/html"},         {".txt", "text/plain"},
+      {".css", "text/css"},          {".csv", "text/csv"},          {".js", "text/javascript"},
+      {".mjs", "text/javascript"},   {".json", "application/json"}, {".xml", "application/xml"},
+      {".pdf", "application/pdf"},   {".zip", "application/zip"},   {".gz", "application/gzip"},
+      {".wasm", "application/wasm"}, {".png", "image/png"},         {".jpg", "image/jpeg"},
+      {".jpeg", "image/jpeg"},       {".gif", "image/gif"},         {".svg", "image/svg+xml"},
+      {".webp", "image/webp"},       {".ico", "image/x-icon"},      {".mp3", "audio/mpeg"},
+      {".mp4", "video/mp4"},         {".woff", "font/woff"},        {".woff2", "font/woff2"},
   };
   std::string extension = path.extension().string();
   for (auto& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

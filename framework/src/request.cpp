@@ -95,8 +95,8 @@ awaitable<nlohmann::json> Request::json() {
   // brackets would overflow the stack later, so depth is bounded here.
   constexpr int kMaxDepth = 512;
   const auto limit_depth = [](int depth, nlohmann::json::parse_event_t event, nlohmann::json&) {
-    if (depth > kMaxDepth && (event == nlohmann::json::parse_event_t::object_start ||
-                              event == nlohmann::json::parse_event_t::array_start))
+    if (depth > kMaxDepth &&
+        (event == nlohmann::json::parse_event_t::object_start || event == nlohmann::json::parse_event_t::array_start))
       throw HTTPException(400, "Invalid JSON body: nested deeper than " + std::to_string(kMaxDepth) + " levels");
     return true;
   };
@@ -122,8 +122,8 @@ awaitable<FormData> Request::form() {
   const auto media_type = this->media_type();
   if (media_type == "application/x-www-form-urlencoded" || (media_type.empty() && body_.empty()))
     co_return FormData(QueryParams::parse(body_));
-  throw HTTPException(415, "Unsupported form content type '" + media_type +
-                               "': expected application/x-www-form-urlencoded");
+  throw HTTPException(415,
+                      "Unsupported form content type '" + media_type + "': expected application/x-www-form-urlencoded");
 }
 
 // --- PathParams ---
@@ -161,10 +161,25 @@ T parse_number(const PathParams::Param& param) {
 }
 }  // namespace
 
-template <> std::string PathParams::get<std::string>(std::string_view name) const { return find(name).value; }
-template <> long long PathParams::get<long long>(std::string_view name) const { return parse_number<long long>(find(name)); }
-template <> long PathParams::get<long>(std::string_view name) const { return parse_number<long>(find(name)); }
-template <> int PathParams::get<int>(std::string_view name) const { return parse_number<int>(find(name)); }
-template <> double PathParams::get<double>(std::string_view name) const { return parse_number<double>(find(name)); }
+template <>
+std::string PathParams::get<std::string>(std::string_view name) const {
+  return find(name).value;
+}
+template <>
+long long PathParams::get<long long>(std::string_view name) const {
+  return parse_number<long long>(find(name));
+}
+template <>
+long PathParams::get<long>(std::string_view name) const {
+  return parse_number<long>(find(name));
+}
+template <>
+int PathParams::get<int>(std::string_view name) const {
+  return parse_number<int>(find(name));
+}
+template <>
+double PathParams::get<double>(std::string_view name) const {
+  return parse_number<double>(find(name));
+}
 
 }  // namespace starling

@@ -82,21 +82,20 @@ HTMLResponse::HTMLResponse(std::string content, int status_code, Headers headers
 
 JSONResponse::JSONResponse(const json& content, int status_code, Headers headers)
     // `replace` keeps invalid UTF-8 from turning into an exception at response time.
-    : Response(content.dump(-1, ' ', false, json::error_handler_t::replace), status_code,
-               std::move(headers), "application/json") {}
+    : Response(content.dump(-1, ' ', false, json::error_handler_t::replace), status_code, std::move(headers),
+               "application/json") {}
 
 RedirectResponse::RedirectResponse(std::string_view url, int status_code, Headers headers)
     : Response(std::string{}, status_code, std::move(headers)) {
   this->headers.set("location", std::string(url));
 }
 
-StreamingResponse::StreamingResponse(ChunkSource source, int status_code, Headers headers,
-                                     std::string_view media_type)
-    : StreamingResponse(std::make_shared<CallbackStream>(std::move(source)), status_code,
-                        std::move(headers), media_type) {}
+StreamingResponse::StreamingResponse(ChunkSource source, int status_code, Headers headers, std::string_view media_type)
+    : StreamingResponse(std::make_shared<CallbackStream>(std::move(source)), status_code, std::move(headers),
+                        media_type) {}
 
-StreamingResponse::StreamingResponse(std::shared_ptr<BodyStream> body_stream, int status_code,
-                                     Headers headers, std::string_view media_type)
+StreamingResponse::StreamingResponse(std::shared_ptr<BodyStream> body_stream, int status_code, Headers headers,
+                                     std::string_view media_type)
     : Response(std::string{}, status_code, std::move(headers), media_type) {
   stream = std::move(body_stream);
 }

@@ -13,7 +13,8 @@ namespace {
 
 #ifdef STARLING_EXPECT_JEMALLOC
 // jemalloc's control interface; present only where jemalloc is linked in.
-using Mallctl = int (*)(const char* name, void* old_value, std::size_t* old_size, void* new_value, std::size_t new_size);
+using Mallctl = int (*)(const char* name, void* old_value, std::size_t* old_size, void* new_value,
+                        std::size_t new_size);
 
 Mallctl find_mallctl() { return reinterpret_cast<Mallctl>(dlsym(RTLD_DEFAULT, "mallctl")); }
 

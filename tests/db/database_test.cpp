@@ -31,9 +31,11 @@ class DatabaseApi : public test::ConnectedDatabaseTest {
 TEST_P(DatabaseApi, ExecuteAnswersTheNewIdForAnInsertAndTheRowCountOtherwise) {
   // Written by hand, `RETURNING id` names the id on both backends.
   const auto first = run(database().execute(text("INSERT INTO notes (body, done) VALUES (:body, :done) RETURNING id")
-                                                .bind("body", "one").bind("done", false)));
+                                                .bind("body", "one")
+                                                .bind("done", false)));
   const auto second = run(database().execute(text("INSERT INTO notes (body, done) VALUES (:body, :done) RETURNING id")
-                                                 .bind("body", "two").bind("done", true)));
+                                                 .bind("body", "two")
+                                                 .bind("done", true)));
   EXPECT_EQ(second, first + 1);
   EXPECT_EQ(run(database().fetch_val(text("SELECT body FROM notes WHERE id = :id").bind("id", second))), Value("two"));
   // Without it, SQLite still knows the last rowid; PostgreSQL answers the row count.
@@ -139,7 +141,8 @@ TEST_P(DatabaseApi, ANumericColumnReadsBackAsAnExactDecimal) {
     EXPECT_EQ(row->get<std::string>("big"), "12345678901234567890.0123456789");  // every digit
   }
   // Compared in SQL, the exact value matches itself.
-  EXPECT_EQ(run(database().fetch_val(text("SELECT count(*) FROM prices WHERE small = :price").bind("price", Decimal{"12.5"}))),
+  EXPECT_EQ(run(database().fetch_val(
+                text("SELECT count(*) FROM prices WHERE small = :price").bind("price", Decimal{"12.5"}))),
             Value(1));
 }
 
@@ -163,7 +166,8 @@ TEST_P(DatabaseApi, TimestampsAndDatesRoundTripAsChronoTypes) {
   EXPECT_EQ(row->get<sys_time<milliseconds>>("at_zoned"), at);  // PostgreSQL: "+00", UTC sessions
   EXPECT_EQ(row->get<year_month_day>("on_day"), 2024y / February / 29);
   // Compared in SQL, the written text is the same instant.
-  EXPECT_EQ(run(database().fetch_val(text("SELECT count(*) FROM events WHERE at_zoned = :at").bind("at", at))), Value(1));
+  EXPECT_EQ(run(database().fetch_val(text("SELECT count(*) FROM events WHERE at_zoned = :at").bind("at", at))),
+            Value(1));
 }
 
 TEST_P(DatabaseApi, ConstraintErrorsMapToTheSameTypesOnEveryBackend) {
@@ -193,8 +197,8 @@ TEST_P(DatabaseApi, ExecuteManyRunsEveryRowAllOrNothing) {
   EXPECT_EQ(count(), 250);
 
   // A duplicate in the middle: nothing of the batch is stored.
-  std::vector<Values> bad = {{{"body", "x1"}, {"done", true}}, {{"body", "note 7"}, {"done", true}},
-                             {{"body", "x2"}, {"done", true}}};
+  std::vector<Values> bad = {
+      {{"body", "x1"}, {"done", true}}, {{"body", "note 7"}, {"done", true}}, {{"body", "x2"}, {"done", true}}};
   EXPECT_THROW(run(database().execute_many(text("INSERT INTO notes (body, done) VALUES (:body, :done)"), bad)),
                UniqueViolation);
   EXPECT_EQ(count(), 250);
@@ -282,7 +286,8 @@ TEST_P(DatabaseApi, IterateStreamsRowsInBatchesAndGivesTheConnectionBack) {
   }());
   EXPECT_EQ(count(), 1000);
   // The connection comes back from a driver thread: 5 s at most, for a busy machine.
-  for (int i = 0; i < 500 && database().stats().in_use > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 0; i < 500 && database().stats().in_use > 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   EXPECT_EQ(database().stats().in_use, 0u);
 }
 
@@ -291,8 +296,10 @@ TEST_P(DatabaseApi, IterateStreamsRowsInBatchesAndGivesTheConnectionBack) {
 TEST_P(DatabaseApi, IterateReadsRowsAsTheStreamAsksForThemNotAllAtOnce) {
   // Past row 500, each row's value is an error: a division by zero, or SQLite's integer overflow.
   const std::string failing = is_postgres() ? "1 / (i - i)" : "abs((i - i) - 9223372036854775807 - 1)";
-  const auto query = text("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) "
-                          "SELECT CASE WHEN i <= 500 THEN i ELSE " + failing + " END AS v FROM n");
+  const auto query = text(
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) "
+      "SELECT CASE WHEN i <= 500 THEN i ELSE " +
+      failing + " END AS v FROM n");
   run([&]() -> awaitable<void> {
     auto stream = co_await database().iterate(query, 50);
     std::int64_t read = 0;

@@ -18,8 +18,9 @@ class ErrorParts : public starling::test::ConnectedDatabaseTest {
   void SetUp() override {
     ConnectedDatabaseTest::SetUp();
     if (IsSkipped() || HasFailure()) return;
-    run(database().execute(db::text("CREATE TABLE users (id INTEGER PRIMARY KEY, email VARCHAR(50) NOT NULL, "
-                                     "CONSTRAINT users_email_key UNIQUE (email))")));
+    run(
+        database().execute(db::text("CREATE TABLE users (id INTEGER PRIMARY KEY, email VARCHAR(50) NOT NULL, "
+                                    "CONSTRAINT users_email_key UNIQUE (email))")));
     run(database().execute(db::text("INSERT INTO users (id, email) VALUES (1, 'a@example.com')")));
   }
   template <class E>

@@ -20,7 +20,9 @@ class Transactions : public test::ConnectedDatabaseTest {
     run(database().execute(text("CREATE TABLE notes (body TEXT NOT NULL)")));
   }
   std::int64_t count() { return run(database().fetch_val(text("SELECT count(*) FROM notes"))).as<std::int64_t>(); }
-  static TextQuery insert(const std::string& body) { return text("INSERT INTO notes (body) VALUES (:body)").bind("body", body); }
+  static TextQuery insert(const std::string& body) {
+    return text("INSERT INTO notes (body) VALUES (:body)").bind("body", body);
+  }
 };
 
 TEST_P(Transactions, ScopedCommitsOnReturnAndRollsBackOnThrow) {
@@ -70,7 +72,7 @@ TEST_P(Transactions, ADroppedTransactionIsRolledBackNeverCommitted) {
   }());  // neither committed nor rolled back
   EXPECT_EQ(count(), 0);
   run(database().execute(insert("after")));  // the connection came back usable, outside any transaction
-  run(database().disconnect());               // had "after" sat in an open transaction, this would drop it
+  run(database().disconnect());              // had "after" sat in an open transaction, this would drop it
   run(database().connect());
   if (!is_memory()) {  // a memory database ends with its connection
     EXPECT_EQ(count(), 1);

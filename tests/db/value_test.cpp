@@ -38,7 +38,7 @@ TEST(Value, HoldsEachSqlType) {
 }
 
 TEST(Value, ReadsConvertWhereLossless) {
-  EXPECT_TRUE(Value(1).as<bool>());   // SQLite's booleans are 0/1 integers
+  EXPECT_TRUE(Value(1).as<bool>());  // SQLite's booleans are 0/1 integers
   EXPECT_FALSE(Value(0).as<bool>());
   EXPECT_EQ(Value(3).as<double>(), 3.0);
   EXPECT_EQ(Value("x").as<std::string>(), "x");
@@ -86,7 +86,8 @@ TEST(Value, ADecimalKeepsItsExactTextAndReadsAsANumber) {
 
   EXPECT_EQ(Value(Decimal{"12.50"}).to_json(), nlohmann::json(12.5));  // a JSON number
   EXPECT_TRUE(Value(Decimal{"9007199254740993"}).to_json().is_number_integer());
-  EXPECT_EQ(Value(Decimal{"9007199254740993"}).to_json().get<std::int64_t>(), 9007199254740993);  // beyond a double, exact
+  EXPECT_EQ(Value(Decimal{"9007199254740993"}).to_json().get<std::int64_t>(),
+            9007199254740993);                        // beyond a double, exact
   EXPECT_EQ(Value(Decimal{"NaN"}).to_json(), "NaN");  // JSON has no NaN
   EXPECT_TRUE(std::isnan(Value(Decimal{"NaN"}).as<double>()));
   EXPECT_EQ(Value(Decimal{"-Infinity"}).as<double>(), -HUGE_VAL);
@@ -100,7 +101,7 @@ TEST(Value, DatesAndTimestampsReadFromIsoTextAndWriteIt) {
   const auto noon = sys_days(2024y / February / 29) + 12h;
   EXPECT_EQ(Value("2024-02-29 12:00:00").as<sys_seconds>(), noon);
   EXPECT_EQ(Value("2024-02-29T12:00:00Z").as<sys_seconds>(), noon);
-  EXPECT_EQ(Value("2024-02-29 13:00:00+01").as<sys_seconds>(), noon);       // PostgreSQL's timestamptz
+  EXPECT_EQ(Value("2024-02-29 13:00:00+01").as<sys_seconds>(), noon);  // PostgreSQL's timestamptz
   EXPECT_EQ(Value("2024-02-29 06:30:00-05:30").as<sys_seconds>(), noon);
   EXPECT_EQ(Value("2024-02-29 12:00:00.123456789").as<sys_time<microseconds>>(), noon + 123456us);
   EXPECT_EQ(Value("2024-02-29 12:00").as<sys_seconds>(), noon);
@@ -109,7 +110,7 @@ TEST(Value, DatesAndTimestampsReadFromIsoTextAndWriteIt) {
 
   EXPECT_EQ(Value(noon + 250ms), Value("2024-02-29 12:00:00.250000"));
   EXPECT_EQ(Value(2024y / February / 29), Value("2024-02-29"));
-  EXPECT_EQ(Value(noon + 7us).as<sys_time<microseconds>>(), noon + 7us);  // round trip
+  EXPECT_EQ(Value(noon + 7us).as<sys_time<microseconds>>(), noon + 7us);               // round trip
   EXPECT_EQ(Value(sys_time<nanoseconds>(-1ns)), Value("1969-12-31 23:59:59.999999"));  // rounded down, before 1970 too
   EXPECT_EQ(Value("1969-12-31 23:59:59.5").as<sys_seconds>(), sys_seconds(-1s));
   EXPECT_EQ(Value(std::optional<sys_seconds>()).as<std::optional<sys_seconds>>(), std::nullopt);

@@ -71,8 +71,8 @@ TEST(Errors, DebugShowsTheMessage) {
 TEST(Errors, HandlerByStatusCode) {
   App app({.routes = error_routes(),
            .exception_handlers = {{404, [](Request& request, const HTTPException&) -> Response {
-             return HTMLResponse("<h1>No page at " + request.path() + "</h1>", 404);
-           }}}});
+                                     return HTMLResponse("<h1>No page at " + request.path() + "</h1>", 404);
+                                   }}}});
   TestClient client(app);
   auto response = client.get("/missing");
   EXPECT_EQ(response.status_code, 404);
@@ -92,8 +92,8 @@ TEST(Errors, HandlerByExceptionType) {
 
 TEST(Errors, Handler500TakesUnhandledExceptionsButTheTestStillSeesThem) {
   App app({.routes = error_routes(), .exception_handlers = {{500, [](Request&, const HTTPException&) -> Response {
-                                       return PlainTextResponse("custom failure", 500);
-                                     }}}});
+                                                               return PlainTextResponse("custom failure", 500);
+                                                             }}}});
   TestClient raising(app);
   EXPECT_THROW(raising.get("/fails"), std::runtime_error);
   TestClient client(app, {.raise_server_exceptions = false});
@@ -104,8 +104,8 @@ TEST(Errors, Handler500TakesUnhandledExceptionsButTheTestStillSeesThem) {
 
 TEST(Errors, AThrowingHandlerBecomesA500NotAnEscape) {
   App app({.routes = error_routes(), .exception_handlers = {{404, [](Request&, const HTTPException&) -> Response {
-                                       throw std::runtime_error("handler bug");
-                                     }}}});
+                                                               throw std::runtime_error("handler bug");
+                                                             }}}});
   TestClient client(app, {.raise_server_exceptions = false});
   EXPECT_EQ(client.get("/missing").status_code, 500);
   TestClient raising(app);
@@ -157,9 +157,10 @@ TEST(Middleware, CanShortCircuitAndUseRequestState) {
       co_return co_await next(request);
     };
   };
-  App app({.routes = {Route("/me", [](Request& request) -> awaitable<Response> {
-             co_return PlainTextResponse(request.state().get<std::string>("user"));
-           })},
+  App app({.routes = {Route("/me",
+                            [](Request& request) -> awaitable<Response> {
+                              co_return PlainTextResponse(request.state().get<std::string>("user"));
+                            })},
            .middleware = {auth}});
   TestClient client(app);
   EXPECT_EQ(client.get("/me").status_code, 401);
@@ -170,7 +171,8 @@ TEST(Lifecycle, StartupInOrderShutdownInReverseAroundTheClient) {
   std::vector<std::string> events;
   auto record = [&events](std::string name) { return [&events, name] { events.push_back(name); }; };
   App app({.routes = error_routes(),
-           .on_startup = {record("start db"), [&events]() -> awaitable<void> {
+           .on_startup = {record("start db"),
+                          [&events]() -> awaitable<void> {
                             events.push_back("start cache");
                             co_return;
                           }},
@@ -221,9 +223,9 @@ TEST(Lifecycle, LifespanStartupFailurePropagates) {
 
 TEST(AppState, SharedAcrossRequests) {
   App app({.routes = {Route("/count", [](Request& request) -> awaitable<Response> {
-    auto& count = request.app()->state().get<int>("count");
-    co_return JSONResponse(++count);
-  })}});
+             auto& count = request.app()->state().get<int>("count");
+             co_return JSONResponse(++count);
+           })}});
   app.state().set("count", 0);
   TestClient client(app);
   client.get("/count");

@@ -40,8 +40,7 @@ class ConfigTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("starling_config_test_" + std::to_string(::getpid()) + "_" + test->name());
+    dir_ = fs::temp_directory_path() / ("starling_config_test_" + std::to_string(::getpid()) + "_" + test->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -152,16 +151,21 @@ TEST_F(ConfigTest, MissingKeyNamesKeyAndFile) {
   const fs::path path = write_env("OTHER=1\n");
   const Config config(path, env);
   EXPECT_EQ(error_of([&] { config.get("DATABASE_URL"); }),
-            "Config 'DATABASE_URL' is missing, and has no default (looked in the environment and in '" +
-                path.string() + "')");
+            "Config 'DATABASE_URL' is missing, and has no default (looked in the environment and in '" + path.string() +
+                "')");
   EXPECT_EQ(error_of([&] { Config(fs::path{}, env).get<int>("PORT"); }),
             "Config 'PORT' is missing, and has no default (looked in the environment)");
   EXPECT_THROW(config.get<Secret>("DATABASE_URL"), ConfigError);
 }
 
 TEST_F(ConfigTest, Integers) {
-  auto env = Environ::isolated({{"PORT", "8000"},       {"NEGATIVE", "-42"},  {"PLUS", "+7"},  {"BIG", "9000000000"},
-               {"BYTE", "255"},        {"MINUS_ZERO", "-0"}, {"MIN8", "-128"}});
+  auto env = Environ::isolated({{"PORT", "8000"},
+                                {"NEGATIVE", "-42"},
+                                {"PLUS", "+7"},
+                                {"BIG", "9000000000"},
+                                {"BYTE", "255"},
+                                {"MINUS_ZERO", "-0"},
+                                {"MIN8", "-128"}});
   const Config config({}, env);
   EXPECT_EQ(config.get<int>("PORT"), 8000);
   EXPECT_EQ(config.get<int>("NEGATIVE"), -42);
@@ -176,11 +180,11 @@ TEST_F(ConfigTest, Integers) {
 
 TEST_F(ConfigTest, IntegersAreStrict) {
   auto env = Environ::isolated({{"PORT", "abc"},
-               {"SUFFIX", "12abc"},
-               {"SPACE", " 12"},
-               {"EMPTY", ""},
-               {"FLOAT", "1.5"},
-               {"DOUBLE_SIGN", "+-1"}});
+                                {"SUFFIX", "12abc"},
+                                {"SPACE", " 12"},
+                                {"EMPTY", ""},
+                                {"FLOAT", "1.5"},
+                                {"DOUBLE_SIGN", "+-1"}});
   const Config config({}, env);
   EXPECT_EQ(error_of([&] { config.get<int>("PORT"); }), "Config 'PORT' has value 'abc', which is not a valid integer");
   for (const char* key : {"SUFFIX", "SPACE", "EMPTY", "FLOAT", "DOUBLE_SIGN"}) {
@@ -192,7 +196,8 @@ TEST_F(ConfigTest, IntegersAreStrict) {
 }
 
 TEST_F(ConfigTest, IntegersAreRangeChecked) {
-  auto env = Environ::isolated({{"BIG", "9000000000"}, {"HUGE", "99999999999999999999999"}, {"BYTE", "256"}, {"NEGATIVE", "-1"}});
+  auto env = Environ::isolated(
+      {{"BIG", "9000000000"}, {"HUGE", "99999999999999999999999"}, {"BYTE", "256"}, {"NEGATIVE", "-1"}});
   const Config config({}, env);
   const std::string message = error_of([&] { config.get<int>("BIG"); });
   EXPECT_THAT(message, HasSubstr("'BIG'"));
@@ -207,7 +212,8 @@ TEST_F(ConfigTest, IntegersAreRangeChecked) {
 }
 
 TEST_F(ConfigTest, FloatingPoint) {
-  auto env = Environ::isolated({{"RATIO", "0.25"}, {"EXP", "1e3"}, {"PLUS", "+2.5"}, {"BAD", "1.5x"}, {"HUGE", "1e999"}});
+  auto env =
+      Environ::isolated({{"RATIO", "0.25"}, {"EXP", "1e3"}, {"PLUS", "+2.5"}, {"BAD", "1.5x"}, {"HUGE", "1e999"}});
   const Config config({}, env);
   EXPECT_DOUBLE_EQ(config.get<double>("RATIO"), 0.25);
   EXPECT_FLOAT_EQ(config.get<float>("EXP"), 1000.0F);
@@ -219,9 +225,9 @@ TEST_F(ConfigTest, FloatingPoint) {
 
 TEST_F(ConfigTest, BoolSpellings) {
   const std::vector<std::pair<std::string, bool>> spellings = {
-      {"true", true},  {"True", true},   {"TRUE", true}, {"1", true},    {"yes", true},  {"YES", true},
-      {"on", true},    {"On", true},     {"false", false}, {"False", false}, {"0", false}, {"no", false},
-      {"No", false},   {"off", false},   {"OFF", false}};
+      {"true", true}, {"True", true}, {"TRUE", true}, {"1", true},      {"yes", true},
+      {"YES", true},  {"on", true},   {"On", true},   {"false", false}, {"False", false},
+      {"0", false},   {"no", false},  {"No", false},  {"off", false},   {"OFF", false}};
   for (const auto& [text, expected] : spellings) {
     auto env = Environ::isolated({{"FLAG", text}});
     EXPECT_EQ(Config({}, env).get<bool>("FLAG"), expected) << text;
@@ -328,9 +334,9 @@ TEST_F(ConfigTest, EnvPrefix) {
   EXPECT_TRUE(config.get<bool>("DEBUG"));
   EXPECT_EQ(config.get<int>("PORT"), 8000) << "the prefixed file value, not the unprefixed environment one";
   EXPECT_EQ(config.lookup("NAME"), std::nullopt);
-  EXPECT_EQ(error_of([&] { config.get("NAME"); }),
-            "Config 'APP_NAME' is missing, and has no default (looked in the environment and in '" + path.string() +
-                "')");
+  EXPECT_EQ(
+      error_of([&] { config.get("NAME"); }),
+      "Config 'APP_NAME' is missing, and has no default (looked in the environment and in '" + path.string() + "')");
   auto bad = Environ::isolated({{"APP_PORT", "x"}});
   EXPECT_THAT(error_of([&] { Config({}, bad, "APP_").get<int>("PORT"); }), HasSubstr("'APP_PORT' has value 'x'"));
 }

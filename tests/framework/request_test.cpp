@@ -50,9 +50,8 @@ awaitable<Response> typed_id(Request& request) {
 
 class RequestTest : public ::testing::Test {
  protected:
-  App app{{.routes = {Route("/inspect/{rest:path}", inspect, {"GET", "POST"}),
-                      Route("/json", parse_json, {"POST"}), Route("/form", parse_form, {"POST"}),
-                      Route("/typed/{id:int}", typed_id)}}};
+  App app{{.routes = {Route("/inspect/{rest:path}", inspect, {"GET", "POST"}), Route("/json", parse_json, {"POST"}),
+                      Route("/form", parse_form, {"POST"}), Route("/typed/{id:int}", typed_id)}}};
   TestClient client{app};
 };
 
@@ -134,9 +133,7 @@ TEST_F(RequestTest, FormWithOtherContentTypeIs415) {
   EXPECT_NE(response.json()["detail"].get<std::string>().find("application/json"), std::string::npos);
 }
 
-TEST_F(RequestTest, TypedPathParamAccessor) {
-  EXPECT_EQ(client.get("/typed/41").json()["next"], 42);
-}
+TEST_F(RequestTest, TypedPathParamAccessor) { EXPECT_EQ(client.get("/typed/41").json()["next"], 42); }
 
 TEST(RequestParsing, AbsoluteFormTargetGivesHostAndPath) {
   Request request(RequestParts{.method = "GET", .target = "http://example.com:8080/a/b?x=1"});

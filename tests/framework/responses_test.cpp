@@ -65,12 +65,12 @@ TEST(Responses, CookiePartsCannotInjectAttributes) {
 
 TEST(Responses, StreamingResponseProducesChunksInOrder) {
   App app({.routes = {Route("/stream", [](Request&) -> awaitable<Response> {
-    auto count = std::make_shared<int>(0);
-    co_return StreamingResponse([count]() -> awaitable<std::optional<std::string>> {
-      if (*count == 3) co_return std::nullopt;
-      co_return "chunk" + std::to_string((*count)++) + ";";
-    });
-  })}});
+             auto count = std::make_shared<int>(0);
+             co_return StreamingResponse([count]() -> awaitable<std::optional<std::string>> {
+               if (*count == 3) co_return std::nullopt;
+               co_return "chunk" + std::to_string((*count)++) + ";";
+             });
+           })}});
   TestClient client(app);
   auto response = client.get("/stream");
   EXPECT_EQ(response.text(), "chunk0;chunk1;chunk2;");
@@ -102,9 +102,8 @@ TEST(Responses, FileResponseSendsFileWithMetadata) {
 }
 
 TEST(Responses, MissingFileIs404) {
-  App app({.routes = {Route("/file", [](Request&) -> awaitable<Response> {
-    co_return FileResponse("/definitely/not/here.txt");
-  })}});
+  App app({.routes = {Route(
+               "/file", [](Request&) -> awaitable<Response> { co_return FileResponse("/definitely/not/here.txt"); })}});
   TestClient client(app);
   EXPECT_EQ(client.get("/file").status_code, 404);
 }

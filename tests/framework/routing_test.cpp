@@ -38,8 +38,9 @@ Routes table() {
       Route("/users/me", named("me"), {"GET"}, "me"),  // after the parameter that "me" would match
       Route("/users/{name}/posts/{post:int}", echo_params),
       Route("/slash/", named("slash")),
-      Mount("/api", {Route("/status", named("status"), {"GET"}, "status"),
-                     Mount("/v1", {Route("/ping", named("ping"), {"GET"}, "ping")}, "v1")},
+      Mount("/api",
+            {Route("/status", named("status"), {"GET"}, "status"),
+             Mount("/v1", {Route("/ping", named("ping"), {"GET"}, "ping")}, "v1")},
             "api"),
   };
 }
@@ -192,9 +193,9 @@ TEST(SyncEndpoints, PlainFunctionsRunOnTheWorkerPool) {
   const auto loop_thread = std::this_thread::get_id();
   std::thread::id endpoint_thread;
   App app({.routes = {Route("/sync", [&](Request& request) -> Response {
-    endpoint_thread = std::this_thread::get_id();
-    return PlainTextResponse("sync " + std::string(request.method()));
-  })}});
+             endpoint_thread = std::this_thread::get_id();
+             return PlainTextResponse("sync " + std::string(request.method()));
+           })}});
   TestClient client(app);
   EXPECT_EQ(client.get("/sync").text(), "sync GET");
   EXPECT_NE(endpoint_thread, loop_thread);

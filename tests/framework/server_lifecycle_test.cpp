@@ -7,10 +7,10 @@
 
 #include <starling/application.hpp>
 
+#include <gtest/gtest.h>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <gtest/gtest.h>
 
 #include <atomic>
 #include <csignal>
@@ -146,10 +146,11 @@ TEST(ServerLifecycle, StartupAndShutdownHooksRunAroundServing) {
     std::lock_guard lock(mutex);
     events.push_back(std::move(event));
   };
-  App app({.routes = {Route("/", [&](Request&) -> awaitable<Response> {
-             record("request");
-             co_return PlainTextResponse("ok");
-           })},
+  App app({.routes = {Route("/",
+                            [&](Request&) -> awaitable<Response> {
+                              record("request");
+                              co_return PlainTextResponse("ok");
+                            })},
            .on_startup = {[&]() -> awaitable<void> {
              co_await sleep_for(10ms);  // a hook may await on the loop
              record("startup");

@@ -78,8 +78,9 @@ TEST(ServerLimits, ContentLengthOverTheLimitIs413BeforeTheBodyIsRead) {
   const auto response = client.request("POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: 101\r\n\r\n");
   expect_refusal(client, response, 413, "Request body too large: limit is 100 bytes");
   RawClient fits = server.connect();
-  EXPECT_EQ(fits.request("POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: 100\r\n\r\n" + std::string(100, 'b')).status,
-            200);
+  EXPECT_EQ(
+      fits.request("POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: 100\r\n\r\n" + std::string(100, 'b')).status,
+      200);
 }
 
 TEST(ServerLimits, ChunkedBodyOverTheLimitIs413) {
@@ -288,7 +289,8 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         Malformed{"BadRequestLine", "GARBAGE\r\n\r\n", 400, "Invalid request method"},
         Malformed{"BadMethod", "G(T / HTTP/1.1\r\nHost: t\r\n\r\n", 400, "Invalid request method"},
-        Malformed{"BadVersionText", "GET / HTTX/1.1\r\nHost: t\r\n\r\n", 400, "Invalid HTTP version in the request line"},
+        Malformed{"BadVersionText", "GET / HTTX/1.1\r\nHost: t\r\n\r\n", 400,
+                  "Invalid HTTP version in the request line"},
         Malformed{"RelativeTarget", "GET index.html HTTP/1.1\r\nHost: t\r\n\r\n", 400, "Invalid request target"},
         Malformed{"HeaderWithoutColon", "GET / HTTP/1.1\r\nHost: t\r\nNoColonHere\r\n\r\n", 400,
                   "Invalid header field name"},

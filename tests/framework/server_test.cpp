@@ -6,10 +6,10 @@
 
 #include <starling/application.hpp>
 
+#include <gtest/gtest.h>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <gtest/gtest.h>
 
 #include <atomic>
 #include <mutex>
@@ -34,9 +34,7 @@ awaitable<Response> echo(Request& request) {
 
 awaitable<Response> query(Request& request) { co_return PlainTextResponse(request.url().query); }
 
-awaitable<Response> where(Request& request) {
-  co_return PlainTextResponse(request.url().host + " " + request.path());
-}
+awaitable<Response> where(Request& request) { co_return PlainTextResponse(request.url().host + " " + request.path()); }
 
 // Three chunks of unknown total length.
 awaitable<Response> stream(Request&) {
@@ -61,9 +59,7 @@ class KnownLengthStream final : public BodyStream {
   int sent_ = 0;
 };
 
-awaitable<Response> known_length(Request&) {
-  co_return StreamingResponse(std::make_shared<KnownLengthStream>());
-}
+awaitable<Response> known_length(Request&) { co_return StreamingResponse(std::make_shared<KnownLengthStream>()); }
 
 App make_app() {
   return App({.routes = {Route("/", hello), Route("/echo", echo, {"POST"}), Route("/query", query),

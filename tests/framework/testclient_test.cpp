@@ -34,15 +34,17 @@ awaitable<Response> echo_method(Request& request) {
 }
 
 App make_app() {
-  return App({.routes = {
-                  Route("/login", login), Route("/logout", logout), Route("/whoami", whoami),
-                  Route("/see-other", [](Request&) -> awaitable<Response> { co_return RedirectResponse("/echo", 303); },
-                        {"POST"}),
-                  Route("/temporary", [](Request&) -> awaitable<Response> { co_return RedirectResponse("/echo"); },
-                        {"POST"}),
-                  Route("/loop", [](Request&) -> awaitable<Response> { co_return RedirectResponse("/loop"); }),
-                  Route("/echo", echo_method, {"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}),
-              }});
+  return App(
+      {.routes = {
+           Route("/login", login),
+           Route("/logout", logout),
+           Route("/whoami", whoami),
+           Route("/see-other", [](Request&) -> awaitable<Response> { co_return RedirectResponse("/echo", 303); },
+                 {"POST"}),
+           Route("/temporary", [](Request&) -> awaitable<Response> { co_return RedirectResponse("/echo"); }, {"POST"}),
+           Route("/loop", [](Request&) -> awaitable<Response> { co_return RedirectResponse("/loop"); }),
+           Route("/echo", echo_method, {"GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}),
+       }});
 }
 
 }  // namespace
@@ -97,8 +99,8 @@ TEST(TestClient, RedirectLoopsStop) {
 
 TEST(TestClient, AbsoluteUrlsSetTheHost) {
   App app({.routes = {Route("/host", [](Request& request) -> awaitable<Response> {
-    co_return PlainTextResponse(request.url().host);
-  })}});
+             co_return PlainTextResponse(request.url().host);
+           })}});
   TestClient client(app);
   EXPECT_EQ(client.get("http://example.org/host").text(), "example.org");
   EXPECT_EQ(client.get("/host").text(), "testserver");

@@ -51,8 +51,9 @@ class MigrationTest : public DatabaseTest {
     return sql("SELECT COUNT(*) FROM \"" + table + "\"").rows.front()[0].as<std::int64_t>();
   }
   bool has_table(const std::string& table) {
-    const auto query = is_postgres() ? "SELECT 1 FROM pg_tables WHERE schemaname = 'public' AND tablename = '" + table + "'"
-                                     : "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '" + table + "'";
+    const auto query = is_postgres()
+                           ? "SELECT 1 FROM pg_tables WHERE schemaname = 'public' AND tablename = '" + table + "'"
+                           : "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '" + table + "'";
     return !sql(query).rows.empty();
   }
   std::vector<std::string> current(const db::Migrations& migrations) { return db::current(url(), migrations); }

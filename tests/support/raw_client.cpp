@@ -16,9 +16,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::runtime_error failure(const std::string& what) {
-  return std::runtime_error("RawClient: " + what);
-}
+std::runtime_error failure(const std::string& what) { return std::runtime_error("RawClient: " + what); }
 
 std::string_view trim(std::string_view text) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);

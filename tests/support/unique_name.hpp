@@ -2,10 +2,10 @@
 /// @file unique_name.hpp
 /// Names for test databases and files that no other run can have taken.
 
+#include <unistd.h>
 #include <cstdio>
 #include <random>
 #include <string>
-#include <unistd.h>
 
 namespace starling::test {
 

@@ -3,6 +3,8 @@
 
 namespace db = starling::db;
 
+// A column a line, as the reference's migration.
+// clang-format off
 extern const db::Revision r0001_notes{
     .id = "0001_notes",
     .parents = {},
@@ -17,3 +19,4 @@ extern const db::Revision r0001_notes{
         },
     .downgrade = [](db::Operations& op) { op.drop_table("notes"); },
 };
+// clang-format on

@@ -17,7 +17,8 @@ void run_command(const ContextPtr& context, const std::function<void()>& command
 
 void require_metadata(const Context& context, std::string_view command) {
   if (!context.setup.metadata)
-    throw MigrationError("`db " + std::string(command) + "` needs the app's MetaData (MigrationsCommandSetup::metadata)");
+    throw MigrationError("`db " + std::string(command) +
+                         "` needs the app's MetaData (MigrationsCommandSetup::metadata)");
 }
 
 void require_at_head(const Context& context) {

@@ -87,7 +87,8 @@ void add_check(CLI::App& db, const ContextPtr& context) {
           const auto url = context->url();
           cli::require_metadata(*context, "check");
           cli::require_at_head(*context);
-          const auto differences = compare_metadata(url, *context->setup.metadata, context->setup.options.version_table);
+          const auto differences =
+              compare_metadata(url, *context->setup.metadata, context->setup.options.version_table);
           if (differences.empty()) {
             context->out() << "no differences: the migrations match the tables\n";
             return;

@@ -5,8 +5,8 @@
 
 #include <starling/db/async.hpp>
 #include <starling/db/autogenerate.hpp>
-#include <starling/db/connection.hpp>
 #include <starling/db/column.hpp>
+#include <starling/db/connection.hpp>
 #include <starling/db/database.hpp>
 #include <starling/db/ddl.hpp>
 #include <starling/db/errors.hpp>

@@ -8,8 +8,8 @@
 #include <cstdint>
 #include <exception>
 #include <memory>
-#include <span>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -70,7 +70,7 @@ class Connection {
   /// a transaction open (PostgreSQL cursors need one and open their own otherwise).
   /// The connection runs nothing else until the cursor is destroyed.
   virtual std::unique_ptr<Cursor> open_cursor(const std::string& sql, const std::vector<Value>& params,
-                                               bool in_transaction) = 0;
+                                              bool in_transaction) = 0;
   /// The statement that starts a transaction (SQLite takes the write lock at once).
   virtual std::string begin_statement() const { return "BEGIN"; }
   /// Whether the statement may run together with other callers' (run_pipeline):

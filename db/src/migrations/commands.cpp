@@ -25,7 +25,8 @@ class Session {
  public:
   /// `writes`: the command changes the database, so the version table is made if missing.
   Session(const DatabaseURL& url, const MigrationOptions& options, bool writes)
-      : connection_(open(url)), runner_(connection_.get(), url.dialect(), nullptr),
+      : connection_(open(url)),
+        runner_(connection_.get(), url.dialect(), nullptr),
         lock_key_({Value(options.version_table)}) {
     if (url.dialect() == Dialect::sqlite) {
       connection_->execute("PRAGMA busy_timeout = 600000", {});
@@ -51,8 +52,9 @@ class Session {
   // new with every connection: what a command did would be gone at once.
   static std::unique_ptr<backend::Connection> open(const DatabaseURL& url) {
     if (url.is_memory())
-      throw MigrationError("a SQLite :memory: database lives only as long as its connection, so it cannot be "
-                           "migrated by URL: use a file (sqlite:///app.db)");
+      throw MigrationError(
+          "a SQLite :memory: database lives only as long as its connection, so it cannot be "
+          "migrated by URL: use a file (sqlite:///app.db)");
     return backend::open_connection(url);
   }
 
@@ -66,7 +68,8 @@ std::optional<int> relative(std::string_view target, char sign) {
   int count = 0;
   const auto [end, error] = std::from_chars(target.data() + 1, target.data() + target.size(), count);
   if (error != std::errc() || end != target.data() + target.size() || count <= 0)
-    throw MigrationError("\"" + std::string(target) + "\" is not a revision: say " + sign + "N with N a whole number > 0");
+    throw MigrationError("\"" + std::string(target) + "\" is not a revision: say " + sign +
+                         "N with N a whole number > 0");
   return count;
 }
 
@@ -99,7 +102,8 @@ std::vector<const Revision*> missing(const Migrations& migrations, const Applied
   return result;
 }
 
-std::vector<std::string> upgrade_targets(const Migrations& migrations, std::string_view target, const Applied& applied) {
+std::vector<std::string> upgrade_targets(const Migrations& migrations, std::string_view target,
+                                         const Applied& applied) {
   if (target == "head") return the_head(migrations);
   if (target == "heads") return migrations.heads();
   if (const auto count = relative(target, '+')) {
@@ -179,7 +183,7 @@ void stamp(const DatabaseURL& url, const Migrations& migrations, std::string_vie
            const MigrationOptions& options) {
   Applied stamped;
   if (target != "base") {
-    const auto targets = target == "heads" ? migrations.heads()
+    const auto targets = target == "heads"  ? migrations.heads()
                          : target == "head" ? the_head(migrations)
                                             : std::vector<std::string>{migrations.get(target).id};
     stamped = closure(migrations, targets);

@@ -40,9 +40,7 @@ std::vector<const TableSchema*> creation_order(std::vector<const TableSchema*> t
   return ordered;
 }
 
-std::string drop_table_code(const std::string& name) {
-  return "op.drop_table(" + migrations::cpp_string(name) + ");";
-}
+std::string drop_table_code(const std::string& name) { return "op.drop_table(" + migrations::cpp_string(name) + ");"; }
 
 }  // namespace
 
@@ -74,7 +72,7 @@ std::vector<SchemaDifference> compare_schemas(const SchemaSnapshot& live, const 
 }
 
 std::vector<SchemaDifference> compare_metadata(const DatabaseURL& url, const MetaData& metadata,
-                                              std::string_view version_table) {
+                                               std::string_view version_table) {
   const auto connection = backend::open_connection(url);
   const auto live = migrations::reflect(*connection, url.dialect(), version_table);
   return compare_schemas(live, schema_of(metadata, url.dialect()), url.dialect());

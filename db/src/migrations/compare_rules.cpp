@@ -43,8 +43,8 @@ std::size_t skip_cast(std::string_view sql, std::size_t i) {
   } else {
     while (i < sql.size() && (is_word(sql[i]) || sql[i] == '.')) ++i;
   }
-  static constexpr std::array<std::string_view, 6> kContinuations = {"VARYING", "PRECISION", "WITHOUT", "WITH",
-                                                                      "TIME", "ZONE"};
+  static constexpr std::array<std::string_view, 6> kContinuations = {"VARYING", "PRECISION", "WITHOUT",
+                                                                     "WITH",    "TIME",      "ZONE"};
   for (bool more = true; more;) {
     more = false;
     auto next = i;

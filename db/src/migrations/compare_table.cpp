@@ -51,8 +51,8 @@ void merge_unique_indexes(TableSchema& live, const TableSchema& declared) {
 }
 
 std::string describe_key(const std::string& table, const ForeignKeySchema& key) {
-  return "foreign key on " + quoted(table) + " " + quoted_list(key.columns) + " -> " + quoted(key.referred_table) + " " +
-         quoted_list(key.referred_columns) + (key.on_delete.empty() ? "" : " ON DELETE " + key.on_delete) +
+  return "foreign key on " + quoted(table) + " " + quoted_list(key.columns) + " -> " + quoted(key.referred_table) +
+         " " + quoted_list(key.referred_columns) + (key.on_delete.empty() ? "" : " ON DELETE " + key.on_delete) +
          (key.on_update.empty() ? "" : " ON UPDATE " + key.on_update);
 }
 
@@ -61,7 +61,9 @@ std::string describe_index(const std::string& table, const IndexSchema& index) {
          quoted_list(index.columns);
 }
 
-std::string column_ref(const std::string& table, const std::string& column) { return quoted(table) + "." + quoted(column); }
+std::string column_ref(const std::string& table, const std::string& column) {
+  return quoted(table) + "." + quoted(column);
+}
 
 std::string alter(const std::string& table, const std::string& column, const std::string& changes) {
   return "op.alter_column(" + cpp_string(table) + ", " + cpp_string(column) + ", {" + changes + "});";
@@ -99,7 +101,8 @@ void removals(const TableSchema& live, const TableSchema& declared, std::vector<
     if (has_unique(declared, unique.columns)) continue;
     const auto what = "unique constraint " + quoted_list(unique.columns);
     out.push_back({"remove " + what + " on " + quoted(t),
-                   drop_unnamed_with_column(declared, unique.name, unique.columns, what), create_unique_code(t, unique)});
+                   drop_unnamed_with_column(declared, unique.name, unique.columns, what),
+                   create_unique_code(t, unique)});
   }
 }
 

@@ -30,7 +30,8 @@ std::string column_of(std::string_view table, std::string_view column) {
 void alter_postgres_column(migrations::Runner& runner, std::string_view table, std::string column,
                            const ColumnChanges& changes) {
   if (changes.new_name) {
-    runner.run(alter(table) + "RENAME COLUMN " + quote_identifier(column) + " TO " + quote_identifier(*changes.new_name));
+    runner.run(alter(table) + "RENAME COLUMN " + quote_identifier(column) + " TO " +
+               quote_identifier(*changes.new_name));
     column = *changes.new_name;
   }
   if (changes.type) {
@@ -113,14 +114,16 @@ void Operations::create_unique_constraint(std::string_view name, std::string_vie
 
 void Operations::create_foreign_key(std::string_view name, std::string_view table,
                                     const std::vector<std::string>& columns, std::string_view referred_table,
-                                    const std::vector<std::string>& referred_columns, const ForeignKeyActions& actions) {
+                                    const std::vector<std::string>& referred_columns,
+                                    const ForeignKeyActions& actions) {
   if (columns.empty() || columns.size() != referred_columns.size())
-    throw MigrationError("foreign key \"" + std::string(name) + "\" needs as many referred columns as columns, and one at least");
+    throw MigrationError("foreign key \"" + std::string(name) +
+                         "\" needs as many referred columns as columns, and one at least");
   // The actions are checked as a column's foreign key checks them: only the standard's.
   auto key = ForeignKey(std::string(referred_table) + "." + referred_columns.front());
   if (!actions.on_delete.empty()) key = key.on_delete(actions.on_delete);
   if (!actions.on_update.empty()) key = key.on_update(actions.on_update);
-  const ForeignKeySchema schema{std::string(name), columns,          std::string(referred_table),
+  const ForeignKeySchema schema{std::string(name), columns,         std::string(referred_table),
                                 referred_columns,  key.on_delete(), key.on_update()};
   if (dialect() == Dialect::sqlite) return migrations::sqlite_add_foreign_key(runner_, table, schema);
   std::string sql = alter(table) + "ADD CONSTRAINT " + quote_identifier(name) + " FOREIGN KEY (" +
@@ -156,8 +159,9 @@ void Operations::bulk_insert(std::string_view table, const std::vector<Values>& 
       runner_.run("INSERT INTO " + quote_identifier(table) + " DEFAULT VALUES");
       continue;
     }
-    runner_.run("INSERT INTO " + quote_identifier(table) + " (" + column_list(columns) + ") VALUES (" + placeholders +
-                ")", params);
+    runner_.run(
+        "INSERT INTO " + quote_identifier(table) + " (" + column_list(columns) + ") VALUES (" + placeholders + ")",
+        params);
   }
 }
 

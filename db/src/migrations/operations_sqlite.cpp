@@ -63,7 +63,8 @@ void sqlite_add_column(Runner& runner, std::string_view table, const Column& col
   after.columns.push_back(declared_column(column, false, Dialect::sqlite));  // never a key: add_column refuses those
   if (column.unique() && !column.index()) after.unique_constraints.push_back({"", {column.name()}});
   if (const auto& key = column.foreign_key())
-    after.foreign_keys.push_back({"", {column.name()}, key->table(), {key->column()}, key->on_delete(), key->on_update()});
+    after.foreign_keys.push_back(
+        {"", {column.name()}, key->table(), {key->column()}, key->on_delete(), key->on_update()});
   rebuild_table(runner, before, after);
 }
 

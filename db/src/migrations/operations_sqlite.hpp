@@ -15,8 +15,7 @@ void sqlite_add_column(Runner& runner, std::string_view table, const Column& col
 /// Drops the column and the indexes and constraints that use it.
 void sqlite_drop_column(Runner& runner, std::string_view table, std::string_view column);
 /// A rename alone is SQLite's own RENAME COLUMN; anything else rebuilds.
-void sqlite_alter_column(Runner& runner, std::string_view table, std::string_view column,
-                         const ColumnChanges& changes);
+void sqlite_alter_column(Runner& runner, std::string_view table, std::string_view column, const ColumnChanges& changes);
 void sqlite_add_foreign_key(Runner& runner, std::string_view table, const ForeignKeySchema& key);
 /// A unique index, UNIQUE constraint or foreign key named `name`.
 /// @throws MigrationError when the table has none of that name.

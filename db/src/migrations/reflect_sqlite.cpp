@@ -14,9 +14,8 @@ namespace {
 std::string text_of(const Value& value) { return value.as<std::optional<std::string>>().value_or(""); }
 
 bool same_columns(const std::vector<std::string>& a, const std::vector<std::string>& b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](const auto& x, const auto& y) {
-           return same_identifier(x, y);
-         });
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](const auto& x, const auto& y) { return same_identifier(x, y); });
 }
 
 // The name of the first not yet used constraint of `kind` over `columns`, "" if none.
@@ -87,7 +86,8 @@ void read_indexes(backend::Connection& connection, TableSchema& table, std::vect
     auto columns = index_columns(connection, name, expression);
     if (expression) continue;  // the schema model has no place for an expression index
     if (origin == "u") {
-      table.unique_constraints.push_back({take_name(named, NamedConstraint::Kind::unique, columns), std::move(columns)});
+      table.unique_constraints.push_back(
+          {take_name(named, NamedConstraint::Kind::unique, columns), std::move(columns)});
     } else {
       table.indexes.push_back({name, std::move(columns), row[1].as<bool>()});
     }
@@ -96,7 +96,8 @@ void read_indexes(backend::Connection& connection, TableSchema& table, std::vect
 
 // A foreign key written `REFERENCES t` (no columns) refers to t's primary key.
 std::vector<std::string> primary_key_of(backend::Connection& connection, const std::string& table) {
-  const auto result = connection.execute("SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk", {Value(table)});
+  const auto result =
+      connection.execute("SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk", {Value(table)});
   std::vector<std::string> columns;
   for (const auto& row : result.rows) columns.push_back(text_of(row[0]));
   return columns;

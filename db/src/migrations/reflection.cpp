@@ -74,24 +74,42 @@ std::optional<TypeKind> known_kind(const std::string& base) {
     TypeKind kind;
   };
   static constexpr std::array<Entry, 36> kNames = {{
-      {"INTEGER", TypeKind::integer},        {"INT", TypeKind::integer},
-      {"INT4", TypeKind::integer},           {"SMALLINT", TypeKind::integer},
-      {"INT2", TypeKind::integer},           {"TINYINT", TypeKind::integer},
-      {"MEDIUMINT", TypeKind::integer},      {"SERIAL", TypeKind::integer},
-      {"BIGINT", TypeKind::big_integer},     {"INT8", TypeKind::big_integer},
-      {"BIGSERIAL", TypeKind::big_integer},  {"VARCHAR", TypeKind::string},
-      {"CHARACTER VARYING", TypeKind::string}, {"NVARCHAR", TypeKind::string},
-      {"CHAR", TypeKind::string},            {"CHARACTER", TypeKind::string},
-      {"TEXT", TypeKind::text},              {"CLOB", TypeKind::text},
-      {"BOOLEAN", TypeKind::boolean},        {"BOOL", TypeKind::boolean},
-      {"REAL", TypeKind::float_},            {"FLOAT", TypeKind::float_},
-      {"DOUBLE", TypeKind::float_},          {"DOUBLE PRECISION", TypeKind::float_},
-      {"NUMERIC", TypeKind::numeric},        {"DECIMAL", TypeKind::numeric},
-      {"DATETIME", TypeKind::date_time},     {"TIMESTAMP", TypeKind::date_time},
-      {"TIMESTAMP WITHOUT TIME ZONE", TypeKind::date_time}, {"TIMESTAMP WITH TIME ZONE", TypeKind::date_time},
-      {"TIMESTAMPTZ", TypeKind::date_time},  {"DATE", TypeKind::date},
-      {"JSON", TypeKind::json},              {"JSONB", TypeKind::json},
-      {"BLOB", TypeKind::large_binary},      {"BYTEA", TypeKind::large_binary},
+      {"INTEGER", TypeKind::integer},
+      {"INT", TypeKind::integer},
+      {"INT4", TypeKind::integer},
+      {"SMALLINT", TypeKind::integer},
+      {"INT2", TypeKind::integer},
+      {"TINYINT", TypeKind::integer},
+      {"MEDIUMINT", TypeKind::integer},
+      {"SERIAL", TypeKind::integer},
+      {"BIGINT", TypeKind::big_integer},
+      {"INT8", TypeKind::big_integer},
+      {"BIGSERIAL", TypeKind::big_integer},
+      {"VARCHAR", TypeKind::string},
+      {"CHARACTER VARYING", TypeKind::string},
+      {"NVARCHAR", TypeKind::string},
+      {"CHAR", TypeKind::string},
+      {"CHARACTER", TypeKind::string},
+      {"TEXT", TypeKind::text},
+      {"CLOB", TypeKind::text},
+      {"BOOLEAN", TypeKind::boolean},
+      {"BOOL", TypeKind::boolean},
+      {"REAL", TypeKind::float_},
+      {"FLOAT", TypeKind::float_},
+      {"DOUBLE", TypeKind::float_},
+      {"DOUBLE PRECISION", TypeKind::float_},
+      {"NUMERIC", TypeKind::numeric},
+      {"DECIMAL", TypeKind::numeric},
+      {"DATETIME", TypeKind::date_time},
+      {"TIMESTAMP", TypeKind::date_time},
+      {"TIMESTAMP WITHOUT TIME ZONE", TypeKind::date_time},
+      {"TIMESTAMP WITH TIME ZONE", TypeKind::date_time},
+      {"TIMESTAMPTZ", TypeKind::date_time},
+      {"DATE", TypeKind::date},
+      {"JSON", TypeKind::json},
+      {"JSONB", TypeKind::json},
+      {"BLOB", TypeKind::large_binary},
+      {"BYTEA", TypeKind::large_binary},
   }};
   for (const auto& entry : kNames)
     if (entry.name == base) return entry.kind;
@@ -136,7 +154,8 @@ std::string postgres_type_name(const Type& type) {
 // SQLite reports `DEFAULT (expr)` as `expr`: one layer of parentheses goes.
 std::string sqlite_default_text(std::string_view expression) {
   auto written = default_expression(expression);
-  if (written.size() >= 2 && written.front() == '(' && written.back() == ')') return written.substr(1, written.size() - 2);
+  if (written.size() >= 2 && written.front() == '(' && written.back() == ')')
+    return written.substr(1, written.size() - 2);
   return written;
 }
 
@@ -199,7 +218,6 @@ ColumnSchema declared_column(const Column& column, bool inline_key, Dialect dial
   return schema;
 }
 
-
 std::string normalize_action(std::string_view action) {
   auto text = upper(action);
   return text == "NO ACTION" ? "" : text;
@@ -231,8 +249,8 @@ SchemaSnapshot reflect(backend::Connection& connection, Dialect dialect, std::st
 }
 
 std::optional<TableSchema> reflect_table(backend::Connection& connection, Dialect dialect, std::string_view table) {
-  auto schema = dialect == Dialect::sqlite ? reflect_sqlite_table(connection, table)
-                                           : reflect_postgres_table(connection, table);
+  auto schema =
+      dialect == Dialect::sqlite ? reflect_sqlite_table(connection, table) : reflect_postgres_table(connection, table);
   if (schema) sort_table_parts(*schema);
   return schema;
 }

@@ -122,7 +122,8 @@ std::string render_create_table(const TableSchema& table) {
   std::string code = "op.create_table(" + cpp_string(table.name) + ", {\n";
   for (std::size_t c = 0; c < table.columns.size(); ++c) {
     const auto& column = table.columns[c];
-    const bool key = std::find(table.primary_key.begin(), table.primary_key.end(), column.name) != table.primary_key.end();
+    const bool key =
+        std::find(table.primary_key.begin(), table.primary_key.end(), column.name) != table.primary_key.end();
     // A Column infers autoincrement for a table's only integer key column.
     const bool off = key && table.primary_key.size() == 1 && is_integer(column.type) && !column.autoincrement;
     auto rendered = render_column(column, key, off);

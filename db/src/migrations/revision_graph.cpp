@@ -12,7 +12,8 @@ std::string quoted(std::string_view id) { return "\"" + std::string(id) + "\""; 
 void check_ids(const std::vector<const Revision*>& revisions) {
   std::set<std::string_view> seen;
   for (const auto* revision : revisions) {
-    if (revision->id.empty()) throw MigrationError("a revision has an empty id (message: \"" + revision->message + "\")");
+    if (revision->id.empty())
+      throw MigrationError("a revision has an empty id (message: \"" + revision->message + "\")");
     if (!seen.insert(revision->id).second) throw MigrationError("two revisions have the id " + quoted(revision->id));
     // The commands' own words: a revision named so could not be asked for.
     const auto& id = revision->id;

@@ -38,9 +38,8 @@ Original original_of(Runner& runner, const std::string& table) {
   Original original;
   const auto tables = runner.read("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", {Value(table)});
   if (!tables.rows.empty()) original.table_sql = tables.rows.front()[0].as<std::string>();
-  const auto indexes =
-      runner.read("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
-                  {Value(table)});
+  const auto indexes = runner.read(
+      "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", {Value(table)});
   for (const auto& row : indexes.rows) original.index_sql[row[0].as<std::string>()] = row[1].as<std::string>();
   return original;
 }
@@ -62,8 +61,9 @@ void check_rebuildable(Runner& runner, const std::string& table, const Original&
   for (const auto& row : runner.read("SELECT hidden FROM pragma_table_xinfo(?)", {Value(table)}).rows)
     if (row[0].as<std::int64_t>() != 0) problem = "it has generated columns";
   if (!problem.empty())
-    throw MigrationError("SQLite cannot make this change to table \"" + table + "\" in place, and rebuilding it would " +
-                         "lose part of it: " + problem + ". Make the change with op.execute");
+    throw MigrationError("SQLite cannot make this change to table \"" + table +
+                         "\" in place, and rebuilding it would " + "lose part of it: " + problem +
+                         ". Make the change with op.execute");
 }
 
 // Indexes the change leaves as they were are made from their own text (a

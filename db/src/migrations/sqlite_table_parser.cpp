@@ -6,9 +6,9 @@ namespace starling::db::migrations {
 namespace {
 
 struct Token {
-  std::string text;  // unquoted for identifiers
-  bool word = false;    // a bare word: may be a keyword
-  bool name = false;    // a bare word or a quoted identifier
+  std::string text;   // unquoted for identifiers
+  bool word = false;  // a bare word: may be a keyword
+  bool name = false;  // a bare word or a quoted identifier
 };
 
 bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; }

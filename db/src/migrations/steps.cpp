@@ -112,8 +112,8 @@ void run_steps(Runner& runner, const Migrations& migrations, const MigrationOpti
     } catch (const std::exception& error) {
       if (!offline) roll_back(runner);
       throw MigrationError("revision \"" + step->revision->id + "\" (" + step->revision->message + ") failed on " +
-                           (step->up ? "upgrade" : "downgrade") + ": " + error.what() +
-                           "; the database stays at " + where_it_stays(migrations, applied));
+                           (step->up ? "upgrade" : "downgrade") + ": " + error.what() + "; the database stays at " +
+                           where_it_stays(migrations, applied));
     } catch (...) {
       if (!offline) roll_back(runner);
       throw;
@@ -123,7 +123,8 @@ void run_steps(Runner& runner, const Migrations& migrations, const MigrationOpti
   }
 }
 
-void record_only(Runner& runner, const Migrations& migrations, const MigrationOptions& options, const Applied& applied) {
+void record_only(Runner& runner, const Migrations& migrations, const MigrationOptions& options,
+                 const Applied& applied) {
   VersionTable versions(runner, migrations, options.version_table);
   runner.run(runner.dialect() == Dialect::sqlite ? "BEGIN IMMEDIATE" : "BEGIN");
   try {

@@ -29,7 +29,8 @@ class VersionTable {
  public:
   VersionTable(Runner& runner, const Migrations& migrations, std::string name)
       : runner_(runner), migrations_(migrations), name_(std::move(name)) {}
-  /// The recorded heads (none when there is no version table yet). @throws MigrationError naming one the app does not know.
+  /// The recorded heads (none when there is no version table yet). @throws MigrationError naming one the app does not
+  /// know.
   std::vector<std::string> heads();
   /// The applied set the recorded heads stand for.
   Applied applied();

@@ -41,7 +41,8 @@ std::string column_list(const std::vector<std::string>& columns) {
 
 std::string create_table_sql(const TableSchema& table, std::string_view name, bool autoincrement) {
   std::string sql = "CREATE TABLE " + quote_identifier(name) + " (";
-  for (std::size_t i = 0; i < table.columns.size(); ++i) sql += (i == 0 ? "" : ", ") + column_sql(table, table.columns[i], autoincrement);
+  for (std::size_t i = 0; i < table.columns.size(); ++i)
+    sql += (i == 0 ? "" : ", ") + column_sql(table, table.columns[i], autoincrement);
   if (table.primary_key.size() > 1) sql += ", PRIMARY KEY (" + column_list(table.primary_key) + ")";
   for (const auto& unique : table.unique_constraints)
     sql += ", " + named(unique.name) + "UNIQUE (" + column_list(unique.columns) + ")";

@@ -17,7 +17,8 @@ std::vector<std::string> heads_of(const Migrations& migrations, const Applied& a
 }
 
 void create_version_table(Runner& runner, const std::string& name) {
-  runner.run("CREATE TABLE IF NOT EXISTS " + quote_identifier(name) + " (version_num VARCHAR(255) NOT NULL PRIMARY KEY)");
+  runner.run("CREATE TABLE IF NOT EXISTS " + quote_identifier(name) +
+             " (version_num VARCHAR(255) NOT NULL PRIMARY KEY)");
 }
 
 namespace {
@@ -58,7 +59,8 @@ void VersionTable::record(const Applied& applied) {
   runner_.run("DELETE FROM " + quote_identifier(name_));
   const auto placeholder = runner_.dialect() == Dialect::sqlite ? "?" : "$1";
   for (const auto& head : heads_of(migrations_, applied))
-    runner_.run("INSERT INTO " + quote_identifier(name_) + " (version_num) VALUES (" + placeholder + ")", {Value(head)});
+    runner_.run("INSERT INTO " + quote_identifier(name_) + " (version_num) VALUES (" + placeholder + ")",
+                {Value(head)});
 }
 
 }  // namespace starling::db::migrations

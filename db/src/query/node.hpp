@@ -14,13 +14,13 @@ struct Node {
   enum class Kind { compare, like, in, is_null, is_not_null, all, any, negate, constant };
 
   Kind kind = Kind::constant;
-  std::optional<ColumnRef> column;  // compare, like, in, is_null, is_not_null
-  std::string op;                   // compare: "=", "<>", "<", "<=", ">", ">="
-  std::optional<ColumnRef> other;   // compare: a column on the right instead of `value`
-  Value value;                      // compare, like
-  std::vector<Value> values;        // in
-  std::vector<Expression> children; // all (AND), any (OR), negate (one child)
-  bool truth = false;               // constant
+  std::optional<ColumnRef> column;   // compare, like, in, is_null, is_not_null
+  std::string op;                    // compare: "=", "<>", "<", "<=", ">", ">="
+  std::optional<ColumnRef> other;    // compare: a column on the right instead of `value`
+  Value value;                       // compare, like
+  std::vector<Value> values;         // in
+  std::vector<Expression> children;  // all (AND), any (OR), negate (one child)
+  bool truth = false;                // constant
 };
 
 }  // namespace starling::db::detail

@@ -12,8 +12,10 @@ namespace starling::db::detail {
 // `name` in `values` takes `value`: replaced if there, else appended.
 inline void set_value(Values& values, std::string_view name, Value value) {
   const auto found = std::find_if(values.begin(), values.end(), [&](const auto& entry) { return entry.first == name; });
-  if (found != values.end()) found->second = std::move(value);
-  else values.emplace_back(std::string(name), std::move(value));
+  if (found != values.end())
+    found->second = std::move(value);
+  else
+    values.emplace_back(std::string(name), std::move(value));
 }
 
 // `values` over `into`: a name already there takes its new value, a new name is appended.

@@ -65,8 +65,10 @@ SqlWriter& SqlWriter::expression(const Expression& condition) {
       for (std::size_t i = 0; i < node.children.size(); ++i) {
         if (i > 0) raw(separator);
         const auto& child = node.children[i];
-        if (needs_parentheses(child)) raw("(").expression(child).raw(")");
-        else expression(child);
+        if (needs_parentheses(child))
+          raw("(").expression(child).raw(")");
+        else
+          expression(child);
       }
       return *this;
     }

@@ -5,7 +5,9 @@
 
 namespace starling::db {
 
-TextQuery TextQuery::bind(std::string_view name, Value value) const& { return TextQuery(*this).bind(name, std::move(value)); }
+TextQuery TextQuery::bind(std::string_view name, Value value) const& {
+  return TextQuery(*this).bind(name, std::move(value));
+}
 
 TextQuery TextQuery::bind(const Values& values) const& { return TextQuery(*this).bind(values); }
 
@@ -31,7 +33,8 @@ std::vector<CompiledQuery> TextQuery::compile_many(Dialect dialect, const std::v
   const auto parsed = detail::parsed_text(sql_);
   std::vector<CompiledQuery> compiled;
   compiled.reserve(rows.size());
-  for (const auto& row : rows) compiled.push_back(detail::bind_text(*parsed, dialect, detail::overlay(values_, row), sql_));
+  for (const auto& row : rows)
+    compiled.push_back(detail::bind_text(*parsed, dialect, detail::overlay(values_, row), sql_));
   return compiled;
 }
 

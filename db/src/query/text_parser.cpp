@@ -16,8 +16,10 @@ bool identifier_char(char c) { return std::isalnum(static_cast<unsigned char>(c)
 std::size_t skip_quoted(std::string_view sql, std::size_t start, bool backslash_escapes) {
   const char quote = sql[start];
   for (std::size_t i = start + 1; i < sql.size(); ++i) {
-    if (backslash_escapes && sql[i] == '\\') ++i;
-    else if (sql[i] == quote) return i + 1;
+    if (backslash_escapes && sql[i] == '\\')
+      ++i;
+    else if (sql[i] == quote)
+      return i + 1;
   }
   return sql.size();
 }
@@ -101,9 +103,10 @@ ParsedText parse_text(std::string_view sql) {
       std::size_t end = i + 1;
       while (end < sql.size() && identifier_char(sql[end])) ++end;
       const auto word = sql.substr(i, end - i);
-      parsed.returning = parsed.returning || std::ranges::equal(word, std::string_view("RETURNING"), [](char a, char b) {
-                           return std::toupper(static_cast<unsigned char>(a)) == b;
-                         });
+      parsed.returning =
+          parsed.returning || std::ranges::equal(word, std::string_view("RETURNING"), [](char a, char b) {
+            return std::toupper(static_cast<unsigned char>(a)) == b;
+          });
       piece.append(word);
       i = end;
     } else if (c == ':' && identifier_start(next)) {

@@ -45,7 +45,7 @@ class CompletionFor final : public Completion, public std::enable_shared_from_th
   }
 
   void resume() {
-    auto work = std::move(work_);  // the caller's loop may run out of work once this returns
+    auto work = std::move(work_);            // the caller's loop may run out of work once this returns
     std::move(handler_)(std::move(error_));  // the error lives on with the caller only
   }
 
@@ -71,10 +71,13 @@ void Completion::complete_all(std::vector<Answer>& answers) {
   while (!waiting.empty()) {
     std::vector<std::shared_ptr<Completion>> group, others;
     for (auto& completion : waiting)
-      (group.empty() || group.front()->shares_executor_with(*completion) ? group : others).push_back(std::move(completion));
+      (group.empty() || group.front()->shares_executor_with(*completion) ? group : others)
+          .push_back(std::move(completion));
     auto* first = group.front().get();
-    if (group.size() == 1) first->post_resume();
-    else first->post_resume_of(std::move(group));
+    if (group.size() == 1)
+      first->post_resume();
+    else
+      first->post_resume_of(std::move(group));
     waiting.swap(others);
   }
 }

@@ -38,11 +38,10 @@ thread_local Runner* t_runner = nullptr;
 
 // A plain FIFO. The thread that finishes the last busy task spins for the
 // next one (queries come in bursts: a coroutine's next query) and is never
-// woken for; a sleeper is woken only when no thread is spinning. At most one thread spins, and only while no other is busy, so the
-// callers and the database keep the cores of a small machine.
-// With a running limit, a task waits while that many threads run jobs that
-// are not stalled; one waiting thread (the watcher) wakes when the first of
-// them would turn stalled, the others sleep until woken as usual.
+// woken for; a sleeper is woken only when no thread is spinning. At most one thread spins, and only while no other is
+// busy, so the callers and the database keep the cores of a small machine. With a running limit, a task waits while
+// that many threads run jobs that are not stalled; one waiting thread (the watcher) wakes when the first of them would
+// turn stalled, the others sleep until woken as usual.
 struct DriverThreads::Queue {
   std::mutex mutex;
   std::condition_variable wake;
@@ -53,9 +52,9 @@ struct DriverThreads::Queue {
   std::size_t sleepers = 0;
   std::atomic<bool> stopping{false};
   std::vector<std::shared_ptr<Completion>> idle_waiters;  // until_idle() callers
-  std::size_t running_limit = 0;  // 0: none
-  std::vector<Runner> runners;    // one per thread
-  bool watching = false;          // a thread waits for a runner to stall
+  std::size_t running_limit = 0;                          // 0: none
+  std::vector<Runner> runners;                            // one per thread
+  bool watching = false;                                  // a thread waits for a runner to stall
 
   Queue(std::size_t threads, std::size_t limit) : running_limit(limit), runners(threads) {}
 
@@ -159,22 +158,25 @@ DriverThreads::~DriverThreads() {
     queue_->stopping = true;
   }
   queue_->wake.notify_all();
-  const bool on_own_thread = std::ranges::any_of(threads_, [](const std::thread& thread) {
-    return thread.get_id() == std::this_thread::get_id();
-  });
+  const bool on_own_thread = std::ranges::any_of(
+      threads_, [](const std::thread& thread) { return thread.get_id() == std::this_thread::get_id(); });
   for (auto& thread : threads_) {
     // A thread cannot join itself, and the others wait for the task running
     // this destructor: let them all end when the remaining work is done.
-    if (on_own_thread) thread.detach();
-    else thread.join();
+    if (on_own_thread)
+      thread.detach();
+    else
+      thread.join();
   }
 }
 
 awaitable<void> DriverThreads::until_idle() {
   const Start start = [this](const std::shared_ptr<Completion>& completion) {
     std::lock_guard lock(queue_->mutex);
-    if (queue_->tasks.empty() && queue_->busy.load() == 0) completion->complete();
-    else queue_->idle_waiters.push_back(completion);
+    if (queue_->tasks.empty() && queue_->busy.load() == 0)
+      completion->complete();
+    else
+      queue_->idle_waiters.push_back(completion);
   };
   co_await wait_for(start);
 }

@@ -49,7 +49,8 @@ void Pool::submit(RequestPtr request) {
   std::unique_lock lock(mutex_);
   if (closed_) {
     lock.unlock();
-    request->completion->complete(std::make_exception_ptr(ConnectionError("the pool for " + settings_.description + " is closed")));
+    request->completion->complete(
+        std::make_exception_ptr(ConnectionError("the pool for " + settings_.description + " is closed")));
     return;
   }
   if (!idle_.empty()) {
@@ -96,8 +97,10 @@ void Pool::drive(std::unique_ptr<PooledConnection> connection, RequestPtr reques
   for (;;) {
     batch.push_back(std::move(request));
     join_pipeline(*connection, batch);
-    if (batch.size() == 1) run_alone(*connection, *batch.front(), answers);
-    else run_pipeline(*connection, batch, answers);
+    if (batch.size() == 1)
+      run_alone(*connection, *batch.front(), answers);
+    else
+      run_pipeline(*connection, batch, answers);
     batch.clear();  // the work is gone from here
     if (connection->broken) {
       drop(std::move(connection));
@@ -169,8 +172,10 @@ void Pool::release(std::unique_ptr<PooledConnection> connection) {
           owned->broken = true;
         }
       }
-      if (owned->broken) self->drop(std::move(owned));
-      else self->give_back(std::move(owned));
+      if (owned->broken)
+        self->drop(std::move(owned));
+      else
+        self->give_back(std::move(owned));
     });
     return;
   }

@@ -31,10 +31,10 @@ struct PoolSettings {
   std::chrono::milliseconds acquire_timeout{10'000};
   bool pipeline = true;  ///< queued statements may share a round trip (see Pool::run)
   std::function<std::unique_ptr<backend::Connection>()> open;  ///< runs on a driver thread
-  std::function<void(PooledConnection&)> prepare;               ///< after opening: setup hook, base transaction
-  std::function<void(PooledConnection&)> finish;                ///< before closing: force_rollback's rollback
-  std::string description;                                      ///< for messages: the URL, password obscured
-  std::string timeout_hint;                                     ///< ends PoolTimeout's message, when set
+  std::function<void(PooledConnection&)> prepare;              ///< after opening: setup hook, base transaction
+  std::function<void(PooledConnection&)> finish;               ///< before closing: force_rollback's rollback
+  std::string description;                                     ///< for messages: the URL, password obscured
+  std::string timeout_hint;                                    ///< ends PoolTimeout's message, when set
 };
 
 /// A statement run through the pool that may share a round trip with other
@@ -46,9 +46,9 @@ struct PipelineEntry {
 };
 
 struct PoolCounts {
-  std::size_t size = 0;     ///< connections open or opening
-  std::size_t in_use = 0;   ///< handed out
-  std::size_t waiting = 0;  ///< callers waiting for one
+  std::size_t size = 0;         ///< connections open or opening
+  std::size_t in_use = 0;       ///< handed out
+  std::size_t waiting = 0;      ///< callers waiting for one
   std::uint64_t pipelined = 0;  ///< statements run in a pipeline of several, ever
 };
 
@@ -133,7 +133,7 @@ class Pool : public std::enable_shared_from_this<Pool> {
   // Fails requests that waited past acquire_timeout; started the first time one waits.
   std::thread sweeper_;
   std::condition_variable sweeper_wake_;
-  std::uint64_t queued_ = 0;                // requests ever queued: tells the sweeper whether any came
+  std::uint64_t queued_ = 0;                 // requests ever queued: tells the sweeper whether any came
   bool sweeper_sleeps_until_woken_ = false;  // else it wakes by itself before any queued request expires
 };
 

@@ -71,8 +71,10 @@ void Pool::open_for(RequestPtr request) {
       self->drop(nullptr);  // frees the slot, perhaps for the next request
       return;
     }
-    if (request->work) self->drive(std::move(connection), std::move(request));
-    else self->serve(std::move(connection), std::move(request));
+    if (request->work)
+      self->drive(std::move(connection), std::move(request));
+    else
+      self->serve(std::move(connection), std::move(request));
   });
 }
 
@@ -103,7 +105,8 @@ void Pool::expire_waiting() {
     }
     if (!expired.empty()) {
       lock.unlock();
-      for (const auto& request : expired) request->completion->complete(std::make_exception_ptr(PoolTimeout(timeout_message())));
+      for (const auto& request : expired)
+        request->completion->complete(std::make_exception_ptr(PoolTimeout(timeout_message())));
       lock.lock();
       continue;
     }

@@ -60,8 +60,10 @@ void Pool::put_back(std::vector<RequestPtr>& batch, std::size_t from) {
   {
     std::lock_guard lock(mutex_);
     for (auto i = batch.size(); i-- > from;) {
-      if (closed_) refused.push_back(std::move(batch[i]));
-      else waiting_.push_front(std::move(batch[i]));
+      if (closed_)
+        refused.push_back(std::move(batch[i]));
+      else
+        waiting_.push_front(std::move(batch[i]));
     }
     while (!idle_.empty() && !waiting_.empty()) {
       served.emplace_back(take_idle(), std::move(waiting_.front()));
@@ -73,7 +75,8 @@ void Pool::put_back(std::vector<RequestPtr>& batch, std::size_t from) {
   for (const auto& request : refused) request->completion->complete(closed_while_waiting());
 }
 
-void Pool::run_pipeline(PooledConnection& connection, const std::vector<RequestPtr>& batch, std::vector<Answer>& answers) {
+void Pool::run_pipeline(PooledConnection& connection, const std::vector<RequestPtr>& batch,
+                        std::vector<Answer>& answers) {
   std::vector<backend::PipelineStatement> statements;
   for (const auto& request : batch) statements.push_back(request->entry->statement);
   std::vector<backend::PipelineOutcome> outcomes;

@@ -49,9 +49,7 @@ ForeignKey foreign_key(const ColumnRef& target) { return ForeignKey(target.table
 
 void Column::validate() const {
   if (name_.empty()) throw ProgrammingError("a column needs a name");
-  const auto fail = [&](const std::string& problem) {
-    throw ProgrammingError("column \"" + name_ + "\": " + problem);
-  };
+  const auto fail = [&](const std::string& problem) { throw ProgrammingError("column \"" + name_ + "\": " + problem); };
   if (type_.length < 0) fail("String length must not be negative");
   if (type_.precision < 0 || type_.scale < 0) fail("Numeric precision and scale must not be negative");
   if (type_.scale > type_.precision && type_.precision > 0) fail("Numeric scale must not exceed its precision");

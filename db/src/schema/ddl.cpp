@@ -77,8 +77,7 @@ std::string definition(const Column& column, Dialect dialect, bool inline_key) {
   if (column.unique() && !column.index() && !inline_key) sql += " UNIQUE";
   if (column.default_value()) sql += " DEFAULT " + sql_literal(*column.default_value(), dialect);
   if (column.default_sql()) sql += " DEFAULT " + default_expression(*column.default_sql());
-  if (dialect == Dialect::sqlite && column.type().kind == TypeKind::boolean)
-    sql += " CHECK (" + name + " IN (0, 1))";
+  if (dialect == Dialect::sqlite && column.type().kind == TypeKind::boolean) sql += " CHECK (" + name + " IN (0, 1))";
   if (column.foreign_key()) sql += references(*column.foreign_key());
   return sql;
 }
@@ -93,7 +92,8 @@ void check_references(const MetaData& metadata) {
       const auto where = "column \"" + table.name() + "\".\"" + column.name() + "\" references \"" + key->table() +
                          "\".\"" + key->column() + "\", but ";
       if (!metadata.contains(key->table())) throw ProgrammingError(where + "the metadata has no such table");
-      if (!metadata.table(key->table()).has_column(key->column())) throw ProgrammingError(where + "there is no such column");
+      if (!metadata.table(key->table()).has_column(key->column()))
+        throw ProgrammingError(where + "there is no such column");
     }
   }
 }
@@ -110,8 +110,8 @@ std::string default_expression(std::string_view expression) {
   // SQLite takes a function call or an operator as a DEFAULT only in
   // parentheses; literals, its CURRENT_* keywords and a parenthesised
   // expression stand alone (and read back from the schema as written).
-  static constexpr std::array<std::string_view, 6> kKeywords = {"CURRENT_TIMESTAMP", "CURRENT_DATE", "CURRENT_TIME",
-                                                                "NULL",              "TRUE",         "FALSE"};
+  static constexpr std::array<std::string_view, 6> kKeywords = {
+      "CURRENT_TIMESTAMP", "CURRENT_DATE", "CURRENT_TIME", "NULL", "TRUE", "FALSE"};
   const auto is_number = [](std::string_view text) {
     if (text.starts_with('-')) text.remove_prefix(1);
     return !text.empty() && text.find_first_not_of("0123456789.") == std::string_view::npos &&

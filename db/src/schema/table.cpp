@@ -53,8 +53,9 @@ Table::Table(std::string name, MetaData& metadata, std::vector<Column> columns) 
     if (id == i) {
       cols[i].autoincrement_ = cols[i].autoincrement_.value_or(true);
     } else if (cols[i].autoincrement_.value_or(false)) {
-      throw ProgrammingError("column " + detail::describe_column(*data, i) +
-                             ": autoincrement needs the table's only primary key column, of Integer or BigInteger type");
+      throw ProgrammingError(
+          "column " + detail::describe_column(*data, i) +
+          ": autoincrement needs the table's only primary key column, of Integer or BigInteger type");
     } else {
       cols[i].autoincrement_ = false;
     }

@@ -22,14 +22,15 @@ namespace starling {
 class Hook {
  public:
   template <class F>
-    requires(std::is_invocable_v<F&> && !std::is_same_v<std::decay_t<F>, Hook>)
-  Hook(F fn) {
+  requires(std::is_invocable_v<F&> && !std::is_same_v<std::decay_t<F>, Hook>) Hook(F fn) {
     using Result = std::invoke_result_t<F&>;
     if constexpr (std::is_void_v<Result>) {
-      fn_ = [fn = std::move(fn)]() mutable -> awaitable<void> { fn(); co_return; };
+      fn_ = [fn = std::move(fn)]() mutable -> awaitable<void> {
+        fn();
+        co_return;
+      };
     } else {
-      static_assert(std::is_convertible_v<Result, awaitable<void>>,
-                    "a hook returns awaitable<void> or void");
+      static_assert(std::is_convertible_v<Result, awaitable<void>>, "a hook returns awaitable<void> or void");
       fn_ = std::move(fn);
     }
   }
@@ -71,19 +72,19 @@ class ExceptionHandler {
 /// derives from it; among type handlers the first declared match wins.
 template <class E, class F>
 ExceptionHandler exception_handler(F fn) {
-  return ExceptionHandler([fn = std::move(fn)](Request& request, const std::exception_ptr& error)
-                              -> std::optional<Response> {
-    try {
-      std::rethrow_exception(error);
-    } catch (const HTTPException& e) {
-      if constexpr (std::is_base_of_v<HTTPException, E>) return Response(fn(request, static_cast<const E&>(e)));
-      return std::nullopt;
-    } catch (const E& e) {
-      return Response(fn(request, e));
-    } catch (...) {
-      return std::nullopt;
-    }
-  });
+  return ExceptionHandler(
+      [fn = std::move(fn)](Request& request, const std::exception_ptr& error) -> std::optional<Response> {
+        try {
+          std::rethrow_exception(error);
+        } catch (const HTTPException& e) {
+          if constexpr (std::is_base_of_v<HTTPException, E>) return Response(fn(request, static_cast<const E&>(e)));
+          return std::nullopt;
+        } catch (const E& e) {
+          return Response(fn(request, e));
+        } catch (...) {
+          return std::nullopt;
+        }
+      });
 }
 
 /// Everything an App is made of. Designated initializers read like Starlette's kwargs.

@@ -83,7 +83,9 @@ class FormData : public QueryParams {
 class State {
  public:
   template <class T>
-  void set(const std::string& key, T value) { values_[key] = std::move(value); }
+  void set(const std::string& key, T value) {
+    values_[key] = std::move(value);
+  }
   /// Text is kept as std::string, so `set("user", "ann")` reads back with get<std::string>.
   void set(const std::string& key, const char* value) { values_[key] = std::string(value); }
 
@@ -108,9 +110,9 @@ struct URL {
   std::string scheme = "http";
   std::string host;  ///< without the port
   std::optional<std::uint16_t> port;
-  std::string path = "/";  ///< percent-decoded
+  std::string path = "/";      ///< percent-decoded
   std::string raw_path = "/";  ///< as sent
-  std::string query;  ///< raw, without '?'
+  std::string query;           ///< raw, without '?'
 
   /// scheme://host[:port]/raw_path[?query]
   std::string to_string() const;

@@ -45,11 +45,16 @@ class PathParams {
   std::vector<Param> items_;
 };
 
-template <> std::string PathParams::get<std::string>(std::string_view) const;
-template <> long long PathParams::get<long long>(std::string_view) const;
-template <> long PathParams::get<long>(std::string_view) const;
-template <> int PathParams::get<int>(std::string_view) const;
-template <> double PathParams::get<double>(std::string_view) const;
+template <>
+std::string PathParams::get<std::string>(std::string_view) const;
+template <>
+long long PathParams::get<long long>(std::string_view) const;
+template <>
+long PathParams::get<long>(std::string_view) const;
+template <>
+int PathParams::get<int>(std::string_view) const;
+template <>
+double PathParams::get<double>(std::string_view) const;
 
 /// What the server (or TestClient) hands to the App to build a Request.
 struct RequestParts {

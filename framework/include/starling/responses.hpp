@@ -30,13 +30,13 @@ using ChunkSource = std::function<awaitable<std::optional<std::string>>()>;
 
 /// Options of Response::set_cookie, as in Starlette.
 struct CookieOptions {
-  std::optional<long> max_age;      ///< seconds
+  std::optional<long> max_age;  ///< seconds
   std::optional<std::chrono::system_clock::time_point> expires;
   std::string path = "/";
   std::string domain;
   bool secure = false;
   bool httponly = false;
-  std::string samesite = "lax";    ///< "lax", "strict", "none" or "" to omit
+  std::string samesite = "lax";  ///< "lax", "strict", "none" or "" to omit
 };
 
 /// An HTTP response. Its fields are public, as in Starlette, so middleware can edit them.
@@ -44,8 +44,7 @@ class Response {
  public:
   Response() = default;
   /// `media_type` sets Content-Type (text types get `; charset=utf-8`).
-  explicit Response(std::string content, int status_code = 200, Headers headers = {},
-                    std::string_view media_type = {});
+  explicit Response(std::string content, int status_code = 200, Headers headers = {}, std::string_view media_type = {});
 
   int status_code = 200;
   Headers headers;
@@ -96,8 +95,8 @@ class StreamingResponse : public Response {
  public:
   explicit StreamingResponse(ChunkSource source, int status_code = 200, Headers headers = {},
                              std::string_view media_type = "text/plain");
-  StreamingResponse(std::shared_ptr<BodyStream> stream, int status_code = 200,
-                    Headers headers = {}, std::string_view media_type = "text/plain");
+  StreamingResponse(std::shared_ptr<BodyStream> stream, int status_code = 200, Headers headers = {},
+                    std::string_view media_type = "text/plain");
 };
 
 /// A file from disk, streamed in chunks, with Content-Length, Last-Modified and ETag.
@@ -105,9 +104,8 @@ class StreamingResponse : public Response {
 class FileResponse : public Response {
  public:
   /// @throws HTTPException 404 when the file does not exist or is not a regular file.
-  explicit FileResponse(const std::filesystem::path& path, int status_code = 200,
-                        Headers headers = {}, std::string_view media_type = {},
-                        std::string_view filename = {});
+  explicit FileResponse(const std::filesystem::path& path, int status_code = 200, Headers headers = {},
+                        std::string_view media_type = {}, std::string_view filename = {});
 };
 
 /// The media type for a file name's extension (`application/octet-stream` if unknown).

@@ -36,10 +36,8 @@ class Route {
   /// which runs on the worker pool. `methods` defaults to GET; GET also answers HEAD.
   /// @throws std::invalid_argument for a malformed path template.
   template <class Endpoint>
-  Route(std::string path, Endpoint&& endpoint, std::vector<std::string> methods = {},
-        std::string name = {})
-      : Route(std::move(path), to_handler(std::forward<Endpoint>(endpoint)), std::move(methods),
-              std::move(name), 0) {}
+  Route(std::string path, Endpoint&& endpoint, std::vector<std::string> methods = {}, std::string name = {})
+      : Route(std::move(path), to_handler(std::forward<Endpoint>(endpoint)), std::move(methods), std::move(name), 0) {}
 
   const std::string& path() const { return path_; }
   const std::vector<std::string>& methods() const { return methods_; }
@@ -55,8 +53,7 @@ class Route {
     if constexpr (std::is_convertible_v<Result, awaitable<Response>>) {
       return Handler(std::forward<F>(fn));
     } else {
-      static_assert(std::is_convertible_v<Result, Response>,
-                    "an endpoint returns awaitable<Response> or Response");
+      static_assert(std::is_convertible_v<Result, Response>, "an endpoint returns awaitable<Response> or Response");
       return [fn = std::forward<F>(fn)](Request& request) -> awaitable<Response> {
         return run_in_threadpool([&fn, &request]() -> Response { return fn(request); });
       };

@@ -15,13 +15,13 @@ namespace starling {
 
 /// Per-request options: `client.post("/notes", {.json = {{"text", "x"}}})`.
 struct RequestOptions {
-  std::optional<nlohmann::json> json;             ///< sent as application/json
-  std::optional<std::string> data;        ///< a raw body (Content-Type from headers)
-  std::optional<MultiDict> form;          ///< sent as x-www-form-urlencoded
+  std::optional<nlohmann::json> json;  ///< sent as application/json
+  std::optional<std::string> data;     ///< a raw body (Content-Type from headers)
+  std::optional<MultiDict> form;       ///< sent as x-www-form-urlencoded
   Headers headers;
   QueryParams params;
   std::map<std::string, std::string> cookies;
-  std::optional<bool> follow_redirects;   ///< overrides the client's setting
+  std::optional<bool> follow_redirects;  ///< overrides the client's setting
 };
 
 /// What TestClient returns.

@@ -45,7 +45,8 @@ std::string message(const std::exception_ptr& error) {
 }  // namespace
 
 ExceptionHandler::ExceptionHandler(int status_code, std::function<Response(Request&, const HTTPException&)> fn)
-    : fn_([status_code, fn = std::move(fn)](Request& request, const std::exception_ptr& error) -> std::optional<Response> {
+    : fn_([status_code, fn = std::move(fn)](Request& request,
+                                            const std::exception_ptr& error) -> std::optional<Response> {
         try {
           std::rethrow_exception(error);
         } catch (const HTTPException& e) {
@@ -68,7 +69,8 @@ Response http_exception_response(const HTTPException& error) {
 std::optional<Response> App::Impl::handle_exception(Request& request, const std::exception_ptr& error) const {
   // Handlers by status code first, then by type, each in declaration order.
   for (const auto& handler : options.exception_handlers)
-    if (handler.status_code() != 0 && handler.status_code() != 500 && is_http_exception_with_status(error, handler.status_code()))
+    if (handler.status_code() != 0 && handler.status_code() != 500 &&
+        is_http_exception_with_status(error, handler.status_code()))
       if (auto response = handler(request, error)) return response;
   for (const auto& handler : options.exception_handlers)
     if (handler.status_code() == 0)
@@ -84,8 +86,8 @@ std::optional<Response> App::Impl::handle_exception(Request& request, const std:
 
 Response App::Impl::server_error(Request& request, const std::exception_ptr& error) const {
   detail::RequestAccess::unhandled_exception(request) = error;
-  log::error("Unhandled " + type_name(error) + " in " + std::string(request.method()) + " " + request.path() +
-             ": " + message(error));
+  log::error("Unhandled " + type_name(error) + " in " + std::string(request.method()) + " " + request.path() + ": " +
+             message(error));
   for (const auto& handler : options.exception_handlers) {
     if (handler.status_code() != 500) continue;
     try {

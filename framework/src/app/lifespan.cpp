@@ -34,8 +34,7 @@ class Event {
 
 // A lifespan function running between App::startup() and App::shutdown().
 struct LifespanRun {
-  explicit LifespanRun(const asio::any_io_executor& ex)
-      : executor(ex), progressed(ex), stopping(ex), finished(ex) {}
+  explicit LifespanRun(const asio::any_io_executor& ex) : executor(ex), progressed(ex), stopping(ex), finished(ex) {}
   asio::any_io_executor executor;
   Event progressed;  // serve() reached, or the lifespan ended early
   Event stopping;    // shutdown() asked serve() to return

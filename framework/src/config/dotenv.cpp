@@ -17,8 +17,7 @@ std::string_view trim(std::string_view text) {
 }
 
 bool is_key_char(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
-         c == '-';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
 }
 
 bool is_valid_key(std::string_view key) {
@@ -40,7 +39,8 @@ class LineParser {
   // After a closing quote only blanks and a comment may follow.
   void expect_end(std::string_view rest, std::string_view key) const {
     rest = trim(rest);
-    if (!rest.empty() && rest.front() != '#') fail("unexpected text after the closing quote of '" + std::string(key) + "'");
+    if (!rest.empty() && rest.front() != '#')
+      fail("unexpected text after the closing quote of '" + std::string(key) + "'");
   }
 
   std::string double_quoted(std::string_view text, std::string_view key) const {

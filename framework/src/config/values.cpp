@@ -31,7 +31,8 @@ ConfigError not_a(std::string_view key, std::string_view value, std::string_view
 template <class Number>
 ConfigError out_of_range(std::string_view key, std::string_view value, Number min, Number max) {
   return ConfigError(value_message(
-      key, value, "is out of range for this integer type (" + std::to_string(min) + " to " + std::to_string(max) + ")"));
+      key, value,
+      "is out of range for this integer type (" + std::to_string(min) + " to " + std::to_string(max) + ")"));
 }
 
 // Python's int() and float() accept a leading '+'; from_chars does not.
@@ -66,9 +67,7 @@ std::string to_string(const CommaSeparatedStrings& strings) {
   return joined;
 }
 
-std::ostream& operator<<(std::ostream& out, const CommaSeparatedStrings& strings) {
-  return out << to_string(strings);
-}
+std::ostream& operator<<(std::ostream& out, const CommaSeparatedStrings& strings) { return out << to_string(strings); }
 
 namespace detail {
 

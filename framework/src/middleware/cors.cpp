@@ -18,8 +18,7 @@ namespace {
 // What "*" expands to in allow_methods, as in Starlette.
 const std::vector<std::string> kAllMethods = {"DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"};
 // Browsers send these without asking, so a preflight always allows them.
-const std::set<std::string> kSafelistedHeaders = {"Accept", "Accept-Language", "Content-Language",
-                                                  "Content-Type"};
+const std::set<std::string> kSafelistedHeaders = {"Accept", "Accept-Language", "Content-Language", "Content-Type"};
 
 bool contains(const std::vector<std::string>& values, std::string_view value) {
   return std::find(values.begin(), values.end(), value) != values.end();
@@ -89,8 +88,10 @@ struct CORSMiddleware::Impl {
 CORSMiddleware::CORSMiddleware(CORSOptions options) {
   auto impl = std::make_shared<Impl>();
   impl->allow_origins = std::move(options.allow_origins);
-  if (contains(options.allow_methods, "*")) impl->allow_methods = kAllMethods;
-  else impl->allow_methods = std::move(options.allow_methods);
+  if (contains(options.allow_methods, "*"))
+    impl->allow_methods = kAllMethods;
+  else
+    impl->allow_methods = std::move(options.allow_methods);
   impl->allow_all_origins = contains(impl->allow_origins, "*");
   impl->allow_all_headers = contains(options.allow_headers, "*");
   impl->preflight_explicit_allow_origin = !impl->allow_all_origins || options.allow_credentials;
@@ -119,8 +120,7 @@ CORSMiddleware::CORSMiddleware(CORSOptions options) {
   preflight.set("Access-Control-Max-Age", std::to_string(options.max_age));
   std::set<std::string> headers = kSafelistedHeaders;  // sorted, as Starlette's sorted(set)
   for (const auto& header : options.allow_headers) headers.emplace(trim(header));
-  if (!impl->allow_all_headers)
-    preflight.set("Access-Control-Allow-Headers", join({headers.begin(), headers.end()}));
+  if (!impl->allow_all_headers) preflight.set("Access-Control-Allow-Headers", join({headers.begin(), headers.end()}));
   if (options.allow_credentials) preflight.set("Access-Control-Allow-Credentials", "true");
   for (const auto& header : headers) impl->allow_headers.push_back(lower(header));
 
@@ -135,8 +135,8 @@ Handler CORSMiddleware::operator()(Handler next) const {
   };
 }
 
-awaitable<Response> CORSMiddleware::Impl::handle(std::shared_ptr<const Impl> self,
-                                                 std::shared_ptr<const Handler> next, Request& request) {
+awaitable<Response> CORSMiddleware::Impl::handle(std::shared_ptr<const Impl> self, std::shared_ptr<const Handler> next,
+                                                 Request& request) {
   const auto& headers = request.headers();
   if (!headers.contains("Origin")) co_return co_await (*next)(request);
   if (request.method() == "OPTIONS" && headers.contains("Access-Control-Request-Method"))

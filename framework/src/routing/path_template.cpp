@@ -37,7 +37,8 @@ std::vector<Segment> parse_template(std::string_view path) {
     const auto colon = inner.find(':');
     const auto name = inner.substr(0, colon);
     if (name.empty()) fail("a parameter has no name");
-    if (name.find_first_of("{}") != std::string_view::npos) fail("one parameter per segment ('" + std::string(part) + "')");
+    if (name.find_first_of("{}") != std::string_view::npos)
+      fail("one parameter per segment ('" + std::string(part) + "')");
     const auto convertor = convertor_named(colon == std::string_view::npos ? "" : inner.substr(colon + 1));
     for (const auto& seen : segments)
       if (seen.is_param && seen.text == name) fail("parameter '" + std::string(name) + "' appears twice");

@@ -18,7 +18,7 @@ struct Router::Node {
     Convertor convertor;
     std::unique_ptr<Node> child;
   };
-  std::vector<Param> params;  // tried in declaration order
+  std::vector<Param> params;                 // tried in declaration order
   std::vector<const CompiledRoute*> routes;  // routes ending here, in declaration order
 };
 

@@ -59,8 +59,8 @@ std::string Router::url_path_for(std::string_view name, const PathArgs& params) 
     if (params_fit(*route, params)) return build_path(*route, params);
   }
   if (!named) throw NoMatchFound("no route named '" + std::string(name) + "'");
-  throw NoMatchFound("route '" + std::string(name) + "' expects parameters " + expected_params(*named) +
-                     ", got " + describe(params));
+  throw NoMatchFound("route '" + std::string(name) + "' expects parameters " + expected_params(*named) + ", got " +
+                     describe(params));
 }
 
 }  // namespace starling::routing

@@ -6,7 +6,6 @@
 
 #include <starling/logging.hpp>
 
-
 #include <charconv>
 #include <ctime>
 
@@ -67,9 +66,7 @@ std::optional<std::uint64_t> declared_length(const Response& response) {
 
 }  // namespace
 
-Response error_response(const ServerError& error) {
-  return JSONResponse(json{{"detail", error.detail}}, error.status);
-}
+Response error_response(const ServerError& error) { return JSONResponse(json{{"detail", error.detail}}, error.status); }
 
 Framing plan_framing(const Response& response, bool head_request, int version) {
   const int status = response.status_code;
@@ -98,8 +95,7 @@ bool wants_close(const Response& response) {
   return value && contains_token(*value, "close");
 }
 
-void format_head(std::string& out, const Response& response, const Framing& framing, bool keep_alive,
-                 int version) {
+void format_head(std::string& out, const Response& response, const Framing& framing, bool keep_alive, int version) {
   out.clear();
   int status = response.status_code;
   if (status < 100 || status > 999) {

@@ -42,8 +42,7 @@ bool wants_close(const Response& response);
 /// the app's headers minus the framing ones, then Date (unless the app set one),
 /// Content-Length or Transfer-Encoding, and Connection. Header lines with CR, LF
 /// or NUL are dropped (response splitting).
-void format_head(std::string& out, const Response& response, const Framing& framing, bool keep_alive,
-                 int version);
+void format_head(std::string& out, const Response& response, const Framing& framing, bool keep_alive, int version);
 
 /// The current time as an IMF-fixdate; formatted at most once a second per thread.
 std::string_view http_date_now();

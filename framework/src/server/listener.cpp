@@ -31,7 +31,8 @@ Listener::Listener(ServerState& state, std::vector<Loop*> loops, const tcp::endp
 }
 
 void Listener::start() {
-  asio::co_spawn(acceptor_.get_executor(), [this] { return accept_loop(); }, asio::detached);
+  asio::co_spawn(
+      acceptor_.get_executor(), [this] { return accept_loop(); }, asio::detached);
 }
 
 void Listener::close() {

@@ -19,8 +19,7 @@ std::string_view trim(std::string_view text) {
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
   return true;
 }
 
@@ -30,7 +29,8 @@ ServerError version_error(std::string_view unparsed) {
   const auto line = unparsed.substr(0, unparsed.find_first_of("\r\n"));
   const auto space = line.rfind(' ');
   const auto version = space == std::string_view::npos ? std::string_view{} : line.substr(space + 1);
-  bool well_formed = version.size() > 5 && version.starts_with("HTTP/") && std::isdigit(static_cast<unsigned char>(version[5]));
+  bool well_formed =
+      version.size() > 5 && version.starts_with("HTTP/") && std::isdigit(static_cast<unsigned char>(version[5]));
   for (const char c : version.substr(5 < version.size() ? 5 : version.size()))
     well_formed = well_formed && (std::isdigit(static_cast<unsigned char>(c)) || c == '.');
   if (well_formed && version != "HTTP/1.0" && version != "HTTP/1.1")
@@ -66,8 +66,7 @@ bool valid_target(const RequestParts& parts) {
 }
 
 std::optional<ServerError> check_transfer_encoding(const RequestParser& parser) {
-  if (parser.parts().version < 11)
-    return ServerError{400, "Transfer-Encoding is not allowed in HTTP/1.0"};
+  if (parser.parts().version < 11) return ServerError{400, "Transfer-Encoding is not allowed in HTTP/1.0"};
   if (parser.has_content_length()) return ServerError{400, "Both Content-Length and Transfer-Encoding"};
   // Beast marks the request chunked only when chunked is the last coding, once.
   if (!parser.chunked()) return ServerError{400, "Transfer-Encoding must end with chunked"};

@@ -6,14 +6,12 @@ namespace starling::server {
 
 namespace http = boost::beast::http;
 
-RequestParser::RequestParser(std::size_t max_header_size, std::size_t max_body_size)
-    : max_body_size_(max_body_size) {
+RequestParser::RequestParser(std::size_t max_header_size, std::size_t max_body_size) : max_body_size_(max_body_size) {
   header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(max_header_size, UINT32_MAX)));
   body_limit(max_body_size);
 }
 
-void RequestParser::on_request_impl(http::verb, string_view method, string_view target, int version,
-                                    error_code&) {
+void RequestParser::on_request_impl(http::verb, string_view method, string_view target, int version, error_code&) {
   parts_.method.assign(method.data(), method.size());
   parts_.target.assign(target.data(), target.size());
   parts_.version = version;

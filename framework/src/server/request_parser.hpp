@@ -30,11 +30,10 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   using error_code = boost::beast::error_code;
   using string_view = boost::beast::string_view;
 
-  void on_request_impl(boost::beast::http::verb, string_view method, string_view target,
-                       int version, error_code& ec) override;
+  void on_request_impl(boost::beast::http::verb, string_view method, string_view target, int version,
+                       error_code& ec) override;
   void on_response_impl(int, string_view, int, error_code& ec) override;
-  void on_field_impl(boost::beast::http::field field, string_view name, string_view value,
-                     error_code& ec) override;
+  void on_field_impl(boost::beast::http::field field, string_view name, string_view value, error_code& ec) override;
   void on_header_impl(error_code& ec) override;
   void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code& ec) override;
   std::size_t on_body_impl(string_view body, error_code& ec) override;

@@ -246,9 +246,8 @@ void Server::stop() {
 
 void Server::wait() {
   std::unique_lock lock(impl_->mutex);
-  impl_->changed.wait(lock, [this] {
-    return impl_->phase == Impl::Phase::idle || impl_->phase == Impl::Phase::stopped;
-  });
+  impl_->changed.wait(lock,
+                      [this] { return impl_->phase == Impl::Phase::idle || impl_->phase == Impl::Phase::stopped; });
 }
 
 int Server::run() {

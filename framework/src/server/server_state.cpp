@@ -6,8 +6,8 @@ namespace starling::server {
 namespace {
 
 std::chrono::milliseconds shortest_timeout(const ServerOptions& options) {
-  const auto shortest = std::min({options.header_timeout, options.body_timeout,
-                                  options.keep_alive_timeout, options.write_timeout});
+  const auto shortest =
+      std::min({options.header_timeout, options.body_timeout, options.keep_alive_timeout, options.write_timeout});
   // A zero or negative timeout would make the watchdog spin.
   return std::max(shortest, std::chrono::milliseconds(10));
 }
@@ -17,9 +17,7 @@ std::chrono::milliseconds shortest_timeout(const ServerOptions& options) {
 ServerState::ServerState(App& app, ServerOptions options)
     : app(app), options(std::move(options)), tick(shortest_timeout(this->options)) {}
 
-bool ServerState::connection_opened() noexcept {
-  return connections_.fetch_add(1) < options.max_connections;
-}
+bool ServerState::connection_opened() noexcept { return connections_.fetch_add(1) < options.max_connections; }
 
 void ServerState::connection_closed() noexcept {
   if (connections_.fetch_sub(1) != 1) return;

@@ -16,8 +16,7 @@
 namespace starling::server {
 
 /// What the server may ask of a live connection while it shuts down.
-class Connection
-    : public boost::intrusive::list_base_hook<boost::intrusive::link_mode<boost::intrusive::auto_unlink>> {
+class Connection : public boost::intrusive::list_base_hook<boost::intrusive::link_mode<boost::intrusive::auto_unlink>> {
  public:
   virtual ~Connection() = default;
   /// Closes the connection if it waits for a request (or lingers after its last one).
@@ -27,8 +26,7 @@ class Connection
 };
 
 /// Live connections of one loop; touched only from that loop's thread.
-using ConnectionList =
-    boost::intrusive::list<Connection, boost::intrusive::constant_time_size<false>>;
+using ConnectionList = boost::intrusive::list<Connection, boost::intrusive::constant_time_size<false>>;
 
 /// One event loop: an io_context run by exactly one thread, and its connections.
 /// A connection lives on one loop for its whole life, so it needs no strand or lock.

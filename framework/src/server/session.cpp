@@ -31,7 +31,8 @@ constexpr std::size_t kReadSize = 4096;
 
 void start_session(tcp::socket socket, ServerState& state, Loop& loop, bool rejected) {
   auto session = std::make_shared<Session>(std::move(socket), state, loop);
-  asio::co_spawn(loop.context, [session, rejected] { return session->run(rejected); }, asio::detached);
+  asio::co_spawn(
+      loop.context, [session, rejected] { return session->run(rejected); }, asio::detached);
 }
 
 Session::Session(tcp::socket socket, ServerState& state, Loop& loop)
@@ -47,8 +48,8 @@ awaitable<void> Session::run(bool rejected) {
     socket_.non_blocking(true, ec);  // write() tries a direct send first
     const auto peer = socket_.remote_endpoint(ec);
     if (!ec) client_ = Address{peer.address().to_string(), peer.port()};
-    asio::co_spawn(socket_.get_executor(), [self = shared_from_this()] { return self->watchdog(); },
-                   asio::detached);
+    asio::co_spawn(
+        socket_.get_executor(), [self = shared_from_this()] { return self->watchdog(); }, asio::detached);
     if (rejected) {
       // Named, not a temporary: GCC 12 destroys temporaries in a co_await operand twice.
       const ServerError unavailable{503, "Service Unavailable"};

@@ -62,8 +62,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   using Buffers = std::array<boost::asio::const_buffer, 4>;
   enum class SendResult { done, partial, failed };
   /// Writes up to four buffers in one gathered write, under the write timeout.
-  awaitable<bool> write(boost::asio::const_buffer a, boost::asio::const_buffer b = {},
-                        boost::asio::const_buffer c = {}, boost::asio::const_buffer d = {});
+  awaitable<bool> write(boost::asio::const_buffer a, boost::asio::const_buffer b = {}, boost::asio::const_buffer c = {},
+                        boost::asio::const_buffer d = {});
   /// Sends what the socket takes right now; a remainder is kept for send_pending().
   SendResult send_now(const Buffers& buffers);
   awaitable<bool> send_pending();
@@ -86,8 +86,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   std::string head_;   ///< the response head being written; its capacity is reused
   std::optional<boost::beast::buffers_suffix<Buffers>> pending_;  ///< what send_now() left
   Address client_;
-  bool idle_ = false;    ///< waiting for a request, or lingering after the last one
-  bool closed_ = false;  ///< the session is over; the watchdog stops
+  bool idle_ = false;         ///< waiting for a request, or lingering after the last one
+  bool closed_ = false;       ///< the session is over; the watchdog stops
   bool must_linger_ = false;  ///< input may be left unread (a refused request)
 };
 

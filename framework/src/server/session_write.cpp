@@ -31,8 +31,7 @@ asio::const_buffer view(std::string_view text) { return asio::buffer(text.data()
 
 }  // namespace
 
-awaitable<bool> Session::write(asio::const_buffer a, asio::const_buffer b, asio::const_buffer c,
-                               asio::const_buffer d) {
+awaitable<bool> Session::write(asio::const_buffer a, asio::const_buffer b, asio::const_buffer c, asio::const_buffer d) {
   switch (send_now({a, b, c, d})) {
     case SendResult::done: co_return true;
     case SendResult::failed: co_return false;
@@ -64,8 +63,7 @@ awaitable<bool> Session::send_pending() {
 awaitable<bool> Session::write_response(Response& response, bool head_request, int version, bool keep_alive) {
   const Framing framing = plan_framing(response, head_request, version);
   if (framing.kind == Framing::Kind::until_close) keep_alive = false;
-  if (response.stream && framing.send_body)
-    co_return co_await write_stream(response, framing, version, keep_alive);
+  if (response.stream && framing.send_body) co_return co_await write_stream(response, framing, version, keep_alive);
   format_head(head_, response, framing, keep_alive, version);
   // Head and body leave in one writev, most often without suspending.
   const auto body = framing.send_body ? asio::buffer(response.body) : asio::const_buffer{};
@@ -75,7 +73,7 @@ awaitable<bool> Session::write_response(Response& response, bool head_request, i
     case SendResult::partial: break;
   }
   const bool written = co_await send_pending();
-  co_return written && keep_alive;
+  co_return written&& keep_alive;
 }
 
 awaitable<bool> Session::write_stream(Response& response, Framing framing, int version, bool keep_alive) {
@@ -143,7 +141,7 @@ awaitable<bool> Session::write_chunk(std::string_view chunk, Framing::Kind kind,
   *end++ = '\r';
   *end++ = '\n';
   co_return co_await write(head, asio::buffer(size_line, static_cast<std::size_t>(end - size_line)), view(chunk),
-                            view(kCrlf));
+                           view(kCrlf));
 }
 
 awaitable<void> Session::send_error(const ServerError& error, bool head_request) {

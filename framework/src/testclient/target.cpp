@@ -35,15 +35,14 @@ Target Target::resolve(std::string_view base_url, std::string_view url) {
 
 Target Target::follow(std::string_view location) const {
   if (is_absolute(location)) return parse_absolute(location);
-  if (!location.empty() && location.front() == '/') return parse_absolute(scheme + "://" + authority + std::string(location));
+  if (!location.empty() && location.front() == '/')
+    return parse_absolute(scheme + "://" + authority + std::string(location));
   // A relative reference: resolve against the current path's directory.
   const auto directory = path.substr(0, path.rfind('/') + 1);
   return parse_absolute(scheme + "://" + authority + directory + std::string(location));
 }
 
-std::string Target::url() const {
-  return scheme + "://" + authority + path + (query.empty() ? "" : "?" + query);
-}
+std::string Target::url() const { return scheme + "://" + authority + path + (query.empty() ? "" : "?" + query); }
 
 RequestParts build_request(std::string_view method, const Target& target, const RequestOptions& options,
                            const std::map<std::string, std::string>& jar, const std::string& client_host) {

@@ -53,7 +53,8 @@ TEST(NotesApi, OneNoteSaysWhenItWasCreatedInUtc) {
   unsigned month = 0, day = 0;
   int hours = 0, minutes = 0, seconds = 0;
   char zone = 0;
-  ASSERT_EQ(std::sscanf(text.c_str(), "%4d-%2u-%2uT%2d:%2d:%2d%c", &year, &month, &day, &hours, &minutes, &seconds, &zone), 7)
+  ASSERT_EQ(
+      std::sscanf(text.c_str(), "%4d-%2u-%2uT%2d:%2d:%2d%c", &year, &month, &day, &hours, &minutes, &seconds, &zone), 7)
       << text;
   ASSERT_EQ(zone, 'Z') << text;
   const auto created = std::chrono::sys_days(std::chrono::year(year) / month / day) + std::chrono::hours(hours) +

@@ -1,7 +1,7 @@
 #include "notes_environment.hpp"
 
-#include "support/unique_name.hpp"
 #include "migrations.hpp"
+#include "support/unique_name.hpp"
 
 #include <starling/config.hpp>
 #include <starling/db/migrations.hpp>
@@ -48,7 +48,8 @@ class NotesTestDatabase : public ::testing::Environment {
     ASSERT_TRUE(settings->testing);
     ASSERT_FALSE(db::testing::database_exists(url_)) << "Test database already exists. Aborting tests.";
     db::testing::create_database(url_);
-    created_ = true;  // from here on, TearDown drops it; never one that was there before
+    // From here on, TearDown drops it; never one that was there before.
+    created_ = true;
     db::upgrade(url_, migrations(), "head");  // the reference's command.upgrade(config, "head")
     app = std::make_unique<NotesApp>(*settings);
   }

@@ -25,19 +25,19 @@ TEST(NotesInput, EachBadBodyGetsA4xxNamingTheProblemAndWritesNothing) {
     std::string field;  // "" when the problem is the whole body
   };
   const std::vector<Case> cases = {
-      {raw_json("{\"text\": \"x\", "), 400, ""},                              // malformed JSON
-      {raw_json("[1, 2]"), 422, ""},                                           // not an object
+      {raw_json("{\"text\": \"x\", "), 400, ""},  // malformed JSON
+      {raw_json("[1, 2]"), 422, ""},              // not an object
       {raw_json("\"text\""), 422, ""},
-      {{.json = json{{"completed", true}}}, 422, "text"},                     // missing text
-      {{.json = json{{"text", "x"}}}, 422, "completed"},                      // missing completed
-      {{.json = json{{"text", 5}, {"completed", true}}}, 422, "text"},        // text not a string
+      {{.json = json{{"completed", true}}}, 422, "text"},               // missing text
+      {{.json = json{{"text", "x"}}}, 422, "completed"},                // missing completed
+      {{.json = json{{"text", 5}, {"completed", true}}}, 422, "text"},  // text not a string
       {{.json = json{{"text", nullptr}, {"completed", true}}}, 422, "text"},
-      {{.json = json{{"text", "x"}, {"completed", 1}}}, 422, "completed"},    // no casting of 1
+      {{.json = json{{"text", "x"}, {"completed", 1}}}, 422, "completed"},  // no casting of 1
       {{.json = json{{"text", "x"}, {"completed", "yes"}}}, 422, "completed"},
       {{.json = json{{"text", "x"}, {"completed", nullptr}}}, 422, "completed"},
       {{.json = json{{"text", "x"}, {"completed", true}, {"id", 7}}}, 422, "id"},  // unknown field
       {{.data = "text=x&completed=true", .headers = {{"content-type", "application/x-www-form-urlencoded"}}}, 415, ""},
-      {{.data = "{\"text\": \"x\", \"completed\": true}"}, 415, ""},           // no content type
+      {{.data = "{\"text\": \"x\", \"completed\": true}"}, 415, ""},  // no content type
   };
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const auto answer = client.post("/notes", cases[i].request);
@@ -62,8 +62,8 @@ TEST(NotesInput, AnyJsonMediaTypeIsAcceptedWhateverItsCaseOrParameters) {
 
 TEST(NotesInput, PatchNeedsAtLeastOneKnownFieldOfTheRightType) {
   TestClient client(notes_app().app());
-  const auto location =
-      std::string(*client.post("/notes", {.json = json{{"text", "keep"}, {"completed", false}}}).headers.get("location"));
+  const auto location = std::string(
+      *client.post("/notes", {.json = json{{"text", "keep"}, {"completed", false}}}).headers.get("location"));
   EXPECT_EQ(client.patch(location, {.json = json::object()}).status_code, 422);
   EXPECT_EQ(client.patch(location, {.json = json{{"completed", "true"}}}).status_code, 422);
   EXPECT_EQ(client.patch(location, {.json = json{{"colour", "red"}}}).status_code, 422);

@@ -89,8 +89,8 @@ TEST(NotesServer, ADatabaseThatGoesAwayGives503AndTheAppRecoversByItself) {
   starling::test::run(admin.connect());
   const auto name = settings.database_url.database();
   const auto set_allowed = [&](bool allowed) {
-    starling::test::run(admin.execute(db::text("ALTER DATABASE \"" + name + "\" ALLOW_CONNECTIONS " +
-                                               (allowed ? "true" : "false"))));
+    starling::test::run(
+        admin.execute(db::text("ALTER DATABASE \"" + name + "\" ALLOW_CONNECTIONS " + (allowed ? "true" : "false"))));
     if (!allowed)
       starling::test::run(admin.execute(
           db::text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name").bind("name", name)));

@@ -10,12 +10,12 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
-#include <string_view>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
-#include <cstdlib>
 
 namespace starling::db::backend {
 namespace {
@@ -75,7 +75,8 @@ TEST_F(PostgresConnectionTest, ADataErrorsMessageLeavesOutTheValueThatFailed) {
     } catch (const DataError& error) {
       const std::string what = error.what();
       EXPECT_EQ(what.find(value), std::string::npos) << what;
-      const bool names_the_problem = what.find("input syntax") != std::string::npos || what.find("out of range") != std::string::npos;
+      const bool names_the_problem =
+          what.find("input syntax") != std::string::npos || what.find("out of range") != std::string::npos;
       EXPECT_TRUE(names_the_problem) << what;
       EXPECT_NE(what.find(sql), std::string::npos) << what;  // and the SQL
     }
@@ -90,7 +91,8 @@ TEST_F(PostgresConnectionTest, EachStatementIsPreparedOnceAndReused) {
   };
   const auto before = prepared();  // this statement among them
   for (int i = 0; i < 20; ++i) connection_->execute("INSERT INTO t (n) VALUES ($1)", {Value(i)});
-  for (int i = 0; i < 20; ++i) EXPECT_EQ(connection_->execute("SELECT n FROM t WHERE n = $1", {Value(i)}).rows.size(), 1u);
+  for (int i = 0; i < 20; ++i)
+    EXPECT_EQ(connection_->execute("SELECT n FROM t WHERE n = $1", {Value(i)}).rows.size(), 1u);
   EXPECT_EQ(prepared(), before + 2);
 }
 
@@ -177,9 +179,11 @@ TEST_F(PostgresConnectionTest, ExecuteAllAfterAStalePlanFailedItsTransactionRuns
 TEST_F(PostgresConnectionTest, EachStatementOfAPipelineRunsAsIfAlone) {
   connection_->execute("CREATE TABLE t (n INTEGER PRIMARY KEY, s TEXT)", {});
   const std::string insert = "INSERT INTO t (n, s) VALUES ($1, $2)", count = "SELECT count(*) FROM t";
-  const std::vector<std::vector<Value>> params = {
-      {Value(1), Value("a")}, {Value(1), Value("again")}, {Value(2), Value(std::string("nul\0", 4))},
-      {Value(3), Value("c")}, {}};
+  const std::vector<std::vector<Value>> params = {{Value(1), Value("a")},
+                                                  {Value(1), Value("again")},
+                                                  {Value(2), Value(std::string("nul\0", 4))},
+                                                  {Value(3), Value("c")},
+                                                  {}};
   const std::vector<PipelineStatement> statements = {
       {&insert, &params[0]}, {&insert, &params[1]}, {&insert, &params[2]}, {&insert, &params[3]}, {&count, &params[4]}};
   const auto outcomes = connection_->run_pipeline(statements);
@@ -191,7 +195,8 @@ TEST_F(PostgresConnectionTest, EachStatementOfAPipelineRunsAsIfAlone) {
   EXPECT_FALSE(outcomes[3].error);
   EXPECT_EQ(outcomes[4].result.rows.at(0)[0], Value(2));  // 1 and 3: the failures undid nothing else
   EXPECT_FALSE(connection_->in_transaction());
-  EXPECT_EQ(connection_->execute("SELECT n FROM t ORDER BY n", {}).rows.size(), 2u);  // and it goes on outside the pipeline
+  EXPECT_EQ(connection_->execute("SELECT n FROM t ORDER BY n", {}).rows.size(),
+            2u);  // and it goes on outside the pipeline
 }
 
 TEST_F(PostgresConnectionTest, APipelinedStatementWhosePlanWentStaleRunsAgain) {
@@ -212,7 +217,8 @@ TEST_F(PostgresConnectionTest, APipelinedStatementWhosePlanWentStaleRunsAgain) {
 // Only plain data statements known to be short share a round trip: one that
 // could open a transaction never, and a slow one would hold up those behind it.
 TEST_F(PostgresConnectionTest, OnlyShortDataStatementsArePipelined) {
-  const std::string quick = "SELECT $1::int + 1", slow = "SELECT pg_sleep($1)", with = "WITH x AS (SELECT $1::int AS n) SELECT n FROM x";
+  const std::string quick = "SELECT $1::int + 1", slow = "SELECT pg_sleep($1)",
+                    with = "WITH x AS (SELECT $1::int AS n) SELECT n FROM x";
   const std::vector<Value> none;
   const auto pipelines = [&](const std::string& sql) { return connection_->pipelines({&sql, &none}); };
   EXPECT_FALSE(pipelines(quick));  // not run here yet: how long it takes is unknown
@@ -242,7 +248,8 @@ TEST_F(PostgresConnectionTest, APipelineOnAConnectionTheServerEndedFailsWithConn
   const std::vector<PipelineStatement> statements = {{&sql, &zero}, {&sql, &zero}};
   std::size_t connection_errors = 0;
   try {
-    for (const auto& outcome : connection_->run_pipeline(statements)) connection_errors += fails_with<ConnectionError>(outcome.error);
+    for (const auto& outcome : connection_->run_pipeline(statements))
+      connection_errors += fails_with<ConnectionError>(outcome.error);
   } catch (const ConnectionError&) {
     connection_errors = statements.size();
   }
@@ -376,7 +383,8 @@ TEST_F(PostgresConnectionTest, FloatsReadTheSameWhateverTheProgramsNumericLocale
   const test::GermanLocale comma(LC_NUMERIC);
   ASSERT_TRUE(comma.active()) << "localedef could not build de_DE.UTF-8 (Debian package locales)";
   ASSERT_EQ(std::strtod("1.5", nullptr), 1.0);  // the locale took: a locale-bound reader stops at the '.'
-  const auto row = connection_->execute("SELECT 1.5::float8, (-0.25)::float4, 'NaN'::float8, '-Infinity'::float8", {}).rows[0];
+  const auto row =
+      connection_->execute("SELECT 1.5::float8, (-0.25)::float4, 'NaN'::float8, '-Infinity'::float8", {}).rows[0];
   EXPECT_EQ(row[0].as<double>(), 1.5);
   EXPECT_EQ(row[1].as<double>(), -0.25);
   EXPECT_TRUE(std::isnan(row[2].as<double>()));

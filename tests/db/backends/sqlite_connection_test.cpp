@@ -6,8 +6,8 @@
 
 #include <atomic>
 #include <chrono>
-#include <limits>
 #include <filesystem>
+#include <limits>
 #include <thread>
 #include <vector>
 
@@ -76,7 +76,8 @@ TEST_F(SqliteConnectionTest, InsertReturnsIdAndSelectReadsTypedRows) {
 
 TEST_F(SqliteConnectionTest, UpdateAndDeleteCountRowsDdlCountsNone) {
   for (const char* text : {"a", "b", "c"}) connection_->execute("INSERT INTO notes (text) VALUES (?)", {Value(text)});
-  EXPECT_EQ(connection_->execute("UPDATE notes SET completed = ? WHERE id > ?", {Value(true), Value(1)}).rows_affected, 2);
+  EXPECT_EQ(connection_->execute("UPDATE notes SET completed = ? WHERE id > ?", {Value(true), Value(1)}).rows_affected,
+            2);
   EXPECT_EQ(connection_->execute("DELETE FROM notes", {}).rows_affected, 3);
   EXPECT_EQ(connection_->execute("CREATE INDEX notes_completed ON notes (completed)", {}).rows_affected, 0);
 }
@@ -125,7 +126,8 @@ TEST_F(SqliteConnectionTest, WrongParameterCountIsAProgrammingError) {
 }
 
 TEST_F(SqliteConnectionTest, CachedStatementsAreReusedAndRecoverAfterErrors) {
-  for (int i = 0; i < 5; ++i) connection_->execute("INSERT INTO notes (text) VALUES (?)", {Value("n" + std::to_string(i))});
+  for (int i = 0; i < 5; ++i)
+    connection_->execute("INSERT INTO notes (text) VALUES (?)", {Value("n" + std::to_string(i))});
   EXPECT_THROW(connection_->execute("INSERT INTO notes (text) VALUES (?)", {Value("n0")}), UniqueViolation);
   connection_->execute("INSERT INTO notes (text) VALUES (?)", {Value("n5")});
   EXPECT_EQ(connection_->execute("SELECT count(*) AS n FROM notes", {}).rows.at(0).get<int>("n"), 6);
@@ -167,8 +169,8 @@ TEST(SqliteConnection, MemoryDatabaseOpens) {
 }
 
 TEST(SqliteConnection, UnopenableFileIsAConnectionErrorNamingIt) {
-  const auto message = error_of<ConnectionError>(
-      [] { SqliteConnection bad(DatabaseURL("sqlite:////nonexistent-dir/x/notes.db")); });
+  const auto message =
+      error_of<ConnectionError>([] { SqliteConnection bad(DatabaseURL("sqlite:////nonexistent-dir/x/notes.db")); });
   EXPECT_NE(message.find("/nonexistent-dir/x/notes.db"), std::string::npos) << message;
 }
 
@@ -213,7 +215,7 @@ TEST_F(SqliteConnectionTest, ReadsRunTogetherEachGetTheirOwnOutcomeInOneSnapshot
   const auto outcomes = connection_->run_pipeline(statements);
   ASSERT_EQ(outcomes.size(), 4u);
   EXPECT_EQ(outcomes[0].result.rows.at(0)[0], Value("b"));
-  EXPECT_TRUE(outcomes[1].error);  // integer overflow: that read fails, and only that one
+  EXPECT_TRUE(outcomes[1].error);                 // integer overflow: that read fails, and only that one
   EXPECT_EQ(outcomes[2].result.rows.size(), 1u);  // the first row only, as asked
   EXPECT_EQ(outcomes[3].result.rows.size(), 3u);
   EXPECT_FALSE(connection_->in_transaction());  // the shared read ended
@@ -225,8 +227,9 @@ TEST_F(SqliteConnectionTest, ReadsRunTogetherEachGetTheirOwnOutcomeInOneSnapshot
 // Only reads SQLite itself says write nothing, that ran here before and were short.
 TEST_F(SqliteConnectionTest, OnlyShortReadsItRanBeforeRunTogether) {
   const std::string select = "SELECT text FROM notes WHERE id = ?", insert = "INSERT INTO notes (text) VALUES (?)",
-                    slow = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 300000) "
-                           "SELECT count(*) FROM c WHERE x > ?";
+                    slow =
+                        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 300000) "
+                        "SELECT count(*) FROM c WHERE x > ?";
   const std::vector<Value> one = {Value(1)}, text = {Value("x")};
   EXPECT_FALSE(connection_->pipelines({&select, &one, true}));  // not run yet: how long it takes is unknown
   // A run slowed by a busy machine counts fully, then fades: run it until known short, 10 s at most.

@@ -28,24 +28,28 @@ namespace {
 // Two versions of an app's MetaData: every kind of difference between them.
 std::vector<db::SchemaDifference> every_kind_of_difference(Dialect dialect) {
   db::MetaData before;
-  const db::Table users("users", before,
-                        {db::Column("id", db::Integer, db::primary_key), db::Column("name", db::String(50)),
-                         db::Column("nick", db::String(20), db::index), db::Column("old", db::Text, db::default_("a\\b\n'c\""))});
+  const db::Table users(
+      "users", before,
+      {db::Column("id", db::Integer, db::primary_key), db::Column("name", db::String(50)),
+       db::Column("nick", db::String(20), db::index), db::Column("old", db::Text, db::default_("a\\b\n'c\""))});
   const db::Table legacy("legacy", before,
                          {db::Column("id", db::Integer, db::primary_key),
                           db::Column("user_id", db::Integer, db::foreign_key("users.id"), db::unique)});
   db::MetaData after;
-  const db::Table users2("users", after,
-                         {db::Column("id", db::Integer, db::primary_key), db::Column("name", db::String(80), db::not_null, db::default_("n")),
-                          db::Column("nick", db::String(20), db::unique), db::Column("email", db::String(200), db::index),
-                          db::Column("born", db::Date, db::server_default_now), db::Column("score", db::Float, db::default_(2.5)),
-                          db::Column("flag", db::Boolean, db::default_(false)), db::Column("money", db::Numeric(10, 2)),
-                          db::Column("big", db::BigInteger, db::default_sql("1 + 1")), db::Column("doc", db::JSON),
-                          db::Column("raw", db::LargeBinary), db::Column("at", db::DateTime)});
-  const db::Table tags("tags", after,
-                       {db::Column("id", db::Integer, db::primary_key),
-                        db::Column("user_id", db::Integer, db::not_null, db::foreign_key("users.id").on_delete("CASCADE")),
-                        db::Column("label", db::Text, db::not_null, db::index)});
+  const db::Table users2(
+      "users", after,
+      {db::Column("id", db::Integer, db::primary_key),
+       db::Column("name", db::String(80), db::not_null, db::default_("n")),
+       db::Column("nick", db::String(20), db::unique), db::Column("email", db::String(200), db::index),
+       db::Column("born", db::Date, db::server_default_now), db::Column("score", db::Float, db::default_(2.5)),
+       db::Column("flag", db::Boolean, db::default_(false)), db::Column("money", db::Numeric(10, 2)),
+       db::Column("big", db::BigInteger, db::default_sql("1 + 1")), db::Column("doc", db::JSON),
+       db::Column("raw", db::LargeBinary), db::Column("at", db::DateTime)});
+  const db::Table tags(
+      "tags", after,
+      {db::Column("id", db::Integer, db::primary_key),
+       db::Column("user_id", db::Integer, db::not_null, db::foreign_key("users.id").on_delete("CASCADE")),
+       db::Column("label", db::Text, db::not_null, db::index)});
   return db::compare_schemas(db::schema_of(before, dialect), db::schema_of(after, dialect), dialect);
 }
 
@@ -105,7 +109,9 @@ TEST(Autogenerate, RenderRevisionFile) {
 }
 
 TEST(Autogenerate, CppStringsAndDefaults) {
-  EXPECT_EQ(migrations::cpp_string("a\"b\\c\nd\te\x01" "f"), "\"a\\\"b\\\\c\\nd\\te\\001f\"");
+  EXPECT_EQ(migrations::cpp_string("a\"b\\c\nd\te\x01"
+                                   "f"),
+            "\"a\\\"b\\\\c\\nd\\te\\001f\"");
   EXPECT_EQ(migrations::normalize_default("('x'::character varying)"), "'x'");
   EXPECT_EQ(migrations::normalize_default("'-1'::integer"), "-1");
   EXPECT_EQ(migrations::normalize_default("now()"), "CURRENT_TIMESTAMP");
@@ -131,11 +137,14 @@ TEST(Autogenerate, RevisionFileCompiles) {
       if (!empty) {
         const db::ColumnSchema now{.name = "at", .type = db::DateTime, .default_sql = "CURRENT_TIMESTAMP"};
         const db::ColumnSchema yes{.name = "flag", .type = db::Boolean, .default_sql = "1"};
-        differences.push_back({"more", migrations::create_foreign_key_code("tags", {"n", {"user_id"}, "users", {"id"}, "CASCADE", "SET NULL"}),
-                               "op.alter_column(\"users\", \"at\", {" + migrations::render_default_change(now) + "});\n" +
-                                   "op.alter_column(\"users\", \"flag\", {" + migrations::render_default_change(yes) + "});"});
+        differences.push_back(
+            {"more",
+             migrations::create_foreign_key_code("tags", {"n", {"user_id"}, "users", {"id"}, "CASCADE", "SET NULL"}),
+             "op.alter_column(\"users\", \"at\", {" + migrations::render_default_change(now) + "});\n" +
+                 "op.alter_column(\"users\", \"flag\", {" + migrations::render_default_change(yes) + "});"});
       }
-      const auto path = dir / (std::string(empty ? "empty" : "full") + (dialect == Dialect::sqlite ? "_sqlite" : "_pg") + ".cpp");
+      const auto path =
+          dir / (std::string(empty ? "empty" : "full") + (dialect == Dialect::sqlite ? "_sqlite" : "_pg") + ".cpp");
       std::ofstream(path) << db::render_revision_file({"0002_x", {"0001"}, "m"}, differences);
       const auto command = std::string(STARLING_CXX_COMPILER) + " -std=c++20 -fsyntax-only -Wall -Wextra -Werror -I" +
                            STARLING_DB_INCLUDE_DIR + " " + path.string() + " 2>&1";

@@ -44,12 +44,15 @@ std::vector<Case> cases() {
   return {
       {"add column", [](auto& m) { items(m); },
        [](auto& m) { items(m, {db::Column("price", db::Integer, db::not_null, db::default_(0))}); },
-       [](db::Operations& op) { op.add_column("items", db::Column("price", db::Integer, db::not_null, db::default_(0))); },
+       [](db::Operations& op) {
+         op.add_column("items", db::Column("price", db::Integer, db::not_null, db::default_(0)));
+       },
        "op.add_column(\"items\", db::Column(\"price\", db::Integer, db::not_null, db::default_(0)));\n"},
       {"drop column", [](auto& m) { items(m, {db::Column("price", db::Integer)}); }, [](auto& m) { items(m); },
        [](db::Operations& op) { op.drop_column("items", "price"); }, "op.drop_column(\"items\", \"price\");\n"},
       // The row inserted below takes the old DEFAULT, so that NOT NULL holds.
-      {"type, nullability and default", [](auto& m) { items(m, {db::Column("name", db::String(50), db::default_("x"))}); },
+      {"type, nullability and default",
+       [](auto& m) { items(m, {db::Column("name", db::String(50), db::default_("x"))}); },
        [](auto& m) { items(m, {db::Column("name", db::String(100), db::not_null)}); },
        [](db::Operations& op) {
          op.alter_column("items", "name", {.type = db::String(100)});
@@ -77,7 +80,8 @@ std::vector<Case> cases() {
        "op.create_unique_constraint(\"items_code_key\", \"items\", {\"code\"});\n"},
       {"foreign key", [](auto& m) { owners_and_items(m, false); }, [](auto& m) { owners_and_items(m, true); },
        [](db::Operations& op) {
-         op.create_foreign_key("items_owner_id_fkey", "items", {"owner_id"}, "owners", {"id"}, {.on_delete = "CASCADE"});
+         op.create_foreign_key("items_owner_id_fkey", "items", {"owner_id"}, "owners", {"id"},
+                               {.on_delete = "CASCADE"});
        },
        "op.create_foreign_key(\"items_owner_id_fkey\", \"items\", {\"owner_id\"}, \"owners\", {\"id\"}, "
        "{.on_delete = \"CASCADE\"});\n"},
@@ -94,16 +98,23 @@ TEST_P(AutogenerateRoundTrip, WhatAutogenerateWritesLeavesNothingToCompare) {
     each.before(before);
     db::MetaData after;
     each.after(after);
-    const db::Revision base{.id = "first", .parents = {}, .message = "before",
-                            .upgrade = [&](db::Operations& op) {
-                              for (const auto& table : before.sorted_tables()) op.create_table(table);
-                            },
-                            .downgrade = [&](db::Operations& op) {
-                              const auto tables = before.sorted_tables();
-                              for (auto it = tables.rbegin(); it != tables.rend(); ++it) op.drop_table(it->name());
-                            }};
+    const db::Revision base{.id = "first",
+                            .parents = {},
+                            .message = "before",
+                            .upgrade =
+                                [&](db::Operations& op) {
+                                  for (const auto& table : before.sorted_tables()) op.create_table(table);
+                                },
+                            .downgrade =
+                                [&](db::Operations& op) {
+                                  const auto tables = before.sorted_tables();
+                                  for (auto it = tables.rbegin(); it != tables.rend(); ++it) op.drop_table(it->name());
+                                }};
     // Its downgrade is base's: dropping the tables.
-    const db::Revision change{.id = "change", .parents = {"first"}, .message = each.name, .upgrade = each.change,
+    const db::Revision change{.id = "change",
+                              .parents = {"first"},
+                              .message = each.name,
+                              .upgrade = each.change,
                               .downgrade = [](db::Operations&) {}};
     const db::Migrations migrations({&base, &change});
     db::upgrade(url(), migrations, "first");

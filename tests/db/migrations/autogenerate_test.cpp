@@ -15,7 +15,6 @@
 
 #include <gtest/gtest.h>
 
-
 namespace db = starling::db;
 namespace migrations = starling::db::migrations;
 using db::Dialect;
@@ -27,7 +26,6 @@ using starling::test::define_everything;
 using Live = starling::test::LiveSchema;
 using starling::test::contains;
 using starling::test::descriptions;
-
 
 class AutogenerateTest : public starling::test::DatabaseTest {};
 
@@ -59,12 +57,14 @@ TEST_P(AutogenerateTest, NewTablesReferencedFirst) {
   Live live(url());
   live.create(before);
   db::MetaData after = before;
-  const db::Table child("a_child", after,
-                        {db::Column("id", db::Integer, db::primary_key),
-                         db::Column("parent_id", db::Integer, db::foreign_key("z_parent.id").on_delete("CASCADE"), db::index)});
-  const db::Table parent("z_parent", after,
-                         {db::Column("id", db::Integer, db::primary_key), db::Column("title", db::String(80), db::not_null),
-                          db::Column("code", db::String(8), db::unique)});
+  const db::Table child(
+      "a_child", after,
+      {db::Column("id", db::Integer, db::primary_key),
+       db::Column("parent_id", db::Integer, db::foreign_key("z_parent.id").on_delete("CASCADE"), db::index)});
+  const db::Table parent(
+      "z_parent", after,
+      {db::Column("id", db::Integer, db::primary_key), db::Column("title", db::String(80), db::not_null),
+       db::Column("code", db::String(8), db::unique)});
   const auto differences = live.compare(after);
   EXPECT_EQ(descriptions(differences), "add table \"z_parent\"\nadd table \"a_child\"\n");
   ASSERT_EQ(differences.size(), 2u);
@@ -85,10 +85,12 @@ TEST_P(AutogenerateTest, NewTablesReferencedFirst) {
 
 TEST_P(AutogenerateTest, TablesOnlyInTheDatabase) {
   Live live(url());
-  live.run("CREATE TABLE owners (id INTEGER PRIMARY KEY, name VARCHAR(20) NOT NULL DEFAULT 'x', a INTEGER, b INTEGER, "
-           "CONSTRAINT uq_ab UNIQUE (a, b))");
-  live.run("CREATE TABLE pets (id INTEGER PRIMARY KEY, owner_id INTEGER REFERENCES owners (id) ON DELETE CASCADE, "
-           "oa INTEGER, ob INTEGER, CONSTRAINT fk_pair FOREIGN KEY (oa, ob) REFERENCES owners (a, b))");
+  live.run(
+      "CREATE TABLE owners (id INTEGER PRIMARY KEY, name VARCHAR(20) NOT NULL DEFAULT 'x', a INTEGER, b INTEGER, "
+      "CONSTRAINT uq_ab UNIQUE (a, b))");
+  live.run(
+      "CREATE TABLE pets (id INTEGER PRIMARY KEY, owner_id INTEGER REFERENCES owners (id) ON DELETE CASCADE, "
+      "oa INTEGER, ob INTEGER, CONSTRAINT fk_pair FOREIGN KEY (oa, ob) REFERENCES owners (a, b))");
   live.run("CREATE INDEX ix_pets_multi ON pets (oa, ob)");
   const auto differences = live.compare(db::MetaData{});
   // Dependants go first.
@@ -99,19 +101,22 @@ TEST_P(AutogenerateTest, TablesOnlyInTheDatabase) {
   EXPECT_TRUE(contains(restore, "op.create_table(\"pets\", {"));
   EXPECT_TRUE(contains(restore, "db::foreign_key(\"owners.id\").on_delete(\"CASCADE\")"));
   EXPECT_TRUE(contains(restore, "op.create_index(\"ix_pets_multi\", \"pets\", {\"oa\", \"ob\"});"));
-  EXPECT_TRUE(contains(restore, "op.create_foreign_key(\"fk_pair\", \"pets\", {\"oa\", \"ob\"}, \"owners\", {\"a\", \"b\"});"));
-  EXPECT_TRUE(contains(differences[1].downgrade, "db::Column(\"name\", db::String(20), db::not_null, db::default_(\"x\"))"));
-  EXPECT_TRUE(contains(differences[1].downgrade, "op.create_unique_constraint(\"uq_ab\", \"owners\", {\"a\", \"b\"});"));
+  EXPECT_TRUE(
+      contains(restore, "op.create_foreign_key(\"fk_pair\", \"pets\", {\"oa\", \"ob\"}, \"owners\", {\"a\", \"b\"});"));
+  EXPECT_TRUE(
+      contains(differences[1].downgrade, "db::Column(\"name\", db::String(20), db::not_null, db::default_(\"x\"))"));
+  EXPECT_TRUE(
+      contains(differences[1].downgrade, "op.create_unique_constraint(\"uq_ab\", \"owners\", {\"a\", \"b\"});"));
 }
 
 TEST_P(AutogenerateTest, ColumnsAddedAndRemoved) {
   Live live(url());
   live.run("CREATE TABLE notes (id INTEGER PRIMARY KEY, text VARCHAR(100), old TEXT NOT NULL DEFAULT 'o')");
   db::MetaData metadata;
-  const db::Table notes("notes", metadata,
-                        {db::Column("id", db::Integer, db::primary_key, db::autoincrement(false)),
-                         db::Column("text", db::String(100)), db::Column("created_at", db::DateTime, db::server_default_now),
-                         db::Column("count", db::Integer, db::not_null)});
+  const db::Table notes(
+      "notes", metadata,
+      {db::Column("id", db::Integer, db::primary_key, db::autoincrement(false)), db::Column("text", db::String(100)),
+       db::Column("created_at", db::DateTime, db::server_default_now), db::Column("count", db::Integer, db::not_null)});
   const auto differences = live.compare(metadata);
   EXPECT_EQ(descriptions(differences),
             "remove column \"notes\".\"old\"\nadd column \"notes\".\"created_at\"\nadd column \"notes\".\"count\"\n");
@@ -130,25 +135,27 @@ TEST_P(AutogenerateTest, ColumnsAddedAndRemoved) {
 
 TEST_P(AutogenerateTest, TypeNullabilityAndDefaultChanges) {
   Live live(url());
-  live.run("CREATE TABLE items (id INTEGER PRIMARY KEY, title VARCHAR(100), body VARCHAR(10), n INTEGER NOT NULL, "
-           "state VARCHAR(10) DEFAULT 'new', gone INTEGER DEFAULT 0, at TIMESTAMP DEFAULT CURRENT_TIMESTAMP)");
+  live.run(
+      "CREATE TABLE items (id INTEGER PRIMARY KEY, title VARCHAR(100), body VARCHAR(10), n INTEGER NOT NULL, "
+      "state VARCHAR(10) DEFAULT 'new', gone INTEGER DEFAULT 0, at TIMESTAMP DEFAULT CURRENT_TIMESTAMP)");
   db::MetaData metadata;
   const db::Table items("items", metadata,
                         {db::Column("id", db::Integer, db::primary_key, db::autoincrement(false)),
-                         db::Column("title", db::String(200)), db::Column("body", db::Text), db::Column("n", db::Integer),
-                         db::Column("state", db::String(10), db::default_("done")), db::Column("gone", db::Integer),
-                         db::Column("at", db::DateTime, db::default_sql("now()"))});
+                         db::Column("title", db::String(200)), db::Column("body", db::Text),
+                         db::Column("n", db::Integer), db::Column("state", db::String(10), db::default_("done")),
+                         db::Column("gone", db::Integer), db::Column("at", db::DateTime, db::default_sql("now()"))});
   const auto differences = live.compare(metadata);
   const auto sqlite = live.dialect == Dialect::sqlite;
   // now() and CURRENT_TIMESTAMP are the same DEFAULT (SQLite's rowid aside, the key is the same).
-  EXPECT_EQ(descriptions(differences),
-            "change type of \"items\".\"title\": " + std::string(sqlite ? "VARCHAR(100) -> VARCHAR(200)"
-                                                                        : "character varying(100) -> character varying(200)") +
-                "\nchange type of \"items\".\"body\": " + (sqlite ? "VARCHAR(10) -> TEXT" : "character varying(10) -> text") +
-                "\nchange nullable of \"items\".\"n\": NOT NULL -> NULL"
-                "\nchange server default of \"items\".\"state\": " +
-                (sqlite ? "'new'" : "'new'::character varying") + " -> 'done'" +
-                "\nchange server default of \"items\".\"gone\": 0 -> none\n");
+  EXPECT_EQ(
+      descriptions(differences),
+      "change type of \"items\".\"title\": " +
+          std::string(sqlite ? "VARCHAR(100) -> VARCHAR(200)" : "character varying(100) -> character varying(200)") +
+          "\nchange type of \"items\".\"body\": " + (sqlite ? "VARCHAR(10) -> TEXT" : "character varying(10) -> text") +
+          "\nchange nullable of \"items\".\"n\": NOT NULL -> NULL"
+          "\nchange server default of \"items\".\"state\": " +
+          (sqlite ? "'new'" : "'new'::character varying") + " -> 'done'" +
+          "\nchange server default of \"items\".\"gone\": 0 -> none\n");
   ASSERT_EQ(differences.size(), 5u);
   EXPECT_EQ(differences[0].upgrade, "op.alter_column(\"items\", \"title\", {.type = db::String(200)});");
   EXPECT_EQ(differences[0].downgrade, "op.alter_column(\"items\", \"title\", {.type = db::String(100)});");
@@ -167,10 +174,11 @@ TEST_P(AutogenerateTest, Indexes) {
   live.run("CREATE INDEX ix_docs_slug ON docs (slug)");   // declared unique: changed
   live.run("CREATE INDEX ix_docs_extra ON docs (a, b)");  // not declared: removed
   db::MetaData metadata;
-  const db::Table docs("docs", metadata,
-                       {db::Column("id", db::Integer, db::primary_key, db::autoincrement(false)),
-                        db::Column("title", db::String(20), db::index), db::Column("slug", db::String(20), db::unique, db::index),
-                        db::Column("a", db::Integer), db::Column("b", db::Integer)});
+  const db::Table docs(
+      "docs", metadata,
+      {db::Column("id", db::Integer, db::primary_key, db::autoincrement(false)),
+       db::Column("title", db::String(20), db::index), db::Column("slug", db::String(20), db::unique, db::index),
+       db::Column("a", db::Integer), db::Column("b", db::Integer)});
   const auto differences = live.compare(metadata);
   EXPECT_EQ(descriptions(differences),
             "remove index \"ix_docs_extra\" on \"docs\" (\"a\", \"b\")\n"
@@ -187,16 +195,18 @@ TEST_P(AutogenerateTest, Indexes) {
 
 TEST_P(AutogenerateTest, UniqueConstraints) {
   Live live(url());
-  live.run("CREATE TABLE accounts (id INTEGER PRIMARY KEY, email VARCHAR(50), x INTEGER, y INTEGER, "
-           "CONSTRAINT uq_xy UNIQUE (x, y))");
+  live.run(
+      "CREATE TABLE accounts (id INTEGER PRIMARY KEY, email VARCHAR(50), x INTEGER, y INTEGER, "
+      "CONSTRAINT uq_xy UNIQUE (x, y))");
   db::MetaData metadata;
-  const db::Table accounts("accounts", metadata,
-                           {db::Column("id", db::Integer, db::primary_key, db::autoincrement(false)),
-                            db::Column("email", db::String(50), db::unique), db::Column("x", db::Integer),
-                            db::Column("y", db::Integer)});
+  const db::Table accounts(
+      "accounts", metadata,
+      {db::Column("id", db::Integer, db::primary_key, db::autoincrement(false)),
+       db::Column("email", db::String(50), db::unique), db::Column("x", db::Integer), db::Column("y", db::Integer)});
   const auto differences = live.compare(metadata);
-  EXPECT_EQ(descriptions(differences),
-            "remove unique constraint (\"x\", \"y\") on \"accounts\"\nadd unique constraint (\"email\") on \"accounts\"\n");
+  EXPECT_EQ(
+      descriptions(differences),
+      "remove unique constraint (\"x\", \"y\") on \"accounts\"\nadd unique constraint (\"email\") on \"accounts\"\n");
   ASSERT_EQ(differences.size(), 2u);
   EXPECT_EQ(differences[0].upgrade, "op.drop_constraint(\"uq_xy\", \"accounts\");");
   EXPECT_EQ(differences[0].downgrade, "op.create_unique_constraint(\"uq_xy\", \"accounts\", {\"x\", \"y\"});");
@@ -242,8 +252,9 @@ TEST_P(AutogenerateTest, ForeignKeys) {
   }
   EXPECT_EQ(differences[0].downgrade,
             "op.create_foreign_key(\"posts_user_id_fkey\", \"posts\", {\"user_id\"}, \"users\", {\"id\"});");
-  EXPECT_EQ(differences[2].upgrade, "op.create_foreign_key(\"posts_user_id_fkey\", \"posts\", {\"user_id\"}, "
-                                    "\"users\", {\"id\"}, {.on_delete = \"CASCADE\"});");
+  EXPECT_EQ(differences[2].upgrade,
+            "op.create_foreign_key(\"posts_user_id_fkey\", \"posts\", {\"user_id\"}, "
+            "\"users\", {\"id\"}, {.on_delete = \"CASCADE\"});");
   EXPECT_EQ(differences[2].downgrade, "op.drop_constraint(\"posts_user_id_fkey\", \"posts\");");
 }
 
@@ -255,8 +266,9 @@ TEST_P(AutogenerateTest, PrimaryKeysAreReportedNotAltered) {
                         {db::Column("a", db::Integer, db::primary_key), db::Column("b", db::Integer, db::primary_key)});
   const auto differences = live.compare(metadata);
   ASSERT_EQ(differences.size(), 1u);
-  EXPECT_TRUE(contains(differences[0].description, "primary key of \"pairs\" differs: (\"a\") in the database, "
-                                                   "(\"a\", \"b\") declared"));
+  EXPECT_TRUE(contains(differences[0].description,
+                       "primary key of \"pairs\" differs: (\"a\") in the database, "
+                       "(\"a\", \"b\") declared"));
   EXPECT_TRUE(differences[0].upgrade.starts_with("// "));
   EXPECT_TRUE(contains(differences[0].upgrade, "Starling does not alter primary keys"));
 }
@@ -266,8 +278,9 @@ TEST_P(AutogenerateTest, PostgresTypesAreComparedAsPostgresSpellsThem) {
   Live live(url());
   live.run("CREATE TABLE events (id SERIAL PRIMARY KEY, at TIMESTAMPTZ, doc JSON)");
   db::MetaData metadata;
-  const db::Table events("events", metadata, {db::Column("id", db::Integer, db::primary_key),
-                                              db::Column("at", db::DateTime), db::Column("doc", db::JSON)});
+  const db::Table events(
+      "events", metadata,
+      {db::Column("id", db::Integer, db::primary_key), db::Column("at", db::DateTime), db::Column("doc", db::JSON)});
   EXPECT_EQ(descriptions(live.compare(metadata)),
             "change type of \"events\".\"at\": timestamp with time zone -> timestamp without time zone\n"
             "change type of \"events\".\"doc\": json -> jsonb\n");

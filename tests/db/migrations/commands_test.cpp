@@ -23,30 +23,41 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
 const db::Revision kItems{
-    .id = "a1", .parents = {}, .message = "items",
-    .upgrade = [](db::Operations& op) {
-      op.create_table("items", {db::Column("id", db::Integer, db::primary_key), db::Column("name", db::String)});
-    },
+    .id = "a1",
+    .parents = {},
+    .message = "items",
+    .upgrade =
+        [](db::Operations& op) {
+          op.create_table("items", {db::Column("id", db::Integer, db::primary_key), db::Column("name", db::String)});
+        },
     .downgrade = [](db::Operations& op) { op.drop_table("items"); }};
 
-const db::Revision kPrice{
-    .id = "b2", .parents = {"a1"}, .message = "items.price",
-    .upgrade = [](db::Operations& op) { op.add_column("items", db::Column("price", db::Integer, db::default_(0), db::not_null)); },
-    .downgrade = [](db::Operations& op) { op.drop_column("items", "price"); }};
+const db::Revision kPrice{.id = "b2",
+                          .parents = {"a1"},
+                          .message = "items.price",
+                          .upgrade =
+                              [](db::Operations& op) {
+                                op.add_column("items", db::Column("price", db::Integer, db::default_(0), db::not_null));
+                              },
+                          .downgrade = [](db::Operations& op) { op.drop_column("items", "price"); }};
 
 const db::Revision kTags{
-    .id = "c3", .parents = {"b2"}, .message = "tags",
+    .id = "c3",
+    .parents = {"b2"},
+    .message = "tags",
     .upgrade = [](db::Operations& op) { op.create_table("tags", {db::Column("label", db::String, db::primary_key)}); },
     .downgrade = [](db::Operations& op) { op.drop_table("tags"); }};
 
 // Makes a table, then fails: the table must not survive.
-const db::Revision kBroken{
-    .id = "d4", .parents = {"c3"}, .message = "broken",
-    .upgrade = [](db::Operations& op) {
-      op.create_table("half_done", {db::Column("id", db::Integer, db::primary_key)});
-      op.execute("INSERT INTO no_such_table VALUES (1)");
-    },
-    .downgrade = [](db::Operations&) {}};
+const db::Revision kBroken{.id = "d4",
+                           .parents = {"c3"},
+                           .message = "broken",
+                           .upgrade =
+                               [](db::Operations& op) {
+                                 op.create_table("half_done", {db::Column("id", db::Integer, db::primary_key)});
+                                 op.execute("INSERT INTO no_such_table VALUES (1)");
+                               },
+                           .downgrade = [](db::Operations&) {}};
 
 db::Migrations linear() { return db::Migrations({&kItems, &kPrice, &kTags}); }
 
@@ -67,7 +78,8 @@ TEST_P(Migrations, UpgradeHeadAppliesEveryRevisionInOrderAndRecordsTheHead) {
   EXPECT_FALSE(db::is_at_head(url(), migrations));
   std::vector<std::string> steps;
   db::upgrade(url(), migrations, "head", {.on_step = [&](std::string_view step) { steps.emplace_back(step); }});
-  EXPECT_THAT(steps, ElementsAre("upgrade base -> a1, items", "upgrade a1 -> b2, items.price", "upgrade b2 -> c3, tags"));
+  EXPECT_THAT(steps,
+              ElementsAre("upgrade base -> a1, items", "upgrade a1 -> b2, items.price", "upgrade b2 -> c3, tags"));
   EXPECT_THAT(current(migrations), ElementsAre("c3"));
   EXPECT_TRUE(db::is_at_head(url(), migrations));
   sql("INSERT INTO items (name) VALUES ('kept')");
@@ -122,8 +134,7 @@ TEST_P(Migrations, AFailingRevisionLeavesTheDatabaseAtTheOneBefore) {
 }
 
 TEST_P(Migrations, ARevisionThatThrowsIsRolledBackToo) {
-  const db::Revision throws{.id = "x", .parents = {"a1"}, .message = "throws",
-                            .upgrade = [](db::Operations& op) {
+  const db::Revision throws{.id = "x", .parents = {"a1"}, .message = "throws", .upgrade = [](db::Operations& op) {
                               op.add_column("items", db::Column("extra", db::Integer));
                               throw std::runtime_error("revision code failed");
                             }};
@@ -135,12 +146,18 @@ TEST_P(Migrations, ARevisionThatThrowsIsRolledBackToo) {
 }
 
 TEST_P(Migrations, TwoHeadsMustBeMergedForHeadButHeadsAppliesBoth) {
-  const db::Revision left{.id = "left", .parents = {"a1"}, .message = "left",
-                          .upgrade = [](db::Operations& op) { op.create_table("l", {db::Column("id", db::Integer, db::primary_key)}); },
-                          .downgrade = [](db::Operations& op) { op.drop_table("l"); }};
-  const db::Revision right{.id = "right", .parents = {"a1"}, .message = "right",
-                           .upgrade = [](db::Operations& op) { op.create_table("r", {db::Column("id", db::Integer, db::primary_key)}); },
-                           .downgrade = [](db::Operations& op) { op.drop_table("r"); }};
+  const db::Revision left{
+      .id = "left",
+      .parents = {"a1"},
+      .message = "left",
+      .upgrade = [](db::Operations& op) { op.create_table("l", {db::Column("id", db::Integer, db::primary_key)}); },
+      .downgrade = [](db::Operations& op) { op.drop_table("l"); }};
+  const db::Revision right{
+      .id = "right",
+      .parents = {"a1"},
+      .message = "right",
+      .upgrade = [](db::Operations& op) { op.create_table("r", {db::Column("id", db::Integer, db::primary_key)}); },
+      .downgrade = [](db::Operations& op) { op.drop_table("r"); }};
   const db::Migrations branched({&kItems, &left, &right});
   EXPECT_THAT(branched.heads(), ElementsAre("left", "right"));
   const auto message = error_of([&] { db::upgrade(url(), branched, "head"); });
@@ -189,8 +206,7 @@ TEST_P(Migrations, StampRecordsWithoutRunning) {
 
 TEST_P(Migrations, ConcurrentUpgradesApplyEachRevisionOnce) {
   // Each run of the slow revision leaves a row: two would mean it ran twice.
-  const db::Revision slow{.id = "slow", .parents = {"a1"}, .message = "slow",
-                          .upgrade = [](db::Operations& op) {
+  const db::Revision slow{.id = "slow", .parents = {"a1"}, .message = "slow", .upgrade = [](db::Operations& op) {
                             op.bulk_insert("items", {{{"name", "applied"}}});
                             std::this_thread::sleep_for(std::chrono::milliseconds(300));
                           }};
@@ -240,9 +256,12 @@ TEST_P(Migrations, OfflineSqlIsWhatUpgradeRunsAndTouchesNothing) {
 }
 
 TEST_P(Migrations, DowngradeToARevisionLeavesAnotherRootAlone) {
-  const db::Revision other{.id = "other", .parents = {}, .message = "another root",
-                           .upgrade = [](db::Operations& op) { op.create_table("other", {db::Column("id", db::Integer, db::primary_key)}); },
-                           .downgrade = [](db::Operations& op) { op.drop_table("other"); }};
+  const db::Revision other{
+      .id = "other",
+      .parents = {},
+      .message = "another root",
+      .upgrade = [](db::Operations& op) { op.create_table("other", {db::Column("id", db::Integer, db::primary_key)}); },
+      .downgrade = [](db::Operations& op) { op.drop_table("other"); }};
   const db::Migrations migrations({&kItems, &kPrice, &other});
   db::upgrade(url(), migrations, "heads");
   EXPECT_THAT(current(migrations), ElementsAre("b2", "other"));
@@ -252,8 +271,10 @@ TEST_P(Migrations, DowngradeToARevisionLeavesAnotherRootAlone) {
 }
 
 TEST_P(Migrations, ARevisionWithoutADowngradeIsNotRevertedOnPaper) {
-  const db::Revision one_way{.id = "one_way", .parents = {"a1"}, .message = "one way",
-                             .upgrade = [](db::Operations& op) { op.add_column("items", db::Column("x", db::Integer)); }};
+  const db::Revision one_way{
+      .id = "one_way", .parents = {"a1"}, .message = "one way", .upgrade = [](db::Operations& op) {
+        op.add_column("items", db::Column("x", db::Integer));
+      }};
   const db::Migrations migrations({&kItems, &one_way});
   db::upgrade(url(), migrations, "head");
   EXPECT_THAT(error_of([&] { db::downgrade(url(), migrations, "base"); }), HasSubstr("has no downgrade"));
@@ -261,8 +282,7 @@ TEST_P(Migrations, ARevisionWithoutADowngradeIsNotRevertedOnPaper) {
 }
 
 TEST_P(Migrations, WhateverARevisionOrTheStepCallbackThrowsRollsBack) {
-  const db::Revision odd{.id = "odd", .parents = {"a1"}, .message = "throws an int",
-                         .upgrade = [](db::Operations& op) {
+  const db::Revision odd{.id = "odd", .parents = {"a1"}, .message = "throws an int", .upgrade = [](db::Operations& op) {
                            op.create_table("half", {db::Column("id", db::Integer, db::primary_key)});
                            throw 42;
                          }};
@@ -285,8 +305,9 @@ TEST_P(Migrations, AVersionTableOfTheAppsOwnNaming) {
   EXPECT_THAT(current(migrations), IsEmpty());  // the default table was never made
   EXPECT_FALSE(has_table("starling_version"));
   db::MetaData metadata;
-  db::Table("items", metadata, {db::Column("id", db::Integer, db::primary_key), db::Column("name", db::String),
-                                db::Column("price", db::Integer, db::default_(0), db::not_null)});
+  db::Table("items", metadata,
+            {db::Column("id", db::Integer, db::primary_key), db::Column("name", db::String),
+             db::Column("price", db::Integer, db::default_(0), db::not_null)});
   db::Table("tags", metadata, {db::Column("label", db::String, db::primary_key)});
   std::string differences;
   for (const auto& d : db::compare_metadata(url(), metadata, "app_schema_version")) differences += d.description + "\n";

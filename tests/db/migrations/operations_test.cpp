@@ -18,8 +18,7 @@ class MigrationOperations : public starling::test::MigrationTest {
   // Runs `change` as the one revision after a base that has authors and books
   // (books.author_id references authors, an index on books.title), with rows.
   void migrate(std::function<void(db::Operations&)> change) {
-    base_ = {.id = "start", .parents = {}, .message = "authors and books",
-             .upgrade = [](db::Operations& op) {
+    base_ = {.id = "start", .parents = {}, .message = "authors and books", .upgrade = [](db::Operations& op) {
                op.create_table("authors", {db::Column("id", db::Integer, db::primary_key),
                                            db::Column("name", db::String(100), db::not_null)});
                op.create_table("books", {db::Column("id", db::Integer, db::primary_key),
@@ -53,8 +52,9 @@ class MigrationOperations : public starling::test::MigrationTest {
                                 : "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = '" + table + "'");
   }
   void expect_title_index() {
-    const auto query = is_postgres() ? "SELECT indexname FROM pg_indexes WHERE tablename = 'books' AND indexname = 'ix_books_title'"
-                                     : "SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'ix_books_title'";
+    const auto query =
+        is_postgres() ? "SELECT indexname FROM pg_indexes WHERE tablename = 'books' AND indexname = 'ix_books_title'"
+                      : "SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'ix_books_title'";
     EXPECT_THAT(column(query), ElementsAre("ix_books_title"));
   }
 
@@ -177,7 +177,9 @@ TEST_P(MigrationOperations, DropForeignKey) {
 }
 
 TEST_P(MigrationOperations, AnInsertThatBreaksAForeignKeyIsRefused) {
-  const auto message = failure_of([](db::Operations& op) { op.bulk_insert("books", {{{"id", 3}, {"author_id", 99}, {"title", "x"}}}); });
+  const auto message = failure_of([](db::Operations& op) {
+    op.bulk_insert("books", {{{"id", 3}, {"author_id", 99}, {"title", "x"}}});
+  });
   EXPECT_THAT(message, HasSubstr("revision \"change\""));
   EXPECT_EQ(count("books"), 2);
 }
@@ -192,7 +194,8 @@ TEST_P(MigrationOperations, ExecutePerDialect) {
 
 TEST_P(MigrationOperations, UnknownNamesAreNamed) {
   EXPECT_THAT(failure_of([](db::Operations& op) { op.drop_column("books", "nope"); }), HasSubstr("nope"));
-  EXPECT_THAT(failure_of([](db::Operations& op) { op.alter_column("nope", "x", {.nullable = false}); }), HasSubstr("nope"));
+  EXPECT_THAT(failure_of([](db::Operations& op) { op.alter_column("nope", "x", {.nullable = false}); }),
+              HasSubstr("nope"));
   EXPECT_THAT(failure_of([](db::Operations& op) { op.drop_constraint("nope", "books"); }), HasSubstr("nope"));
 }
 
@@ -200,7 +203,7 @@ TEST_P(MigrationOperations, RebuildingAParentTableKeepsItsChildrensRows) {
   // books.author_id references authors; with enforcement on, dropping the old
   // authors table would delete (or refuse) the books that point at it.
   migrate([](db::Operations& op) {
-    op.alter_column("books", "author_id", {.nullable = false});  // books rebuilt with its key
+    op.alter_column("books", "author_id", {.nullable = false});             // books rebuilt with its key
     op.add_column("authors", db::Column("born", db::Integer, db::unique));  // authors rebuilt
     op.drop_column("authors", "born");
   });
@@ -234,8 +237,9 @@ TEST_P(MigrationOperations, AForeignKeyBrokenBeforeTheRevisionDoesNotBlockIt) {
   sql("INSERT INTO books (author_id, title) VALUES (99, 'orphan')");
   const db::Revision start{.id = "start", .parents = {}, .message = ""};
   const db::Revision change{.id = "change", .parents = {"start"}, .message = ""};
-  const db::Revision later{.id = "later", .parents = {"change"}, .message = "later",
-                           .upgrade = [](db::Operations& op) { op.alter_column("books", "pages", {.type = db::Text}); }};
+  const db::Revision later{.id = "later", .parents = {"change"}, .message = "later", .upgrade = [](db::Operations& op) {
+                             op.alter_column("books", "pages", {.type = db::Text});
+                           }};
   db::upgrade(url(), db::Migrations({&start, &change, &later}), "head");
   EXPECT_EQ(count("books"), 3);
 }

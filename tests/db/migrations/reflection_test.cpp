@@ -25,7 +25,6 @@ using starling::test::define_everything;
 
 using Live = starling::test::LiveSchema;
 
-
 // PostgreSQL spells DEFAULTs its own way ('x'::character varying): compared normalised there.
 db::SchemaSnapshot comparable(db::SchemaSnapshot snapshot, Dialect dialect) {
   if (dialect == Dialect::postgresql)
@@ -145,13 +144,13 @@ TEST_P(ReflectionTest, RawSqlNamedConstraintsAndMultiColumnIndexes) {
   EXPECT_EQ(child.columns[0].autoincrement, sqlite);  // INTEGER PRIMARY KEY is SQLite's rowid, not a SERIAL
   EXPECT_FALSE(child.columns[0].nullable);
   EXPECT_EQ(child.primary_key, std::vector<std::string>{"id"});
-  EXPECT_TRUE(child.indexes == (std::vector<db::IndexSchema>{{"ix_multi", {"y", "x"}, false},
-                                                             {"ux_code_x", {"code", "x"}, true}}));
-  EXPECT_TRUE(child.unique_constraints == (std::vector<db::UniqueSchema>{{sqlite ? "" : "child ren_code_key", {"code"}},
-                                                                          {"uq_xy", {"x", "y"}}}));
+  EXPECT_TRUE(child.indexes ==
+              (std::vector<db::IndexSchema>{{"ix_multi", {"y", "x"}, false}, {"ux_code_x", {"code", "x"}, true}}));
+  EXPECT_TRUE(child.unique_constraints ==
+              (std::vector<db::UniqueSchema>{{sqlite ? "" : "child ren_code_key", {"code"}}, {"uq_xy", {"x", "y"}}}));
   ASSERT_EQ(child.foreign_keys.size(), 2u);
-  EXPECT_TRUE(child.foreign_keys[0] == (db::ForeignKeySchema{"fk \"parent\"", {"pb", "pa"}, "parents", {"b", "a"},
-                                                              "CASCADE", "SET NULL"}));
+  EXPECT_TRUE(child.foreign_keys[0] ==
+              (db::ForeignKeySchema{"fk \"parent\"", {"pb", "pa"}, "parents", {"b", "a"}, "CASCADE", "SET NULL"}));
   EXPECT_EQ(child.foreign_keys[1].name, sqlite ? "" : "child ren_x_fkey");
   EXPECT_EQ(child.foreign_keys[1].referred_columns, std::vector<std::string>{"a"});
   EXPECT_EQ(child.foreign_keys[1].on_delete, "RESTRICT");
@@ -168,7 +167,7 @@ TEST_P(ReflectionTest, DialectSpecifics) {
         "c TEXT CONSTRAINT uq_c UNIQUE)");
     live.run("CREATE INDEX ix_expr ON t (lower(kind))");
     const auto t = live.table("t");
-    EXPECT_TRUE(t.column("id")->autoincrement);  // the rowid, without the AUTOINCREMENT keyword too
+    EXPECT_TRUE(t.column("id")->autoincrement);              // the rowid, without the AUTOINCREMENT keyword too
     EXPECT_EQ(t.column("kind")->sql_type, "Moneyish( 3 )");  // verbatim
     EXPECT_FALSE(t.column("kind")->nullable);
     EXPECT_EQ(t.column("kind")->default_sql, "1 + 2");
@@ -204,9 +203,9 @@ TEST_P(ReflectionTest, DialectSpecifics) {
 INSTANTIATE_TEST_SUITE_P(Backends, ReflectionTest, ::testing::ValuesIn(starling::test::database_backends()));
 
 TEST(TypeFromSql, EveryTypeReadsBack) {
-  const std::vector<db::Type> types = {db::Integer, db::BigInteger, db::String,  db::String(200), db::Text,
-                                       db::Boolean, db::Float,      db::Numeric, db::Numeric(10, 2),
-                                       db::DateTime, db::Date,      db::JSON,    db::LargeBinary};
+  const std::vector<db::Type> types = {db::Integer, db::BigInteger, db::String,     db::String(200),    db::Text,
+                                       db::Boolean, db::Float,      db::Numeric,    db::Numeric(10, 2), db::DateTime,
+                                       db::Date,    db::JSON,       db::LargeBinary};
   for (const auto& type : types) {
     EXPECT_TRUE(db::type_from_sql(db::sql_type(type, Dialect::sqlite), Dialect::sqlite) == type)
         << db::sql_type(type, Dialect::sqlite);

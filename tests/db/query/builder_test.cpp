@@ -31,13 +31,16 @@ class Builder : public test::ConnectedDatabaseTest {
   }
 
   MetaData metadata_;
-  Table users_{"users", metadata_,
+  Table users_{"users",
+               metadata_,
                {Column("id", Integer, primary_key), Column("email", String(100), not_null, unique),
                 Column("admin", Boolean, not_null, default_(false))}};
-  Table notes_{"notes", metadata_,
+  Table notes_{"notes",
+               metadata_,
                {Column("id", Integer, primary_key), Column("text", String(200), index), Column("completed", Boolean),
                 Column("owner", Integer, foreign_key("users.id").on_delete("CASCADE"))}};
-  Table kinds_{"kinds", metadata_,
+  Table kinds_{"kinds",
+               metadata_,
                {Column("id", BigInteger, primary_key), Column("ratio", Float), Column("price", Numeric(10, 2)),
                 Column("at", DateTime), Column("day", Date), Column("doc", JSON), Column("bytes", LargeBinary),
                 Column("body", Text, default_("empty"))}};
@@ -50,7 +53,8 @@ TEST_P(Builder, InsertAnswersTheNewIdAndABooleanReadsBackAsABool) {
   const auto row = run(database().fetch_one(notes_.select().where(notes_.c("id") == first)));
   ASSERT_TRUE(row.has_value());
   EXPECT_EQ((*row)["completed"], Value(true));
-  EXPECT_EQ(nlohmann::json(*row), (nlohmann::json{{"id", first}, {"text", "one"}, {"completed", true}, {"owner", nullptr}}));
+  EXPECT_EQ(nlohmann::json(*row),
+            (nlohmann::json{{"id", first}, {"text", "one"}, {"completed", true}, {"owner", nullptr}}));
   EXPECT_TRUE((*row)["owner"].is_null());
 }
 
@@ -62,9 +66,11 @@ TEST_P(Builder, WhereOrderLimitOffsetAndCount) {
             (std::vector<std::string>{"buy milk", "call mum"}));
   EXPECT_EQ(texts(notes_.select().where(notes_.c("text").like("buy%")).order_by(notes_.c("id"))),
             (std::vector<std::string>{"buy milk", "buy bread"}));
-  EXPECT_EQ(texts(notes_.select().where(notes_.c("text").in_({"sleep", "call mum", "nothing"})).order_by(notes_.c("id"))),
-            (std::vector<std::string>{"call mum", "sleep"}));
-  EXPECT_EQ(texts(notes_.select().where(or_({notes_.c("text") == "sleep", not_(notes_.c("completed") == true)}))
+  EXPECT_EQ(
+      texts(notes_.select().where(notes_.c("text").in_({"sleep", "call mum", "nothing"})).order_by(notes_.c("id"))),
+      (std::vector<std::string>{"call mum", "sleep"}));
+  EXPECT_EQ(texts(notes_.select()
+                      .where(or_({notes_.c("text") == "sleep", not_(notes_.c("completed") == true)}))
                       .order_by(notes_.c("id"))),
             (std::vector<std::string>{"buy milk", "write tests", "sleep"}));
   EXPECT_EQ(texts(notes_.select().where(and_({notes_.c("id") > 1, notes_.c("id") <= 3})).order_by(notes_.c("id"))),

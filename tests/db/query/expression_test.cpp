@@ -18,7 +18,8 @@ using starling::test::programming_error_of;
 class Expressions : public ::testing::Test {
  protected:
   db::MetaData metadata_;
-  db::Table notes_{"notes", metadata_,
+  db::Table notes_{"notes",
+                   metadata_,
                    {db::Column("id", db::Integer, db::primary_key), db::Column("text", db::String),
                     db::Column("completed", db::Boolean), db::Column("rank", db::Integer)}};
   db::ColumnRef id_ = notes_.c("id");
@@ -86,8 +87,10 @@ TEST_F(Expressions, AndOrNot) {
             std::pair(std::string("\"id\" > $1 AND \"id\" < $2 AND \"text\" IS NULL"), (Params{1, 9})));
   EXPECT_EQ(sql(db::or_(id_ == 1, id_ == 2)), "\"id\" = ? OR \"id\" = ?");
   EXPECT_EQ(sql(db::not_(id_ == 1)), "NOT (\"id\" = ?)");
-  EXPECT_EQ(sql((id_ == 1 && text_ == "a") || completed_ == true), "(\"id\" = ? AND \"text\" = ?) OR \"completed\" = ?");
-  EXPECT_EQ(sql(id_ == 1 && (text_ == "a" || completed_ == true)), "\"id\" = ? AND (\"text\" = ? OR \"completed\" = ?)");
+  EXPECT_EQ(sql((id_ == 1 && text_ == "a") || completed_ == true),
+            "(\"id\" = ? AND \"text\" = ?) OR \"completed\" = ?");
+  EXPECT_EQ(sql(id_ == 1 && (text_ == "a" || completed_ == true)),
+            "\"id\" = ? AND (\"text\" = ? OR \"completed\" = ?)");
   EXPECT_EQ(sql(!(id_ == 1 || id_ == 2)), "NOT (\"id\" = ? OR \"id\" = ?)");
   EXPECT_EQ(sql(db::and_(id_ == 1)), "\"id\" = ?");
 }
@@ -103,8 +106,9 @@ TEST_F(Expressions, EmptyListsAreConstants) {
 }
 
 TEST_F(Expressions, ParametersNumberInTextOrder) {
-  EXPECT_EQ(where(text_.like("%x%") && (id_.in_({4, 5}) || rank_ >= 2), Dialect::postgresql),
-            std::pair(std::string("\"text\" LIKE $1 AND (\"id\" IN ($2, $3) OR \"rank\" >= $4)"), (Params{"%x%", 4, 5, 2})));
+  EXPECT_EQ(
+      where(text_.like("%x%") && (id_.in_({4, 5}) || rank_ >= 2), Dialect::postgresql),
+      std::pair(std::string("\"text\" LIKE $1 AND (\"id\" IN ($2, $3) OR \"rank\" >= $4)"), (Params{"%x%", 4, 5, 2})));
 }
 
 TEST_F(Expressions, OrderTerms) {

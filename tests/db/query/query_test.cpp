@@ -19,7 +19,8 @@ using starling::test::programming_error_of;
 class Queries : public ::testing::Test {
  protected:
   db::MetaData metadata_;
-  db::Table notes_{"notes", metadata_,
+  db::Table notes_{"notes",
+                   metadata_,
                    {db::Column("id", db::Integer, db::primary_key), db::Column("text", db::String),
                     db::Column("completed", db::Boolean)}};
   db::Table users_{"users", metadata_, {db::Column("id", db::Integer, db::primary_key), db::Column("name", db::Text)}};
@@ -65,7 +66,8 @@ TEST_F(Queries, OrderByAccumulatesAndTakesLists) {
 
 TEST_F(Queries, OffsetWithoutLimit) {
   const auto query = notes_.select().offset(5);
-  EXPECT_EQ(query.compile(Dialect::sqlite).sql, "SELECT \"id\", \"text\", \"completed\" FROM \"notes\" LIMIT -1 OFFSET ?");
+  EXPECT_EQ(query.compile(Dialect::sqlite).sql,
+            "SELECT \"id\", \"text\", \"completed\" FROM \"notes\" LIMIT -1 OFFSET ?");
   EXPECT_EQ(query.compile(Dialect::postgresql).sql, "SELECT \"id\", \"text\", \"completed\" FROM \"notes\" OFFSET $1");
   EXPECT_EQ(query.compile(Dialect::postgresql).params, Params{5});
   EXPECT_EQ(programming_error_of([&] { (void)notes_.select().limit(-1); }), "LIMIT must not be negative (got -1)");
@@ -91,13 +93,16 @@ TEST_F(Queries, SelectFrom) {
 TEST_F(Queries, SeveralTablesAreQualified) {
   const auto query = db::select({notes_.c("text"), users_.c("name")}).where(notes_.c("id") == users_.c("id"));
   EXPECT_EQ(query.compile(Dialect::sqlite).sql,
-            "SELECT \"notes\".\"text\", \"users\".\"name\" FROM \"notes\", \"users\" WHERE \"notes\".\"id\" = \"users\".\"id\"");
+            "SELECT \"notes\".\"text\", \"users\".\"name\" FROM \"notes\", \"users\" WHERE \"notes\".\"id\" = "
+            "\"users\".\"id\"");
 }
 
 TEST_F(Queries, TwoTablesWithOneNameAreAnError) {
   db::MetaData other;
   const db::Table notes2("notes", other, {db::Column("id", db::Integer)});
-  EXPECT_EQ(programming_error_of([&] { db::select({notes_.c("id"), notes2.c("id")}).compile(Dialect::sqlite); }),
+  EXPECT_EQ(programming_error_of([&] {
+              db::select({notes_.c("id"), notes2.c("id")}).compile(Dialect::sqlite);
+            }),
             "SELECT uses two different tables named \"notes\"");
 }
 
@@ -105,7 +110,8 @@ TEST_F(Queries, BuildersAreImmutable) {
   const auto base = notes_.select();
   const auto narrowed = base.where(notes_.c("id") == 1);
   EXPECT_EQ(base.compile(Dialect::sqlite).sql, "SELECT \"id\", \"text\", \"completed\" FROM \"notes\"");
-  EXPECT_EQ(narrowed.compile(Dialect::sqlite).sql, "SELECT \"id\", \"text\", \"completed\" FROM \"notes\" WHERE \"id\" = ?");
+  EXPECT_EQ(narrowed.compile(Dialect::sqlite).sql,
+            "SELECT \"id\", \"text\", \"completed\" FROM \"notes\" WHERE \"id\" = ?");
 }
 
 TEST_F(Queries, Insert) {
@@ -135,9 +141,13 @@ TEST_F(Queries, InsertDefaultValues) {
 TEST_F(Queries, InsertValuesMergeAndAreChecked) {
   const auto query = notes_.insert().values({{"text", "a"}}).values({{"completed", true}, {"text", "b"}});
   EXPECT_EQ(query.compile(Dialect::sqlite).params, (Params{"b", true}));
-  EXPECT_EQ(programming_error_of([&] { (void)notes_.insert().values({{"txt", "a"}}); }),
+  EXPECT_EQ(programming_error_of([&] {
+              (void)notes_.insert().values({{"txt", "a"}});
+            }),
             "table \"notes\" has no column \"txt\" (columns: id, text, completed)");
-  EXPECT_EQ(programming_error_of([&] { (void)notes_.insert().values({{"text", "a"}, {"text", "b"}}); }),
+  EXPECT_EQ(programming_error_of([&] {
+              (void)notes_.insert().values({{"text", "a"}, {"text", "b"}});
+            }),
             "column \"text\" of table \"notes\" is given twice");
 }
 
@@ -155,7 +165,8 @@ TEST_F(Queries, InsertManyIsMultiRow) {
 }
 
 TEST_F(Queries, InsertManyMergesTheInsertsValues) {
-  const auto compiled = notes_.insert().values({{"completed", false}}).compile_many(Dialect::sqlite, {{{"text", "a"}}, {{"text", "b"}}});
+  const auto compiled =
+      notes_.insert().values({{"completed", false}}).compile_many(Dialect::sqlite, {{{"text", "a"}}, {{"text", "b"}}});
   ASSERT_EQ(compiled.size(), 1u);
   EXPECT_EQ(compiled[0].sql, "INSERT INTO \"notes\" (\"completed\", \"text\") VALUES (?, ?), (?, ?)");
   EXPECT_EQ(compiled[0].params, (Params{false, "a", false, "b"}));
@@ -172,7 +183,9 @@ TEST_F(Queries, InsertManyRowsMustMatch) {
             }),
             "execute_many on table \"notes\": row 1 sets column \"completed\", which row 0 does not "
             "(every row of a multi-row insert sets the same columns)");
-  EXPECT_EQ(programming_error_of([&] { notes_.insert().compile_many(Dialect::sqlite, {{{"txt", "a"}}}); }),
+  EXPECT_EQ(programming_error_of([&] {
+              notes_.insert().compile_many(Dialect::sqlite, {{{"txt", "a"}}});
+            }),
             "table \"notes\" has no column \"txt\" (columns: id, text, completed)");
 }
 
@@ -217,7 +230,8 @@ TEST_F(Queries, Update) {
   EXPECT_EQ(sqlite.sql, "UPDATE \"notes\" SET \"text\" = ?, \"completed\" = ? WHERE \"id\" = ?");
   EXPECT_EQ(sqlite.params, (Params{"x", true, 3}));
   EXPECT_FALSE(sqlite.read_only);
-  EXPECT_EQ(query.compile(Dialect::postgresql).sql, "UPDATE \"notes\" SET \"text\" = $1, \"completed\" = $2 WHERE \"id\" = $3");
+  EXPECT_EQ(query.compile(Dialect::postgresql).sql,
+            "UPDATE \"notes\" SET \"text\" = $1, \"completed\" = $2 WHERE \"id\" = $3");
   EXPECT_EQ(notes_.update().values({{"completed", false}}).compile(Dialect::sqlite).sql,
             "UPDATE \"notes\" SET \"completed\" = ?");
 }
@@ -225,15 +239,18 @@ TEST_F(Queries, Update) {
 TEST_F(Queries, UpdateErrors) {
   EXPECT_EQ(programming_error_of([&] { notes_.update().where(notes_.c("id") == 1).compile(Dialect::sqlite); }),
             "UPDATE \"notes\" has no values to set: call values()");
-  EXPECT_EQ(programming_error_of([&] { (void)notes_.update().values({{"nope", 1}}); }),
+  EXPECT_EQ(programming_error_of([&] {
+              (void)notes_.update().values({{"nope", 1}});
+            }),
             "table \"notes\" has no column \"nope\" (columns: id, text, completed)");
   EXPECT_EQ(programming_error_of([&] { (void)notes_.update().where(users_.c("id") == 1); }),
             "UPDATE \"notes\": the WHERE uses a column of table \"users\"; only the table's own columns can be used");
 }
 
 TEST_F(Queries, UpdateManyIsOneStatementPerRow) {
-  const auto compiled =
-      notes_.update().where(notes_.c("completed") == false).compile_many(Dialect::postgresql, {{{"text", "a"}}, {{"text", "b"}}});
+  const auto compiled = notes_.update()
+                            .where(notes_.c("completed") == false)
+                            .compile_many(Dialect::postgresql, {{{"text", "a"}}, {{"text", "b"}}});
   ASSERT_EQ(compiled.size(), 2u);
   EXPECT_EQ(compiled[1].sql, "UPDATE \"notes\" SET \"text\" = $1 WHERE \"completed\" = $2");
   EXPECT_EQ(compiled[1].params, (Params{"b", false}));
@@ -245,12 +262,15 @@ TEST_F(Queries, Delete) {
   EXPECT_EQ(query.compile(Dialect::postgresql).sql, "DELETE FROM \"notes\" WHERE \"id\" IN ($1, $2)");
   EXPECT_EQ(query.compile(Dialect::postgresql).params, (Params{1, 2}));
   EXPECT_EQ(notes_.delete_().compile(Dialect::sqlite).sql, "DELETE FROM \"notes\"");
-  EXPECT_EQ(programming_error_of([&] { (void)notes_.delete_().where(users_.c("id") == 1); }),
-            "DELETE FROM \"notes\": the WHERE uses a column of table \"users\"; only the table's own columns can be used");
+  EXPECT_EQ(
+      programming_error_of([&] { (void)notes_.delete_().where(users_.c("id") == 1); }),
+      "DELETE FROM \"notes\": the WHERE uses a column of table \"users\"; only the table's own columns can be used");
 }
 
 TEST_F(Queries, StatementsWithoutPerRowValuesRefuseExecuteMany) {
-  EXPECT_EQ(programming_error_of([&] { notes_.delete_().compile_many(Dialect::sqlite, {{{"id", 1}}}); }),
+  EXPECT_EQ(programming_error_of([&] {
+              notes_.delete_().compile_many(Dialect::sqlite, {{{"id", 1}}});
+            }),
             "execute_many: this statement takes no per-row values: DELETE FROM \"notes\"");
   const db::Statement& select = notes_.select();
   EXPECT_NE(programming_error_of([&] { select.compile_many(Dialect::sqlite, {{}}); }).find("takes no per-row values"),

@@ -86,10 +86,11 @@ TEST(Text, UnboundParameterIsNamed) {
 }
 
 TEST(Text, UnusedBindingIsNamed) {
-  EXPECT_EQ(programming_error_of([] {
-              db::text("SELECT * FROM notes WHERE id = :id").bind({{"id", 1}, {"idd", 2}}).compile(Dialect::postgresql);
-            }),
-            "text query: parameter \"idd\" is bound but the SQL has no :idd placeholder: SELECT * FROM notes WHERE id = :id");
+  EXPECT_EQ(
+      programming_error_of([] {
+        db::text("SELECT * FROM notes WHERE id = :id").bind({{"id", 1}, {"idd", 2}}).compile(Dialect::postgresql);
+      }),
+      "text query: parameter \"idd\" is bound but the SQL has no :idd placeholder: SELECT * FROM notes WHERE id = :id");
 }
 
 TEST(Text, ReadOnlyIsSelectOrValues) {
@@ -119,8 +120,11 @@ TEST(Text, CompileManyBindsEachRow) {
   EXPECT_EQ(compiled[0].sql, "INSERT INTO t (a, b) VALUES ($1, $2)");
   EXPECT_EQ(compiled[0].params, (Params{1, 0}));
   EXPECT_EQ(compiled[1].params, (Params{2, 5}));
-  EXPECT_EQ(programming_error_of([&] { query.compile_many(Dialect::sqlite, {{{"c", 1}}}); }),
-            "text query: parameter \"c\" is bound but the SQL has no :c placeholder: INSERT INTO t (a, b) VALUES (:a, :b)");
+  EXPECT_EQ(
+      programming_error_of([&] {
+        query.compile_many(Dialect::sqlite, {{{"c", 1}}});
+      }),
+      "text query: parameter \"c\" is bound but the SQL has no :c placeholder: INSERT INTO t (a, b) VALUES (:a, :b)");
 }
 
 // The parsed SQL is cached per thread; the values never are.
@@ -138,7 +142,8 @@ TEST(Text, TheSameSqlCompiledAgainTakesItsOwnValues) {
 TEST(Text, MoreDistinctStatementsThanTheCacheHoldsEachCompileToTheirOwnSql) {
   for (int round = 0; round < 2; ++round) {
     for (int i = 0; i < 600; ++i) {
-      const auto compiled = db::text("SELECT :v" + std::to_string(i)).bind("v" + std::to_string(i), i).compile(Dialect::sqlite);
+      const auto compiled =
+          db::text("SELECT :v" + std::to_string(i)).bind("v" + std::to_string(i), i).compile(Dialect::sqlite);
       ASSERT_EQ(compiled.sql, "SELECT ?");
       ASSERT_EQ(compiled.params, Params{i});
     }

@@ -32,7 +32,9 @@ struct SleepingCallers {
     if (throw_after) throw std::runtime_error(std::string("caller ") + name + " failed");
   }
 
-  void spawn(asio::io_context& loop, char name) { asio::co_spawn(loop, wait(name), [](std::exception_ptr) {}); }
+  void spawn(asio::io_context& loop, char name) {
+    asio::co_spawn(loop, wait(name), [](std::exception_ptr) {});
+  }
 };
 
 TEST(Completion, CallersSharingAnExecutorAreResumedByOneHandlerInOrder) {

@@ -39,8 +39,8 @@ class OverlapLog {
     while (finished.load() < count) std::this_thread::yield();
   }
 
-  int overlaps = 0;            // jobs that started beside another
-  int beside_fresh_ones = 0;   // ... both within kStall of being posted: the other had not stalled
+  int overlaps = 0;           // jobs that started beside another
+  int beside_fresh_ones = 0;  // ... both within kStall of being posted: the other had not stalled
 
  private:
   Clock::time_point start() {

@@ -69,12 +69,15 @@ TEST_P(Pooling, WaitersAreServedInOrderWhenConnectionsComeBack) {
     const auto executor = co_await asio::this_coro::executor;
     int finished = 0;
     for (int i = 0; i < 4; ++i) {
-      asio::co_spawn(executor, [&, i]() -> awaitable<void> {
-        co_await sleep_for(std::chrono::milliseconds(5 * i));  // queue in order 0, 1, 2, 3
-        // A write: SQLite's writer.
-        co_await database.execute(text("UPDATE waited SET served = served || :i").bind("i", std::to_string(i)));
-        ++finished;
-      }, asio::detached);
+      asio::co_spawn(
+          executor,
+          [&, i]() -> awaitable<void> {
+            co_await sleep_for(std::chrono::milliseconds(5 * i));  // queue in order 0, 1, 2, 3
+            // A write: SQLite's writer.
+            co_await database.execute(text("UPDATE waited SET served = served || :i").bind("i", std::to_string(i)));
+            ++finished;
+          },
+          asio::detached);
     }
     co_await wait_until([&] { return database.stats().waiting == 4; });
     EXPECT_EQ(database.stats().waiting, 4u);
@@ -114,10 +117,13 @@ TEST_P(Pooling, AWaitAfterAQuietSpellStillTimesOut) {
     {
       std::optional<Connection> held(co_await database.connection());  // SQLite's writer; PostgreSQL's only one
       bool served = false;
-      asio::co_spawn(executor, [&]() -> awaitable<void> {
-        co_await database.execute(text("CREATE TABLE IF NOT EXISTS first (x INTEGER)"));  // waits, then is served
-        served = true;
-      }, asio::detached);
+      asio::co_spawn(
+          executor,
+          [&]() -> awaitable<void> {
+            co_await database.execute(text("CREATE TABLE IF NOT EXISTS first (x INTEGER)"));  // waits, then is served
+            served = true;
+          },
+          asio::detached);
       co_await sleep_for(std::chrono::milliseconds(20));
       held.reset();
       while (!served) co_await sleep_for(std::chrono::milliseconds(1));
@@ -126,12 +132,15 @@ TEST_P(Pooling, AWaitAfterAQuietSpellStillTimesOut) {
     std::optional<Connection> held(co_await database.connection());
     bool wait_over = false;
     bool watchdog_done = false;
-    asio::co_spawn(executor, [&]() -> awaitable<void> {
-      // Were the wait never timed out, it ends after 5 s, served; else this ends with the wait.
-      co_await wait_until([&] { return wait_over; });
-      held.reset();
-      watchdog_done = true;
-    }, asio::detached);
+    asio::co_spawn(
+        executor,
+        [&]() -> awaitable<void> {
+          // Were the wait never timed out, it ends after 5 s, served; else this ends with the wait.
+          co_await wait_until([&] { return wait_over; });
+          held.reset();
+          watchdog_done = true;
+        },
+        asio::detached);
     const auto started = std::chrono::steady_clock::now();
     bool timed_out = false;
     try {
@@ -159,17 +168,21 @@ TEST_P(Pooling, StatementsAndHeldConnectionsWaitInOneLine) {
       co_await database.execute(text("INSERT INTO line VALUES ((SELECT count(*) FROM line), :who)").bind("who", who));
     };
     for (int i = 0; i < 6; ++i) {
-      asio::co_spawn(executor, [&, i]() -> awaitable<void> {
-        co_await sleep_for(std::chrono::milliseconds(5 * i));  // queue in order
-        const std::string who = "caller " + std::to_string(i);
-        if (i % 2 == 0) {
-          co_await add(who);  // a statement: runs on whichever connection frees up first
-        } else {
-          auto lent = co_await database.connection();  // a connection lent to the caller
-          co_await lent.execute(text("INSERT INTO line VALUES ((SELECT count(*) FROM line), :who)").bind("who", who));
-        }
-        ++finished;
-      }, asio::detached);
+      asio::co_spawn(
+          executor,
+          [&, i]() -> awaitable<void> {
+            co_await sleep_for(std::chrono::milliseconds(5 * i));  // queue in order
+            const std::string who = "caller " + std::to_string(i);
+            if (i % 2 == 0) {
+              co_await add(who);  // a statement: runs on whichever connection frees up first
+            } else {
+              auto lent = co_await database.connection();  // a connection lent to the caller
+              co_await lent.execute(
+                  text("INSERT INTO line VALUES ((SELECT count(*) FROM line), :who)").bind("who", who));
+            }
+            ++finished;
+          },
+          asio::detached);
     }
     co_await wait_until([&] { return database.stats().waiting == 6; });
     EXPECT_EQ(database.stats().waiting, 6u);
@@ -184,25 +197,30 @@ TEST_P(Pooling, StatementsAndHeldConnectionsWaitInOneLine) {
 TEST_P(Pooling, DisconnectWaitsForRunningStatementsAndFailsTheQueuedOnes) {
   auto& database = open({.max_size = 2});
   // Slow enough to be running when disconnect() starts.
-  const auto slow = is_postgres() ? text("SELECT pg_sleep(0.2)")
-                                  : text("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 300000) "
-                                         "SELECT count(*) FROM c");
+  const auto slow = is_postgres()
+                        ? text("SELECT pg_sleep(0.2)")
+                        : text(
+                              "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 300000) "
+                              "SELECT count(*) FROM c");
   constexpr int kStatements = 6;
   int finished = 0, closed_while_waiting = 0;
   run([&]() -> awaitable<void> {
     const auto executor = co_await asio::this_coro::executor;
     for (int i = 0; i < kStatements; ++i) {
-      asio::co_spawn(executor, [&]() -> awaitable<void> {
-        try {
-          co_await database.fetch_val(slow);
-        } catch (const PoolTimeout&) {
-          ADD_FAILURE() << "not a timeout";
-        } catch (const ConnectionError& error) {
-          EXPECT_NE(std::string(error.what()).find("closed while waiting"), std::string::npos) << error.what();
-          ++closed_while_waiting;
-        }
-        ++finished;
-      }, asio::detached);
+      asio::co_spawn(
+          executor,
+          [&]() -> awaitable<void> {
+            try {
+              co_await database.fetch_val(slow);
+            } catch (const PoolTimeout&) {
+              ADD_FAILURE() << "not a timeout";
+            } catch (const ConnectionError& error) {
+              EXPECT_NE(std::string(error.what()).find("closed while waiting"), std::string::npos) << error.what();
+              ++closed_while_waiting;
+            }
+            ++finished;
+          },
+          asio::detached);
     }
     co_await sleep_for(std::chrono::milliseconds(20));
     co_await database.disconnect();
@@ -237,13 +255,16 @@ TEST_P(Pooling, ACallerWaitingForAQueryLeavesItsLoopFreeForOtherWork) {
     bool finished = false;
     bool ticker_done = false;
     int ticks = 0;
-    asio::co_spawn(co_await asio::this_coro::executor, [&]() -> awaitable<void> {
-      while (!finished) {
-        co_await sleep_for(std::chrono::milliseconds(1));
-        ++ticks;
-      }
-      ticker_done = true;
-    }, asio::detached);
+    asio::co_spawn(
+        co_await asio::this_coro::executor,
+        [&]() -> awaitable<void> {
+          while (!finished) {
+            co_await sleep_for(std::chrono::milliseconds(1));
+            ++ticks;
+          }
+          ticker_done = true;
+        },
+        asio::detached);
     const auto started = std::chrono::steady_clock::now();
     co_await database.fetch_one(text(slow_query));
     const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
@@ -265,10 +286,13 @@ TEST_P(Pooling, QuickQueriesRunBesideASlowOneOnAnotherConnection) {
                                           "WHERE x < 3000000) SELECT count(*) FROM c";
   run([&]() -> awaitable<void> {
     bool slow_done = false;
-    asio::co_spawn(co_await asio::this_coro::executor, [&]() -> awaitable<void> {
-      co_await database.fetch_one(text(slow_query));
-      slow_done = true;
-    }, asio::detached);
+    asio::co_spawn(
+        co_await asio::this_coro::executor,
+        [&]() -> awaitable<void> {
+          co_await database.fetch_one(text(slow_query));
+          slow_done = true;
+        },
+        asio::detached);
     while (database.stats().in_use == 0) co_await sleep_for(std::chrono::milliseconds(1));
     for (int i = 0; i < 10; ++i) {
       const auto row = co_await database.fetch_one(text("SELECT CAST(:i AS INTEGER) AS i").bind("i", i));
@@ -332,8 +356,8 @@ TEST_P(Pooling, ABrokenConnectionIsReplacedWithoutRestartingTheApp) {
   // What a PostgreSQL restart does to every idle connection.
   Database admin(url());
   run(admin.connect());
-  const auto killed = run(admin.fetch_val(text(
-      "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = :db AND pid <> pg_backend_pid()")
+  const auto killed = run(admin.fetch_val(text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE "
+                                               "datname = :db AND pid <> pg_backend_pid()")
                                               .bind("db", url().database())));
   EXPECT_GE(killed.as<std::int64_t>(), 3);
   // pg_terminate_backend only signals; as after a restart, wait until they are gone.
@@ -353,31 +377,36 @@ TEST_P(Pooling, ConcurrentWritersUnderLoadNeverSeeDatabaseIsLocked) {
   std::atomic<int> errors{0};
   // PostgreSQL's READ COMMITTED needs the row lock to make read-then-write safe.
   const std::string select_n = std::string("SELECT n FROM counter WHERE id = 1") + (is_postgres() ? " FOR UPDATE" : "");
-  run([&]() -> awaitable<void> {
-    const auto executor = co_await asio::this_coro::executor;
-    std::atomic<int> finished{0};
-    for (int w = 0; w < kWorkers; ++w) {
-      asio::co_spawn(executor, [&]() -> awaitable<void> {
-        for (int i = 0; i < kEach; ++i) {
-          try {
-            if (i % 2 == 0) {
-              co_await database.execute(text("UPDATE counter SET n = n + 1 WHERE id = 1"));
-            } else {  // read, then write, in one transaction: the classic SQLITE_BUSY deadlock
-              co_await database.transaction([&](Connection& tx) -> awaitable<void> {
-                const auto n = (co_await tx.fetch_val(text(select_n))).as<std::int64_t>();
-                co_await tx.execute(text("UPDATE counter SET n = :n WHERE id = 1").bind("n", n + 1));
-              });
-            }
-          } catch (const std::exception& error) {
-            ADD_FAILURE() << error.what();
-            ++errors;
-          }
+  run(
+      [&]() -> awaitable<void> {
+        const auto executor = co_await asio::this_coro::executor;
+        std::atomic<int> finished{0};
+        for (int w = 0; w < kWorkers; ++w) {
+          asio::co_spawn(
+              executor,
+              [&]() -> awaitable<void> {
+                for (int i = 0; i < kEach; ++i) {
+                  try {
+                    if (i % 2 == 0) {
+                      co_await database.execute(text("UPDATE counter SET n = n + 1 WHERE id = 1"));
+                    } else {  // read, then write, in one transaction: the classic SQLITE_BUSY deadlock
+                      co_await database.transaction([&](Connection& tx) -> awaitable<void> {
+                        const auto n = (co_await tx.fetch_val(text(select_n))).as<std::int64_t>();
+                        co_await tx.execute(text("UPDATE counter SET n = :n WHERE id = 1").bind("n", n + 1));
+                      });
+                    }
+                  } catch (const std::exception& error) {
+                    ADD_FAILURE() << error.what();
+                    ++errors;
+                  }
+                }
+                ++finished;
+              },
+              asio::detached);
         }
-        ++finished;
-      }, asio::detached);
-    }
-    while (finished < kWorkers) co_await sleep_for(std::chrono::milliseconds(5));
-  }(), 4);
+        while (finished < kWorkers) co_await sleep_for(std::chrono::milliseconds(5));
+      }(),
+      4);
   EXPECT_EQ(errors, 0);
   EXPECT_EQ(run(database.fetch_val(text("SELECT n FROM counter"))), Value(kWorkers * kEach));
 }
@@ -399,26 +428,29 @@ TEST_P(Pooling, QueuedStatementsShareRoundTripsAndEachCallerGetsItsOwnOutcome) {
       const auto executor = co_await asio::this_coro::executor;
       int finished = 0;
       for (int caller = 0; caller < kCallers; ++caller) {
-        asio::co_spawn(executor, [&, caller]() -> awaitable<void> {
-          for (int i = 0; i < kEach; ++i) {
-            const int n = first + caller * kEach + i;
-            const auto doubled = co_await database.fetch_val(text("SELECT CAST(:n AS INTEGER) * 2").bind("n", n));
-            if (doubled != Value(2 * n)) ++wrong_answers;
-            const auto insert = text("INSERT INTO items (n) VALUES (:n)").bind("n", n);
-            co_await database.execute(insert);
-            // A read asked for after the write finished sees it, whatever it runs with.
-            const auto mine = text("SELECT count(*) FROM items WHERE n = :n").bind("n", n);
-            if ((co_await database.fetch_val(mine)) != Value(1)) ++unseen_writes;
-            if (i % 4 != 0) continue;
-            try {
-              co_await database.execute(insert);
-              ADD_FAILURE() << "inserted " << n << " twice";
-            } catch (const UniqueViolation&) {
-              ++duplicates_refused;
-            }
-          }
-          ++finished;
-        }, asio::detached);
+        asio::co_spawn(
+            executor,
+            [&, caller]() -> awaitable<void> {
+              for (int i = 0; i < kEach; ++i) {
+                const int n = first + caller * kEach + i;
+                const auto doubled = co_await database.fetch_val(text("SELECT CAST(:n AS INTEGER) * 2").bind("n", n));
+                if (doubled != Value(2 * n)) ++wrong_answers;
+                const auto insert = text("INSERT INTO items (n) VALUES (:n)").bind("n", n);
+                co_await database.execute(insert);
+                // A read asked for after the write finished sees it, whatever it runs with.
+                const auto mine = text("SELECT count(*) FROM items WHERE n = :n").bind("n", n);
+                if ((co_await database.fetch_val(mine)) != Value(1)) ++unseen_writes;
+                if (i % 4 != 0) continue;
+                try {
+                  co_await database.execute(insert);
+                  ADD_FAILURE() << "inserted " << n << " twice";
+                } catch (const UniqueViolation&) {
+                  ++duplicates_refused;
+                }
+              }
+              ++finished;
+            },
+            asio::detached);
       }
       while (finished < kCallers) co_await sleep_for(std::chrono::milliseconds(5));
     }());
@@ -439,14 +471,17 @@ TEST_P(Pooling, WithPipeliningOffQueuedStatementsRunOneByOne) {
     const auto executor = co_await asio::this_coro::executor;
     int finished = 0;
     for (int caller = 0; caller < kCallers; ++caller) {
-      asio::co_spawn(executor, [&, caller]() -> awaitable<void> {
-        for (int i = 0; i < kEach; ++i) {
-          const int n = caller * kEach + i;
-          const auto doubled = co_await database.fetch_val(text("SELECT CAST(:n AS INTEGER) * 2").bind("n", n));
-          if (doubled != Value(2 * n)) ++wrong_answers;
-        }
-        ++finished;
-      }, asio::detached);
+      asio::co_spawn(
+          executor,
+          [&, caller]() -> awaitable<void> {
+            for (int i = 0; i < kEach; ++i) {
+              const int n = caller * kEach + i;
+              const auto doubled = co_await database.fetch_val(text("SELECT CAST(:n AS INTEGER) * 2").bind("n", n));
+              if (doubled != Value(2 * n)) ++wrong_answers;
+            }
+            ++finished;
+          },
+          asio::detached);
     }
     while (finished < kCallers) co_await sleep_for(std::chrono::milliseconds(5));
   }());

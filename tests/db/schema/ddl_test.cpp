@@ -59,7 +59,8 @@ TEST(Ddl, TypeMapping) {
 TEST(Ddl, IntegerPrimaryKeys) {
   db::MetaData metadata;
   const db::Table big("big", metadata, {db::Column("id", db::BigInteger, db::primary_key)});
-  const db::Table manual("manual", metadata, {db::Column("id", db::Integer, db::primary_key, db::autoincrement(false))});
+  const db::Table manual("manual", metadata,
+                         {db::Column("id", db::Integer, db::primary_key, db::autoincrement(false))});
   // A BigInteger key must still be spelled INTEGER on SQLite to be the rowid.
   EXPECT_EQ(db::create_table_statement(big, Dialect::sqlite),
             "CREATE TABLE IF NOT EXISTS \"big\" (\"id\" INTEGER PRIMARY KEY AUTOINCREMENT)");
@@ -74,14 +75,17 @@ TEST(Ddl, IntegerPrimaryKeys) {
 TEST(Ddl, OtherPrimaryKeys) {
   db::MetaData metadata;
   const db::Table codes("codes", metadata, {db::Column("code", db::String(3), db::primary_key)});
-  const db::Table pairs("pairs", metadata,
-                        {db::Column("a", db::Integer, db::primary_key), db::Column("b", db::BigInteger, db::primary_key)});
+  const db::Table pairs(
+      "pairs", metadata,
+      {db::Column("a", db::Integer, db::primary_key), db::Column("b", db::BigInteger, db::primary_key)});
   EXPECT_EQ(db::create_table_statement(codes, Dialect::sqlite),
             "CREATE TABLE IF NOT EXISTS \"codes\" (\"code\" VARCHAR(3) PRIMARY KEY NOT NULL)");
   EXPECT_EQ(db::create_table_statement(pairs, Dialect::sqlite),
-            "CREATE TABLE IF NOT EXISTS \"pairs\" (\"a\" INTEGER NOT NULL, \"b\" BIGINT NOT NULL, PRIMARY KEY (\"a\", \"b\"))");
+            "CREATE TABLE IF NOT EXISTS \"pairs\" (\"a\" INTEGER NOT NULL, \"b\" BIGINT NOT NULL, PRIMARY KEY (\"a\", "
+            "\"b\"))");
   EXPECT_EQ(db::create_table_statement(pairs, Dialect::postgresql),
-            "CREATE TABLE IF NOT EXISTS \"pairs\" (\"a\" INTEGER NOT NULL, \"b\" BIGINT NOT NULL, PRIMARY KEY (\"a\", \"b\"))");
+            "CREATE TABLE IF NOT EXISTS \"pairs\" (\"a\" INTEGER NOT NULL, \"b\" BIGINT NOT NULL, PRIMARY KEY (\"a\", "
+            "\"b\"))");
 }
 
 TEST(Ddl, Defaults) {
@@ -99,38 +103,39 @@ TEST(Ddl, Defaults) {
   EXPECT_EQ(with_default(db::LargeBinary, db::Blob{0x0a, 0xff}, Dialect::postgresql), "\"c\" BYTEA DEFAULT '\\x0aff'");
   EXPECT_EQ(with_default(db::JSON, db::JsonText{R"({"a":"b'c"})"}, Dialect::postgresql),
             "\"c\" JSONB DEFAULT '{\"a\":\"b''c\"}'");
-  EXPECT_EQ(programming_error_of([&] {
-              with_default(db::Float, std::numeric_limits<double>::quiet_NaN(), Dialect::sqlite);
-            }),
-            "a DEFAULT cannot be NaN or infinite");
+  EXPECT_EQ(
+      programming_error_of([&] { with_default(db::Float, std::numeric_limits<double>::quiet_NaN(), Dialect::sqlite); }),
+      "a DEFAULT cannot be NaN or infinite");
 }
 
 TEST(Ddl, UniqueAndIndexes) {
   db::MetaData metadata;
-  const db::Table users("users", metadata,
-                        {db::Column("id", db::Integer, db::primary_key),
-                         db::Column("email", db::String(100), db::unique, db::not_null),
-                         db::Column("name", db::String, db::index),
-                         db::Column("login", db::String, db::unique, db::index)});
-  EXPECT_EQ(db::create_statements(metadata, Dialect::postgresql),
-            (std::vector<std::string>{
-                "CREATE TABLE IF NOT EXISTS \"users\" (\"id\" SERIAL PRIMARY KEY, \"email\" VARCHAR(100) NOT NULL UNIQUE, "
-                "\"name\" VARCHAR, \"login\" VARCHAR)",
-                "CREATE INDEX IF NOT EXISTS \"ix_users_name\" ON \"users\" (\"name\")",
-                "CREATE UNIQUE INDEX IF NOT EXISTS \"ix_users_login\" ON \"users\" (\"login\")",
-            }));
+  const db::Table users(
+      "users", metadata,
+      {db::Column("id", db::Integer, db::primary_key), db::Column("email", db::String(100), db::unique, db::not_null),
+       db::Column("name", db::String, db::index), db::Column("login", db::String, db::unique, db::index)});
+  EXPECT_EQ(
+      db::create_statements(metadata, Dialect::postgresql),
+      (std::vector<std::string>{
+          "CREATE TABLE IF NOT EXISTS \"users\" (\"id\" SERIAL PRIMARY KEY, \"email\" VARCHAR(100) NOT NULL UNIQUE, "
+          "\"name\" VARCHAR, \"login\" VARCHAR)",
+          "CREATE INDEX IF NOT EXISTS \"ix_users_name\" ON \"users\" (\"name\")",
+          "CREATE UNIQUE INDEX IF NOT EXISTS \"ix_users_login\" ON \"users\" (\"login\")",
+      }));
 }
 
 TEST(Ddl, ForeignKeysInDependencyOrder) {
   db::MetaData metadata;
-  const db::Table notes("notes", metadata,
-                        {db::Column("id", db::Integer, db::primary_key),
-                         db::Column("user_id", db::Integer, db::not_null, db::foreign_key("users.id").on_delete("CASCADE"))});
+  const db::Table notes(
+      "notes", metadata,
+      {db::Column("id", db::Integer, db::primary_key),
+       db::Column("user_id", db::Integer, db::not_null, db::foreign_key("users.id").on_delete("CASCADE"))});
   const db::Table users("users", metadata, {db::Column("id", db::Integer, db::primary_key)});
   EXPECT_EQ(db::create_statements(metadata, Dialect::sqlite),
             (std::vector<std::string>{
                 "CREATE TABLE IF NOT EXISTS \"users\" (\"id\" INTEGER PRIMARY KEY AUTOINCREMENT)",
-                "CREATE TABLE IF NOT EXISTS \"notes\" (\"id\" INTEGER PRIMARY KEY AUTOINCREMENT, \"user_id\" INTEGER NOT NULL "
+                "CREATE TABLE IF NOT EXISTS \"notes\" (\"id\" INTEGER PRIMARY KEY AUTOINCREMENT, \"user_id\" INTEGER "
+                "NOT NULL "
                 "REFERENCES \"users\" (\"id\") ON DELETE CASCADE)",
             }));
   EXPECT_EQ(db::drop_statements(metadata, Dialect::postgresql),
@@ -158,7 +163,8 @@ TEST(Ddl, QuotesWeirdIdentifiers) {
                 "CREATE TABLE IF NOT EXISTS \"we\"\"ird\" (\"co\"\"l\" BOOLEAN CHECK (\"co\"\"l\" IN (0, 1)))",
                 "CREATE INDEX IF NOT EXISTS \"ix_we\"\"ird_co\"\"l\" ON \"we\"\"ird\" (\"co\"\"l\")",
             }));
-  EXPECT_EQ(db::drop_statements(metadata, Dialect::sqlite), std::vector<std::string>{"DROP TABLE IF EXISTS \"we\"\"ird\""});
+  EXPECT_EQ(db::drop_statements(metadata, Dialect::sqlite),
+            std::vector<std::string>{"DROP TABLE IF EXISTS \"we\"\"ird\""});
 }
 
 TEST(Ddl, DefaultExpressions) {

@@ -65,10 +65,8 @@ TEST(CORSMiddleware, AllowAllPreflightWithCredentialsEchoesOriginAndHeaders) {
 }
 
 TEST(CORSMiddleware, AllowAllSimpleRequestGetsWildcardUnlessCookiesAreSent) {
-  auto app = make_app({.allow_origins = {"*"},
-                       .allow_headers = {"*"},
-                       .allow_credentials = true,
-                       .expose_headers = {"X-Status"}});
+  auto app = make_app(
+      {.allow_origins = {"*"}, .allow_headers = {"*"}, .allow_credentials = true, .expose_headers = {"X-Status"}});
   TestClient client(*app);
   auto response = client.get("/", with_origin("https://example.org"));
   EXPECT_EQ(response.status_code, 200);
@@ -99,9 +97,8 @@ TEST(CORSMiddleware, AllowAllWithoutCredentialsPreflightSaysWildcard) {
 }
 
 TEST(CORSMiddleware, SpecificOriginPreflightAllowed) {
-  auto app = make_app({.allow_origins = {"https://example.org"},
-                       .allow_headers = {"X-Example", "Content-Type"},
-                       .max_age = 42});
+  auto app = make_app(
+      {.allow_origins = {"https://example.org"}, .allow_headers = {"X-Example", "Content-Type"}, .max_age = 42});
   TestClient client(*app);
   auto response = client.options("/", preflight("https://example.org", "GET", "x-example, Content-Type"));
   EXPECT_EQ(response.status_code, 200);

@@ -36,8 +36,10 @@ class Inflater {
       stream_.next_out = reinterpret_cast<Bytef*>(buffer);
       stream_.avail_out = sizeof buffer;
       int rc = inflate(&stream_, Z_SYNC_FLUSH);
-      if (rc == Z_STREAM_END) ended = true;
-      else if (rc != Z_OK && rc != Z_BUF_ERROR) throw std::runtime_error("inflate failed");
+      if (rc == Z_STREAM_END)
+        ended = true;
+      else if (rc != Z_OK && rc != Z_BUF_ERROR)
+        throw std::runtime_error("inflate failed");
       out.append(buffer, sizeof buffer - stream_.avail_out);
     } while (stream_.avail_out == 0);
     return out;
@@ -241,7 +243,8 @@ TEST(GZipMiddleware, CompressLevelIsChecked) {
 }
 
 TEST(GZipMiddleware, ZeroMinimumSizeAndLowLevelStillRoundTrip) {
-  App app({.routes = {Route("/small", small)}, .middleware = {GZipMiddleware({.minimum_size = 0, .compresslevel = 1})}});
+  App app(
+      {.routes = {Route("/small", small)}, .middleware = {GZipMiddleware({.minimum_size = 0, .compresslevel = 1})}});
   TestClient client(app);
   RequestOptions options;
   options.headers.set("Accept-Encoding", "gzip");

@@ -47,8 +47,8 @@ TEST(TrustedHostMiddleware, AllowedHostPasses) {
 TEST(TrustedHostMiddleware, OtherHostsAreRejected) {
   auto app = make_app({.allowed_hosts = {"testserver", "*.testserver"}});
   TestClient client(*app);
-  for (std::string rejected : {"invalidhost", "eviltestserver", "testserver.evil", "", "testserver:80x",
-                               "testserver:@evil.test"}) {
+  for (std::string rejected :
+       {"invalidhost", "eviltestserver", "testserver.evil", "", "testserver:80x", "testserver:@evil.test"}) {
     auto response = client.get("/", host(rejected));
     EXPECT_EQ(response.status_code, 400) << rejected;
     EXPECT_EQ(response.text(), "Invalid host header") << rejected;

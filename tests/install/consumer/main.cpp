@@ -9,8 +9,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include <cstdio>
 #include <unistd.h>
+#include <cstdio>
 #include <iostream>
 #include <sstream>
 
@@ -24,7 +24,8 @@ namespace db = starling::db;
 db::Database database(db::DatabaseURL("sqlite:///:memory:"));
 
 awaitable<Response> hello(Request& request) {
-  const auto greeting = co_await database.fetch_val(db::text("SELECT 'hello, ' || :name").bind("name", request.path_params()["name"]));
+  const auto greeting =
+      co_await database.fetch_val(db::text("SELECT 'hello, ' || :name").bind("name", request.path_params()["name"]));
   co_return JSONResponse({{"greeting", greeting}});
 }
 
@@ -35,7 +36,8 @@ bool migrates() {
   for (const char* command : {"upgrade", "current"}) {
     CLI::App cli{"consumer"};
     db::add_migrations_command(cli, {.database_url = [&] { return db::DatabaseURL("sqlite:///" + path); },
-                                     .migrations = &consumer::migrations(), .out = &out});
+                                     .migrations = &consumer::migrations(),
+                                     .out = &out});
     const char* argv[] = {"consumer", "db", command};
     cli.parse(3, argv);
   }

@@ -44,7 +44,7 @@ std::vector<SchemaDifference> compare_schemas(const SchemaSnapshot& live, const 
 /// and `metadata`. Empty when the database is what `metadata` creates.
 /// @throws ConnectionError, or a db::Error from the database.
 std::vector<SchemaDifference> compare_metadata(const DatabaseURL& url, const MetaData& metadata,
-                                              std::string_view version_table = "starling_version");
+                                               std::string_view version_table = "starling_version");
 
 /// The header of a new revision.
 struct RevisionFile {

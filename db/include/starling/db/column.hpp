@@ -20,7 +20,19 @@ namespace starling::db {
 class ColumnRef;
 
 /// What a column holds; each dialect maps it to its own SQL type (see ddl.hpp).
-enum class TypeKind { integer, big_integer, string, text, boolean, float_, numeric, date_time, date, json, large_binary };
+enum class TypeKind {
+  integer,
+  big_integer,
+  string,
+  text,
+  boolean,
+  float_,
+  numeric,
+  date_time,
+  date,
+  json,
+  large_binary
+};
 
 /// A column type: a kind and its parameters.
 struct Type {
@@ -40,9 +52,7 @@ struct StringType : Type {
 /// The type of `db::Numeric`: bare, or `db::Numeric(10, 2)` for NUMERIC(10, 2).
 struct NumericType : Type {
   /// NUMERIC(precision, scale).
-  constexpr Type operator()(int precision, int scale = 0) const {
-    return Type{TypeKind::numeric, 0, precision, scale};
-  }
+  constexpr Type operator()(int precision, int scale = 0) const { return Type{TypeKind::numeric, 0, precision, scale}; }
 };
 
 /// 32-bit integer (SQLite stores every integer as 64 bits).
@@ -201,8 +211,14 @@ class Column {
   void apply(const NullableOption& option) { nullable_ = option.value; }
   void apply(const UniqueOption&) { unique_ = true; }
   void apply(const IndexOption&) { index_ = true; }
-  void apply(const DefaultOption& option) { default_ = option.value; default_sql_.reset(); }
-  void apply(const DefaultSqlOption& option) { default_sql_ = option.sql; default_.reset(); }
+  void apply(const DefaultOption& option) {
+    default_ = option.value;
+    default_sql_.reset();
+  }
+  void apply(const DefaultSqlOption& option) {
+    default_sql_ = option.sql;
+    default_.reset();
+  }
   void apply(const ServerDefaultNowOption&) { apply(DefaultSqlOption{"CURRENT_TIMESTAMP"}); }
   void apply(const ForeignKey& option) { foreign_key_ = option; }
   void validate() const;

@@ -66,7 +66,8 @@ struct PoolStats {
 class Database : public Queryable {
  public:
   explicit Database(DatabaseURL url, DatabaseOptions options = {});
-  explicit Database(std::string_view url, DatabaseOptions options = {}) : Database(DatabaseURL(url), std::move(options)) {}
+  explicit Database(std::string_view url, DatabaseOptions options = {})
+      : Database(DatabaseURL(url), std::move(options)) {}
   ~Database() override;
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;

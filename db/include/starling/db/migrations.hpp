@@ -99,8 +99,7 @@ class Operations {
   /// DROP INDEX `name` (`table` is for the reader: index names are the schema's).
   void drop_index(std::string_view name, std::string_view table);
   /// A named UNIQUE constraint over `columns` (on SQLite, a unique index of that name).
-  void create_unique_constraint(std::string_view name, std::string_view table,
-                                const std::vector<std::string>& columns);
+  void create_unique_constraint(std::string_view name, std::string_view table, const std::vector<std::string>& columns);
   /// A named FOREIGN KEY from `table`'s `columns` to `referred_table`'s.
   /// @throws MigrationError for no columns or unequal counts; ProgrammingError
   /// for an action other than the SQL standard's.

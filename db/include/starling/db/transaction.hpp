@@ -50,8 +50,7 @@ class Transaction : public Connection {
 /// rolled back when it throws. The reference's `@database.transaction()`.
 template <class Database, class Fn>
 auto transactional(Database& database, Fn fn) {
-  return [&database, fn = std::move(fn)](auto&&... args)
-             -> std::invoke_result_t<Fn&, Connection&, decltype(args)...> {
+  return [&database, fn = std::move(fn)](auto&&... args) -> std::invoke_result_t<Fn&, Connection&, decltype(args)...> {
     using Result = typename std::invoke_result_t<Fn&, Connection&, decltype(args)...>::value_type;
     auto tx = co_await database.begin();
     std::exception_ptr failure;

@@ -57,9 +57,7 @@ class DatabaseURL {
   /// The full URL, password included: for drivers, never for logs.
   std::string to_string_with_password() const { return render(false); }
 
-  friend bool operator==(const DatabaseURL& a, const DatabaseURL& b) {
-    return a.render(false) == b.render(false);
-  }
+  friend bool operator==(const DatabaseURL& a, const DatabaseURL& b) { return a.render(false) == b.render(false); }
 
  private:
   DatabaseURL() = default;

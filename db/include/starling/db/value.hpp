@@ -9,11 +9,11 @@
 
 #include <chrono>
 #include <concepts>
-#include <utility>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -49,8 +49,7 @@ class Value {
   Value(std::nullptr_t) {}
   Value(bool value) : data_(value) {}
   template <std::integral T>
-    requires(!std::same_as<T, bool> && !std::same_as<T, char>)
-  Value(T value) : data_(static_cast<std::int64_t>(value)) {}
+  requires(!std::same_as<T, bool> && !std::same_as<T, char>) Value(T value) : data_(static_cast<std::int64_t>(value)) {}
   Value(double value) : data_(value) {}
   Value(std::string value) : data_(std::move(value)) {}
   Value(std::string_view value) : data_(std::string(value)) {}
@@ -103,9 +102,10 @@ class Value {
     } else if constexpr (std::same_as<T, std::chrono::year_month_day>) {
       return as_date(what);
     } else {
-      static_assert(std::same_as<T, Blob>, "Value::as<T>: T is bool, an integer, a floating type, "
-                                           "std::string, Blob, std::chrono::sys_time, "
-                                           "std::chrono::year_month_day, or std::optional of one");
+      static_assert(std::same_as<T, Blob>,
+                    "Value::as<T>: T is bool, an integer, a floating type, "
+                    "std::string, Blob, std::chrono::sys_time, "
+                    "std::chrono::year_month_day, or std::optional of one");
       return as_blob(what);
     }
   }

@@ -3,13 +3,13 @@
 #include "backends/postgres/postgres_values.hpp"
 
 #include <libpq-fe.h>
-#include <pqxx/pqxx>
 #include <sys/socket.h>
+#include <pqxx/pqxx>
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <cctype>
+#include <cerrno>
 #include <charconv>
 #include <string_view>
 #include <unordered_set>
@@ -56,8 +56,10 @@ std::string connection_string(const DatabaseURL& url) {
 std::string first_keyword(std::string_view sql) {
   std::string word;
   for (const char c : sql) {
-    if (std::isalpha(static_cast<unsigned char>(c))) word += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    else if (!word.empty() || !std::isspace(static_cast<unsigned char>(c))) break;
+    if (std::isalpha(static_cast<unsigned char>(c)))
+      word += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    else if (!word.empty() || !std::isspace(static_cast<unsigned char>(c)))
+      break;
   }
   return word;
 }
@@ -65,9 +67,9 @@ std::string first_keyword(std::string_view sql) {
 // Statements that take no parameters and gain nothing from a cached plan (and
 // some, like DECLARE, cannot be prepared at all) run through the simple protocol.
 bool is_unprepared(const std::string& word) {
-  static constexpr std::array<std::string_view, 15> kWords = {
-      "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "CREATE", "DROP", "ALTER",
-      "DECLARE", "FETCH", "CLOSE", "SET", "TRUNCATE", "START", "END"};
+  static constexpr std::array<std::string_view, 15> kWords = {"BEGIN",  "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE",
+                                                              "CREATE", "DROP",   "ALTER",    "DECLARE",   "FETCH",
+                                                              "CLOSE",  "SET",    "TRUNCATE", "START",     "END"};
   for (const auto keyword : kWords)
     if (word == keyword) return true;
   return false;
@@ -274,7 +276,8 @@ std::vector<PipelineOutcome> PostgresConnection::run_pipeline(std::span<const Pi
   if (broken_) throw ConnectionError("the PostgreSQL connection is broken");
   std::vector<PipelineOutcome> outcomes(statements.size());
   const auto sendables = prepare_all(statements);  // outside the pipeline: a round trip only the first time
-  if (PQenterPipelineMode(handle_) != 1) throw OperationalError("PostgreSQL refused pipeline mode: " + std::string(PQerrorMessage(handle_)));
+  if (PQenterPipelineMode(handle_) != 1)
+    throw OperationalError("PostgreSQL refused pipeline mode: " + std::string(PQerrorMessage(handle_)));
   for (std::size_t i = 0; i < statements.size(); ++i) outcomes[i].error = sendables[i].error;
   try {
     for (std::size_t i = 0; i < statements.size(); ++i) {
@@ -327,7 +330,8 @@ void PostgresConnection::execute_all(std::span<const PipelineStatement> statemen
     if (PQtransactionStatus(handle_) == PQTRANS_INERROR) statement_failed_ = true;  // a failed PREPARE aborts it
     std::rethrow_exception(sendable.error);
   }
-  if (PQenterPipelineMode(handle_) != 1) throw OperationalError("PostgreSQL refused pipeline mode: " + std::string(PQerrorMessage(handle_)));
+  if (PQenterPipelineMode(handle_) != 1)
+    throw OperationalError("PostgreSQL refused pipeline mode: " + std::string(PQerrorMessage(handle_)));
   for (std::size_t i = 0; i < statements.size(); ++i) send_prepared(sendables[i], *statements[i].sql);
   const auto& last = *statements.back().sql;
   if (PQpipelineSync(handle_) != 1) throw broke(last);
@@ -381,8 +385,8 @@ void PostgresConnection::send_prepared(const Sendable& sendable, const std::stri
   std::vector<const char*> pointers;
   pointers.reserve(sendable.texts.size());
   for (const auto& text : sendable.texts) pointers.push_back(text ? text->c_str() : nullptr);
-  if (PQsendQueryPrepared(handle_, sendable.statement->name.c_str(), static_cast<int>(pointers.size()),
-                          pointers.data(), nullptr, nullptr, 0) != 1)
+  if (PQsendQueryPrepared(handle_, sendable.statement->name.c_str(), static_cast<int>(pointers.size()), pointers.data(),
+                          nullptr, nullptr, 0) != 1)
     throw broke(sql);
 }
 
@@ -392,8 +396,10 @@ bool PostgresConnection::read_pipelined(PipelineOutcome& outcome, Prepared& stat
   bool fresh = true;
   try {
     auto result = succeeded(raw, sql, true);
-    if (result) outcome.result = result_of(result.get(), statement);
-    else fresh = false;
+    if (result)
+      outcome.result = result_of(result.get(), statement);
+    else
+      fresh = false;
   } catch (const ConnectionError&) {
     throw;
   } catch (const Error&) {

@@ -89,7 +89,7 @@ class PostgresConnection final : public Connection {
 
   // The concrete type: pqxx::connection_base's destructor is not virtual.
   std::unique_ptr<pqxx::basic_connection_base<NotingConnect>> connection_;
-  pg_conn* handle_ = nullptr;  // libpq's: every statement runs on it
+  pg_conn* handle_ = nullptr;                           // libpq's: every statement runs on it
   std::unordered_map<std::string, Prepared> prepared_;  // by SQL
   std::size_t next_name_ = 0;
   std::size_t next_cursor_ = 0;

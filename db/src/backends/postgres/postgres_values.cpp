@@ -11,8 +11,8 @@ namespace starling::db::backend::postgres {
 namespace {
 
 // Type OIDs from pg_type.h (stable across PostgreSQL versions).
-constexpr Oid kBool = 16, kBytea = 17, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kJson = 114,
-                    kFloat4 = 700, kFloat8 = 701, kNumeric = 1700, kJsonb = 3802;
+constexpr Oid kBool = 16, kBytea = 17, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kJson = 114, kFloat4 = 700,
+              kFloat8 = 701, kNumeric = 1700, kJsonb = 3802;
 
 std::string format_double(double number) {
   if (std::isnan(number)) return "NaN";
@@ -153,9 +153,11 @@ std::vector<Row> read_rows(const pg_result* result, const Columns& columns) {
     std::vector<Value> values;
     values.reserve(types.size());
     for (int i = 0; i < width; ++i) {
-      if (PQgetisnull(result, r, i)) values.emplace_back();
-      else values.push_back(read_text(PQgetvalue(result, r, i), static_cast<std::size_t>(PQgetlength(result, r, i)),
-                                      types[static_cast<std::size_t>(i)]));
+      if (PQgetisnull(result, r, i))
+        values.emplace_back();
+      else
+        values.push_back(read_text(PQgetvalue(result, r, i), static_cast<std::size_t>(PQgetlength(result, r, i)),
+                                   types[static_cast<std::size_t>(i)]));
     }
     rows.emplace_back(columns, std::move(values));
   }

@@ -4,8 +4,8 @@
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cctype>
+#include <charconv>
 #include <string_view>
 
 namespace starling::db::backend {
@@ -109,9 +109,9 @@ bool SqliteStatement::writes_nothing() const { return sqlite3_stmt_readonly(raw_
 void SqliteStatement::bind(const std::vector<Value>& params) {
   const int expected = statement.getBindParameterCount();
   if (static_cast<int>(params.size()) != expected)
-    throw ProgrammingError(
-        "the SQL takes " + std::to_string(expected) + " parameters but " + std::to_string(params.size()) + " were given",
-        {.sql = statement.getQuery()});
+    throw ProgrammingError("the SQL takes " + std::to_string(expected) + " parameters but " +
+                               std::to_string(params.size()) + " were given",
+                           {.sql = statement.getQuery()});
   for (std::size_t i = 0; i < params.size(); ++i) bind_one(statement, static_cast<int>(i) + 1, params[i]);
 }
 
