@@ -61,14 +61,18 @@ void seed(const std::string& url) {
       [&]() -> awaitable<void> {
         db::Database database(url);
         co_await database.connect();
-        co_await database.execute(
-            db::text("CREATE TABLE IF NOT EXISTS world (id INTEGER PRIMARY KEY, randomnumber INTEGER NOT NULL)"));
-        const auto rows = co_await database.fetch_val(db::text("SELECT COUNT(*) FROM world"));
+        const auto create =
+            db::text("CREATE TABLE IF NOT EXISTS world (id INTEGER PRIMARY KEY, randomnumber INTEGER NOT NULL)");
+        co_await database.execute(create);
+        const auto count = db::text("SELECT COUNT(*) FROM world");
+        const auto rows = co_await database.fetch_val(count);
         if (rows.as<std::int64_t>() < kWorldRows) {
-          co_await database.execute(db::text("DELETE FROM world"));
+          const auto clear = db::text("DELETE FROM world");
+          co_await database.execute(clear);
           std::vector<db::Values> values;
           for (int id = 1; id <= kWorldRows; ++id) values.push_back({{"id", id}, {"n", (id * 7919) % kWorldRows + 1}});
-          co_await database.execute_many(db::text("INSERT INTO world (id, randomnumber) VALUES (:id, :n)"), values);
+          const auto insert = db::text("INSERT INTO world (id, randomnumber) VALUES (:id, :n)");
+          co_await database.execute_many(insert, values);
         }
         co_await database.disconnect();
       },

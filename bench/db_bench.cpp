@@ -176,8 +176,8 @@ double through_database(const db::DatabaseURL& url, int coroutines, std::size_t 
           long done = 0;
           while (Clock::now() < deadline) {
             const int id = pick(rng);
-            auto row = co_await database.fetch_one(
-                db::text("SELECT id, body, n FROM bench_rows WHERE id = :id").bind("id", id));
+            const auto query = db::text("SELECT id, body, n FROM bench_rows WHERE id = :id").bind("id", id);
+            auto row = co_await database.fetch_one(query);
             if (!row || row->get<int>("id") != id) std::abort();
             ++done;
           }

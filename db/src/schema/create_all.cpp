@@ -10,9 +10,13 @@ namespace starling::db {
 namespace {
 
 awaitable<void> run_in_transaction(Queryable& database, std::vector<std::string> statements) {
-  co_await database.transaction([&](Connection& tx) -> awaitable<void> {
-    for (const auto& sql : statements) co_await tx.execute(text(sql));
-  });
+  const std::function<awaitable<void>(Connection&)> run_all = [&](Connection& tx) -> awaitable<void> {
+    for (const auto& sql : statements) {
+      const auto statement = text(sql);
+      co_await tx.execute(statement);
+    }
+  };
+  co_await database.transaction(run_all);
 }
 
 void run_in_transaction(const DatabaseURL& url, const std::vector<std::string>& statements) {

@@ -4,7 +4,8 @@
 ///
 ///     db::Database database(DATABASE_URL);               // or ({.force_rollback = TESTING})
 ///     co_await database.connect();                        // on startup
-///     auto rows = co_await database.fetch_all(notes.select());
+///     const auto query = notes.select();
+///     auto rows = co_await database.fetch_all(query);
 ///     co_await database.disconnect();                     // on shutdown
 
 #include <starling/db/connection.hpp>

@@ -3,9 +3,9 @@
 /// Transaction: an explicit handle (C++ has no contextvars). Three forms, as in
 /// the reference page:
 ///
-///     co_await database.transaction([&](db::Connection& tx) -> awaitable<void> {...});  // scoped
-///     auto tx = co_await database.begin(); ...; co_await tx.commit();                  // low level
-///     Route("/x", db::transactional(database, endpoint))                              // per endpoint
+///     co_await database.transaction(work);  // scoped: work is a std::function<awaitable<void>(db::Connection& tx)>
+///     auto tx = co_await database.begin(); ...; co_await tx.commit();  // low level
+///     Route("/x", db::transactional(database, endpoint))              // per endpoint
 
 #include <starling/db/connection.hpp>
 
