@@ -142,4 +142,45 @@ std::string percent_encode(std::string_view text, std::string_view safe) {
   return out;
 }
 
+// ---- Secret, CommaSeparatedStrings ----
+
+namespace {
+
+constexpr std::string_view kHidden = "**********";
+
+std::string_view trim_spaces(std::string_view text) {
+  const auto is_space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
+  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+}  // namespace
+
+std::string to_string(const Secret&) { return std::string(kHidden); }
+
+std::ostream& operator<<(std::ostream& out, const Secret&) { return out << kHidden; }
+
+CommaSeparatedStrings::CommaSeparatedStrings(std::string_view value) {
+  while (true) {
+    const auto comma = value.find(',');
+    const std::string_view item = trim_spaces(value.substr(0, comma));
+    // Empty items are dropped, as Starlette's shlex split merges repeated separators.
+    if (!item.empty()) items_.emplace_back(item);
+    if (comma == std::string_view::npos) break;
+    value.remove_prefix(comma + 1);
+  }
+}
+
+std::string to_string(const CommaSeparatedStrings& strings) {
+  std::string joined;
+  for (const auto& item : strings) {
+    if (!joined.empty()) joined += ", ";
+    joined += item;
+  }
+  return joined;
+}
+
+std::ostream& operator<<(std::ostream& out, const CommaSeparatedStrings& strings) { return out << to_string(strings); }
+
 }  // namespace starling

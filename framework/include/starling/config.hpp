@@ -1,8 +1,11 @@
 #pragma once
 /// @file config.hpp
 /// Config: typed settings from the environment and a `.env` file (Starlette's
-/// `starlette.config`), plus `Secret`, `CommaSeparatedStrings` and the guarded
-/// `starling::environ`.
+/// `starlette.config`), and the guarded `starling::environ`. The value types
+/// it casts to, `Secret` and `CommaSeparatedStrings`, are in datastructures.hpp,
+/// as in Starlette.
+
+#include <starling/datastructures.hpp>
 
 #include <concepts>
 #include <cstdint>
@@ -12,7 +15,6 @@
 #include <map>
 #include <mutex>
 #include <optional>
-#include <ostream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -32,55 +34,6 @@ class EnvironError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
-
-/// A string that never prints itself: `<<` and `to_string` show "**********".
-class Secret {
- public:
-  Secret() = default;
-  explicit Secret(std::string value) : value_(std::move(value)) {}
-
-  /// The real value; the only way to get at it.
-  const std::string& reveal() const { return value_; }
-  /// Whether the value is empty (Starlette's `bool(secret)`, negated).
-  bool empty() const { return value_.empty(); }
-  /// Compares the values, without revealing them.
-  friend bool operator==(const Secret&, const Secret&) = default;
-
- private:
-  std::string value_;
-};
-
-/// Always "**********", whatever the value.
-std::string to_string(const Secret& secret);
-/// Writes "**********", never the value.
-std::ostream& operator<<(std::ostream& out, const Secret& secret);
-
-/// A list of strings read from "a, b,c": split on commas, items trimmed, empty items dropped.
-class CommaSeparatedStrings {
- public:
-  CommaSeparatedStrings() = default;
-  /// Splits `value` on commas.
-  explicit CommaSeparatedStrings(std::string_view value);
-  /// Takes `items` as they are.
-  explicit CommaSeparatedStrings(std::vector<std::string> items) : items_(std::move(items)) {}
-
-  /// The items, in order; the rest of the interface is the usual read-only sequence.
-  const std::vector<std::string>& items() const { return items_; }
-  std::size_t size() const { return items_.size(); }
-  bool empty() const { return items_.empty(); }
-  const std::string& operator[](std::size_t index) const { return items_[index]; }
-  auto begin() const { return items_.begin(); }
-  auto end() const { return items_.end(); }
-  friend bool operator==(const CommaSeparatedStrings&, const CommaSeparatedStrings&) = default;
-
- private:
-  std::vector<std::string> items_;
-};
-
-/// The items joined with ", ".
-std::string to_string(const CommaSeparatedStrings& strings);
-/// Writes to_string(strings).
-std::ostream& operator<<(std::ostream& out, const CommaSeparatedStrings& strings);
 
 /// Environment variables that remember which keys were read, so a late write (a test
 /// setting TESTING after the app read its config) fails loudly instead of being ignored.

@@ -1,11 +1,13 @@
 #pragma once
 /// @file datastructures.hpp
-/// Headers, query parameters, form data, state and URLs.
+/// Headers, query parameters, form data, state, URLs, and the settings types
+/// Secret and CommaSeparatedStrings.
 
 #include <any>
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <ostream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -129,5 +131,54 @@ struct Address {
 std::string percent_decode(std::string_view text, bool plus_as_space = false);
 /// Percent-encodes everything but unreserved characters (and `safe`).
 std::string percent_encode(std::string_view text, std::string_view safe = "");
+
+/// A string that never prints itself: `<<` and `to_string` show "**********".
+class Secret {
+ public:
+  Secret() = default;
+  explicit Secret(std::string value) : value_(std::move(value)) {}
+
+  /// The real value; the only way to get at it.
+  const std::string& reveal() const { return value_; }
+  /// Whether the value is empty (Starlette's `bool(secret)`, negated).
+  bool empty() const { return value_.empty(); }
+  /// Compares the values, without revealing them.
+  friend bool operator==(const Secret&, const Secret&) = default;
+
+ private:
+  std::string value_;
+};
+
+/// Always "**********", whatever the value.
+std::string to_string(const Secret& secret);
+/// Writes "**********", never the value.
+std::ostream& operator<<(std::ostream& out, const Secret& secret);
+
+/// A list of strings read from "a, b,c": split on commas, items trimmed, empty items dropped.
+class CommaSeparatedStrings {
+ public:
+  CommaSeparatedStrings() = default;
+  /// Splits `value` on commas.
+  explicit CommaSeparatedStrings(std::string_view value);
+  /// Takes `items` as they are.
+  explicit CommaSeparatedStrings(std::vector<std::string> items) : items_(std::move(items)) {}
+
+  /// The items, in order; the rest of the interface is the usual read-only sequence.
+  const std::vector<std::string>& items() const { return items_; }
+  std::size_t size() const { return items_.size(); }
+  bool empty() const { return items_.empty(); }
+  const std::string& operator[](std::size_t index) const { return items_[index]; }
+  auto begin() const { return items_.begin(); }
+  auto end() const { return items_.end(); }
+  friend bool operator==(const CommaSeparatedStrings&, const CommaSeparatedStrings&) = default;
+
+ private:
+  std::vector<std::string> items_;
+};
+
+/// The items joined with ", ".
+std::string to_string(const CommaSeparatedStrings& strings);
+/// Writes to_string(strings).
+std::ostream& operator<<(std::ostream& out, const CommaSeparatedStrings& strings);
 
 }  // namespace starling

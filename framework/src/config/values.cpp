@@ -1,4 +1,4 @@
-// Secret, CommaSeparatedStrings, and the casts behind Config::get<T>.
+// The casts behind Config::get<T>.
 #include <starling/config.hpp>
 
 #include <algorithm>
@@ -9,16 +9,6 @@
 
 namespace starling {
 namespace {
-
-constexpr std::string_view kHidden = "**********";
-
-bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
-  return text;
-}
 
 std::string value_message(std::string_view key, std::string_view value, std::string_view problem) {
   return "Config '" + std::string(key) + "' has value '" + std::string(value) + "', which " + std::string(problem);
@@ -42,32 +32,6 @@ std::string_view without_plus(std::string_view text) {
 }
 
 }  // namespace
-
-std::string to_string(const Secret&) { return std::string(kHidden); }
-
-std::ostream& operator<<(std::ostream& out, const Secret&) { return out << kHidden; }
-
-CommaSeparatedStrings::CommaSeparatedStrings(std::string_view value) {
-  while (true) {
-    const auto comma = value.find(',');
-    const std::string_view item = trim(value.substr(0, comma));
-    // Empty items are dropped, as Starlette's shlex split merges repeated separators.
-    if (!item.empty()) items_.emplace_back(item);
-    if (comma == std::string_view::npos) break;
-    value.remove_prefix(comma + 1);
-  }
-}
-
-std::string to_string(const CommaSeparatedStrings& strings) {
-  std::string joined;
-  for (const auto& item : strings) {
-    if (!joined.empty()) joined += ", ";
-    joined += item;
-  }
-  return joined;
-}
-
-std::ostream& operator<<(std::ostream& out, const CommaSeparatedStrings& strings) { return out << to_string(strings); }
 
 namespace detail {
 
