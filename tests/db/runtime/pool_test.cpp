@@ -35,6 +35,22 @@ awaitable<void> wait_until(std::function<bool()> done) {
   while (!done() && std::chrono::steady_clock::now() < give_up) co_await sleep_for(std::chrono::milliseconds(5));
 }
 
+// Runs `callers` coroutines of `caller(i)` at once on one loop, until all are done.
+awaitable<void> crowd(int callers, const std::function<awaitable<void>(int)>& caller) {
+  const auto executor = co_await asio::this_coro::executor;
+  int finished = 0;
+  for (int i = 0; i < callers; ++i) {
+    asio::co_spawn(
+        executor,
+        [&, i]() -> awaitable<void> {
+          co_await caller(i);
+          ++finished;
+        },
+        asio::detached);
+  }
+  while (finished < callers) co_await sleep_for(std::chrono::milliseconds(5));
+}
+
 class Pooling : public test::ConnectedDatabaseTest {};
 
 TEST_P(Pooling, APoolThatStaysFullGivesPoolTimeoutAndCountsTheWaiters) {
@@ -424,36 +440,26 @@ TEST_P(Pooling, QueuedStatementsShareRoundTripsAndEachCallerGetsItsOwnOutcome) {
   const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   do {
     const int first = rounds++ * kCallers * kEach;  // each round its own numbers
-    run([&]() -> awaitable<void> {
-      const auto executor = co_await asio::this_coro::executor;
-      int finished = 0;
-      for (int caller = 0; caller < kCallers; ++caller) {
-        asio::co_spawn(
-            executor,
-            [&, caller]() -> awaitable<void> {
-              for (int i = 0; i < kEach; ++i) {
-                const int n = first + caller * kEach + i;
-                const auto doubled = co_await database.fetch_val(text("SELECT CAST(:n AS INTEGER) * 2").bind("n", n));
-                if (doubled != Value(2 * n)) ++wrong_answers;
-                const auto insert = text("INSERT INTO items (n) VALUES (:n)").bind("n", n);
-                co_await database.execute(insert);
-                // A read asked for after the write finished sees it, whatever it runs with.
-                const auto mine = text("SELECT count(*) FROM items WHERE n = :n").bind("n", n);
-                if ((co_await database.fetch_val(mine)) != Value(1)) ++unseen_writes;
-                if (i % 4 != 0) continue;
-                try {
-                  co_await database.execute(insert);
-                  ADD_FAILURE() << "inserted " << n << " twice";
-                } catch (const UniqueViolation&) {
-                  ++duplicates_refused;
-                }
-              }
-              ++finished;
-            },
-            asio::detached);
+    const std::function<awaitable<void>(int)> caller = [&](int index) -> awaitable<void> {
+      for (int i = 0; i < kEach; ++i) {
+        const int n = first + index * kEach + i;
+        const auto doubled = co_await database.fetch_val(text("SELECT CAST(:n AS INTEGER) * 2").bind("n", n));
+        if (doubled != Value(2 * n)) ++wrong_answers;
+        const auto insert = text("INSERT INTO items (n) VALUES (:n)").bind("n", n);
+        co_await database.execute(insert);
+        // A read asked for after the write finished sees it, whatever it runs with.
+        const auto mine = text("SELECT count(*) FROM items WHERE n = :n").bind("n", n);
+        if ((co_await database.fetch_val(mine)) != Value(1)) ++unseen_writes;
+        if (i % 4 != 0) continue;
+        try {
+          co_await database.execute(insert);
+          ADD_FAILURE() << "inserted " << n << " twice";
+        } catch (const UniqueViolation&) {
+          ++duplicates_refused;
+        }
       }
-      while (finished < kCallers) co_await sleep_for(std::chrono::milliseconds(5));
-    }());
+    };
+    run(crowd(kCallers, caller));
   } while (database.stats().pipelined == 0 && std::chrono::steady_clock::now() < give_up);
   EXPECT_EQ(wrong_answers, 0);
   EXPECT_EQ(unseen_writes, 0);
@@ -467,24 +473,14 @@ TEST_P(Pooling, WithPipeliningOffQueuedStatementsRunOneByOne) {
   auto& database = open({.max_size = 2, .pipeline = false});
   constexpr int kCallers = 32, kEach = 40;
   int wrong_answers = 0;
-  run([&]() -> awaitable<void> {
-    const auto executor = co_await asio::this_coro::executor;
-    int finished = 0;
-    for (int caller = 0; caller < kCallers; ++caller) {
-      asio::co_spawn(
-          executor,
-          [&, caller]() -> awaitable<void> {
-            for (int i = 0; i < kEach; ++i) {
-              const int n = caller * kEach + i;
-              const auto doubled = co_await database.fetch_val(text("SELECT CAST(:n AS INTEGER) * 2").bind("n", n));
-              if (doubled != Value(2 * n)) ++wrong_answers;
-            }
-            ++finished;
-          },
-          asio::detached);
+  const std::function<awaitable<void>(int)> caller = [&](int index) -> awaitable<void> {
+    for (int i = 0; i < kEach; ++i) {
+      const int n = index * kEach + i;
+      const auto doubled = co_await database.fetch_val(text("SELECT CAST(:n AS INTEGER) * 2").bind("n", n));
+      if (doubled != Value(2 * n)) ++wrong_answers;
     }
-    while (finished < kCallers) co_await sleep_for(std::chrono::milliseconds(5));
-  }());
+  };
+  run(crowd(kCallers, caller));
   EXPECT_EQ(wrong_answers, 0);
   EXPECT_EQ(database.stats().pipelined, 0u);
 }
