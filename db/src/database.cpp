@@ -16,8 +16,7 @@ namespace {
 
 // One thread per connection (and one for SQLite's writer). PostgreSQL calls block
 // on the network; SQLite readers block too, on the file's locks and on SQLite's
-// own mutexes: measured on 2 cores, 5 threads for a pool of 4 served 1.3-1.6x
-// the queries of one thread per core (bench/db_run).
+// own mutexes, so fewer threads than connections served fewer queries (bench/README.md).
 std::size_t driver_thread_count(bool single, bool sqlite_file, std::size_t max_size) {
   if (single) return 1;
   return max_size + (sqlite_file ? 1 : 0);

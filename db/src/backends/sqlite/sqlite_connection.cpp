@@ -76,7 +76,7 @@ void switch_to_wal(SQLite::Database& database, std::chrono::milliseconds busy_ti
 SqliteConnection::SqliteConnection(const DatabaseURL& url, std::chrono::milliseconds busy_timeout) {
   try {
     // No mutex of SQLite's own per call: the pool hands a connection to one
-    // thread at a time (a point read makes a dozen calls; about 2% of its time).
+    // thread at a time, and a point read makes a dozen calls.
     const int flags = SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX;
     database_ = std::make_unique<SQLite::Database>(url.database(), flags, static_cast<int>(busy_timeout.count()));
     database_->exec("PRAGMA foreign_keys = ON");
