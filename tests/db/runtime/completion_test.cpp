@@ -1,4 +1,4 @@
-// Completion::complete_all resuming parked callers: one handler per executor, in order; each loop on its own;
+// Completion::complete_all resuming sleeping callers: one handler per executor, in order; each loop on its own;
 // a caller whose coroutine throws holds up no other; an error reaches its own caller only.
 #include "runtime/completion.hpp"
 
