@@ -74,7 +74,7 @@ App::App(AppOptions options) : impl_(std::make_unique<Impl>(std::move(options)))
 App::~App() = default;
 
 awaitable<Response> App::handle(Request& request) {
-  detail::RequestAccess::set_app(request, this);
+  detail::RequestAccess::set_app(request, this, impl_->options.max_body_size);
   const bool has_middleware = static_cast<bool>(impl_->stack);
   std::exception_ptr error;
   try {

@@ -56,6 +56,8 @@ Request::Request(RequestParts parts)
       version_(parts.version),
       headers_(std::move(parts.headers)),
       body_(std::move(parts.body)),
+      connection_(parts.connection),
+      body_pending_(parts.body_pending && parts.connection),
       client_(std::move(parts.client)) {
   url_.scheme = std::move(parts.scheme);
   bool host_from_target = false;
@@ -88,42 +90,11 @@ const std::map<std::string, std::string>& Request::cookies() const {
   return *cookies_;
 }
 
-awaitable<std::string_view> Request::body() { co_return std::string_view(body_); }
-
-awaitable<nlohmann::json> Request::json() {
-  // Copying or printing JSON recurses per level: a 100 KB body of nested
-  // brackets would overflow the stack later, so depth is bounded here.
-  constexpr int kMaxDepth = 512;
-  const auto limit_depth = [](int depth, nlohmann::json::parse_event_t event, nlohmann::json&) {
-    if (depth > kMaxDepth &&
-        (event == nlohmann::json::parse_event_t::object_start || event == nlohmann::json::parse_event_t::array_start))
-      throw HTTPException(400, "Invalid JSON body: nested deeper than " + std::to_string(kMaxDepth) + " levels");
-    return true;
-  };
-  try {
-    co_return nlohmann::json::parse(body_, limit_depth);
-  } catch (const nlohmann::json::exception& error) {  // parse errors, and numbers too large (out_of_range)
-    std::string what = error.what();
-    // Drop nlohmann's "[json.exception.parse_error.101] " prefix: clients need the rest.
-    if (const auto bracket = what.find("] "); what.starts_with("[json.exception") && bracket != std::string::npos)
-      what = what.substr(bracket + 2);
-    throw HTTPException(400, "Invalid JSON body: " + what);
-  }
-}
-
 std::string Request::media_type() const {
   const auto content_type = headers_.get("content-type").value_or("");
   std::string media_type(trim(content_type.substr(0, content_type.find(';'))));
   for (auto& c : media_type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return media_type;
-}
-
-awaitable<FormData> Request::form() {
-  const auto media_type = this->media_type();
-  if (media_type == "application/x-www-form-urlencoded" || (media_type.empty() && body_.empty()))
-    co_return FormData(QueryParams::parse(body_));
-  throw HTTPException(415,
-                      "Unsupported form content type '" + media_type + "': expected application/x-www-form-urlencoded");
 }
 
 // --- PathParams ---

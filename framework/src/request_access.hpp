@@ -8,7 +8,10 @@
 namespace starling::detail {
 
 struct RequestAccess {
-  static void set_app(Request& request, App* app) { request.app_ = app; }
+  static void set_app(Request& request, App* app, std::size_t max_body_size) {
+    request.app_ = app;
+    request.max_body_size_ = max_body_size;
+  }
   static void set_path_params(Request& request, PathParams params) { request.path_params_ = std::move(params); }
   static std::exception_ptr& unhandled_exception(Request& request) { return request.unhandled_exception_; }
 };

@@ -31,8 +31,9 @@ awaitable<Response> echo(Request& request) {
 
 awaitable<Response> header(Request& request) { co_return PlainTextResponse(request.headers().get("x-a", "")); }
 
-App make_app() {
-  return App({.routes = {Route("/", hello), Route("/echo", echo, {"POST"}), Route("/header", header)}});
+App make_app(std::size_t max_body_size = kDefaultMaxBodySize) {
+  return App({.routes = {Route("/", hello), Route("/echo", echo, {"POST"}), Route("/header", header)},
+              .max_body_size = max_body_size});
 }
 
 ServerOptions short_timeouts() {
@@ -69,10 +70,8 @@ TEST(ServerLimits, HeaderTooLargeIs431) {
 }
 
 TEST(ServerLimits, ContentLengthOverTheLimitIs413BeforeTheBodyIsRead) {
-  App app = make_app();
-  auto options = test::test_server_options();
-  options.max_body_size = 100;
-  TestServer server(app, options);
+  App app = make_app(100);
+  TestServer server(app);
   RawClient client = server.connect();
   // Only the head is sent: the answer must not wait for a body.
   const auto response = client.request("POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: 101\r\n\r\n");
@@ -84,15 +83,24 @@ TEST(ServerLimits, ContentLengthOverTheLimitIs413BeforeTheBodyIsRead) {
 }
 
 TEST(ServerLimits, ChunkedBodyOverTheLimitIs413) {
-  App app = make_app();
-  auto options = test::test_server_options();
-  options.max_body_size = 100;
-  TestServer server(app, options);
+  App app = make_app(100);
+  TestServer server(app);
   RawClient client = server.connect();
   const std::string chunk(60, 'c');
-  const auto response = client.request("POST /echo HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n3c\r\n" +
-                                       chunk + "\r\n3c\r\n" + chunk + "\r\n0\r\n\r\n");
-  expect_refusal(client, response, 413, "Request body too large: limit is 100 bytes");
+  const std::string head = "POST /echo HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n";
+  // The body arrives whole with its head: the refused request leaves nothing
+  // unread, so the connection goes on.
+  auto response = client.request(head + "3c\r\n" + chunk + "\r\n3c\r\n" + chunk + "\r\n0\r\n\r\n");
+  EXPECT_EQ(response.status, 413);
+  EXPECT_EQ(json::parse(response.body), (json{{"detail", "Request body too large: limit is 100 bytes"}}));
+  EXPECT_EQ(client.request(kGood).status, 200);
+  // The body is still arriving when the limit is passed: 413, and the
+  // connection closes instead of reading the rest.
+  RawClient slow = server.connect();
+  slow.send(head + "3c\r\n" + chunk + "\r\n");
+  std::this_thread::sleep_for(50ms);
+  slow.send("3c\r\n" + chunk + "\r\n");
+  expect_refusal(slow, slow.read_response(), 413, "Request body too large: limit is 100 bytes");
 }
 
 TEST(ServerLimits, SlowHeaderIsCutOffWhileOthersAreServed) {

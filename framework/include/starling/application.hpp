@@ -96,6 +96,9 @@ struct AppOptions {
   std::vector<Hook> on_shutdown;
   Lifespan lifespan;
   bool debug = false;  ///< show exception messages in 500 bodies
+  /// The largest request body an endpoint may read (413 past it); a Route may
+  /// raise it with `.max_body_size(bytes)`.
+  std::size_t max_body_size = kDefaultMaxBodySize;
   bool redirect_slashes = true;
 };
 

@@ -30,6 +30,13 @@ class HTTPException : public std::runtime_error {
   Headers headers_;
 };
 
+/// The client went away (or stalled past the body timeout) while its request
+/// body was being read. Nobody is left to answer, so the app logs no error.
+class ClientDisconnect : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 /// The reason phrase of an HTTP status ("Not Found"), or "" if unknown.
 std::string_view reason_phrase(int status_code);
 

@@ -6,9 +6,11 @@
 #include <starling/datastructures.hpp>
 #include <starling/types.hpp>
 
+#include <cstdint>
 #include <exception>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,8 +18,12 @@
 namespace starling {
 
 namespace detail {
-struct RequestAccess;  // what the server, the router and the app set on a request
+struct RequestAccess;    // what the server, the router and the app set on a request
+class ClientConnection;  // the connection a request came on
 }  // namespace detail
+
+/// The largest request body an app accepts unless told otherwise (AppOptions, Route).
+inline constexpr std::size_t kDefaultMaxBodySize = 1024 * 1024;
 
 /// Path parameters matched by a route, typed by their convertor.
 class PathParams {
@@ -62,9 +68,13 @@ struct RequestParts {
   std::string target = "/";  ///< origin-form or absolute-form, as sent
   int version = 11;          ///< 10 or 11
   Headers headers;
-  std::string body;
+  std::string body;  ///< the whole body, unless `body_pending`
   Address client;
   std::string scheme = "http";
+  /// Set by the server; it outlives the Request.
+  detail::ClientConnection* connection = nullptr;
+  /// The body is still arriving on `connection` (and `body` is empty).
+  bool body_pending = false;
 };
 
 /// An HTTP request. Endpoints get it as `Request&`; it outlives the endpoint call.
@@ -88,8 +98,22 @@ class Request {
   const PathParams& path_params() const { return path_params_; }
   const Address& client() const { return client_; }
 
-  /// The raw body.
+  /// The raw body, read whole (and kept: later calls return it again).
+  /// @throws HTTPException 413 past max_body_size(), 400 for a malformed chunked
+  ///         body; ClientDisconnect when the client leaves or stalls.
+  /// @throws std::logic_error after stream() consumed the body.
   awaitable<std::string_view> body();
+  /// The next piece of the body as it arrives, or nullopt at its end. Pieces are
+  /// not kept, so a large upload takes little memory:
+  ///   `while (auto chunk = co_await request.stream()) file.write(*chunk);`
+  /// After body() it yields the kept body. Throws as body() does.
+  awaitable<std::optional<std::string>> stream();
+  /// The body limit for this request: the app's, the route's, or what an
+  /// endpoint set before reading. Checked against Content-Length before reading.
+  std::size_t max_body_size() const { return max_body_size_; }
+  void set_max_body_size(std::size_t bytes) { max_body_size_ = bytes; }
+  /// Whether the client has closed the connection (always false in the TestClient).
+  bool is_disconnected() const;
   /// The body parsed as JSON. @throws HTTPException 400 naming the parse error.
   awaitable<nlohmann::json> json();
   /// The body as `application/x-www-form-urlencoded` fields.
@@ -108,7 +132,17 @@ class Request {
   URL url_;
   int version_;
   Headers headers_;
-  std::string body_;
+  enum class BodyState : std::uint8_t { unread, streaming, kept, consumed };
+  void check_body_size(std::uint64_t size) const;
+  awaitable<std::optional<std::string>> next_piece();
+
+  std::string body_;  // the whole body, unless body_pending_
+  detail::ClientConnection* connection_;
+  bool body_pending_;
+  std::size_t max_body_size_ = kDefaultMaxBodySize;
+  std::uint64_t body_received_ = 0;
+  std::size_t stream_offset_ = 0;  // how much of body_ stream() has yielded
+  BodyState body_state_ = BodyState::unread;
   Address client_;
   PathParams path_params_;
   State state_;

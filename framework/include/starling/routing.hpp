@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -43,6 +44,13 @@ class Route {
   const std::vector<std::string>& methods() const { return methods_; }
   const std::string& name() const { return name_; }
   const Handler& endpoint() const { return endpoint_; }
+  /// Raises (or lowers) the app's body limit for this route:
+  /// `Route("/upload", upload, {"POST"}).max_body_size(200 << 20)`.
+  Route& max_body_size(std::size_t bytes) {
+    max_body_size_ = bytes;
+    return *this;
+  }
+  std::optional<std::size_t> max_body_size() const { return max_body_size_; }
 
  private:
   Route(std::string path, Handler endpoint, std::vector<std::string> methods, std::string name, int);
@@ -64,6 +72,7 @@ class Route {
   Handler endpoint_;
   std::vector<std::string> methods_;
   std::string name_;
+  std::optional<std::size_t> max_body_size_;
 };
 
 class Mount;

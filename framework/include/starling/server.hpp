@@ -17,10 +17,9 @@ struct ServerOptions {
   std::uint16_t port = 8000;                           ///< 0 picks a free port (see Server::port)
   std::size_t threads = 0;                             ///< event-loop threads; 0 = one per core
   std::size_t max_header_size = 16 * 1024;             ///< request line + headers → 431
-  std::size_t max_body_size = 1024 * 1024;             ///< → 413, checked before reading
   std::size_t max_connections = 10000;                 ///< beyond it: 503 and close
   std::chrono::milliseconds header_timeout{10000};     ///< to receive a request's head
-  std::chrono::milliseconds body_timeout{30000};       ///< to receive its body
+  std::chrono::milliseconds body_timeout{30000};       ///< between two pieces of a body (limit: AppOptions)
   std::chrono::milliseconds keep_alive_timeout{5000};  ///< idle time between requests
   std::chrono::milliseconds write_timeout{30000};      ///< to send a response
   std::chrono::milliseconds shutdown_timeout{10000};   ///< for in-flight requests on stop

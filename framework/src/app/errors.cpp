@@ -85,6 +85,14 @@ std::optional<Response> App::Impl::handle_exception(Request& request, const std:
 }
 
 Response App::Impl::server_error(Request& request, const std::exception_ptr& error) const {
+  try {
+    std::rethrow_exception(error);
+  } catch (const ClientDisconnect& e) {
+    // Not the app's fault, and nobody is left to read an answer.
+    log::info(std::string(request.method()) + " " + request.path() + ": " + e.what());
+    return JSONResponse(json{{"detail", e.what()}}, 400);
+  } catch (...) {
+  }
   detail::RequestAccess::unhandled_exception(request) = error;
   log::error("Unhandled " + type_name(error) + " in " + std::string(request.method()) + " " + request.path() + ": " +
              message(error));

@@ -48,6 +48,7 @@ void Router::add(const Routes& routes, const std::string& prefix, const std::str
     compiled->name = route.name().empty() ? std::string{} : name_prefix + route.name();
     compiled->methods = route.methods();
     compiled->endpoint = route.endpoint();
+    compiled->max_body_size = route.max_body_size();
     compiled->segments = parse_template(compiled->path);
     insert(*compiled);
     routes_.push_back(std::move(compiled));
@@ -123,6 +124,7 @@ MatchResult Router::match(Request& request) const {
     PathParams params;
     for (const auto& [param, value] : state.bound) params.add(param->name, std::string(value), param->convertor);
     detail::RequestAccess::set_path_params(request, std::move(params));
+    if (state.found->max_body_size) request.set_max_body_size(*state.found->max_body_size);
     return result;
   }
   if (!state.allowed.empty()) {

@@ -86,7 +86,7 @@ std::optional<ServerError> check_transfer_encoding(const RequestParser& parser) 
 }  // namespace
 
 std::optional<ServerError> read_error(const boost::system::error_code& ec, std::string_view unparsed,
-                                      const RequestParser& parser, const ServerOptions& options) {
+                                      const RequestParser& parser) {
   // Socket errors (EOF, reset, the watchdog's cancellation) end the connection quietly.
   if (ec.category() != make_error_code(http::error::end_of_stream).category()) return std::nullopt;
   const auto error = static_cast<http::error>(ec.value());
@@ -94,8 +94,6 @@ std::optional<ServerError> read_error(const boost::system::error_code& ec, std::
     case http::error::end_of_stream:
     case http::error::partial_message: return std::nullopt;
     case http::error::header_limit: return ServerError{431, "Request header fields too large"};
-    case http::error::body_limit:
-      return ServerError{413, "Request body too large: limit is " + std::to_string(options.max_body_size) + " bytes"};
     case http::error::bad_version: return version_error(unparsed);
     // Beast reports the conflict as an error in whichever field came second.
     case http::error::bad_content_length:

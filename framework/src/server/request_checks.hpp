@@ -14,12 +14,12 @@
 
 namespace starling::server {
 
-/// The response owed for a failed read of a request: 400, 413, 431 or 505 with a
+/// The response owed for a failed read of a request: 400, 431 or 505 with a
 /// detail naming the problem. nullopt when the connection just ended (EOF, reset,
 /// timeout, cancellation) and nothing can or need be answered.
 /// `unparsed` is the read buffer, which still starts with the refused request line.
 std::optional<ServerError> read_error(const boost::system::error_code& ec, std::string_view unparsed,
-                                      const RequestParser& parser, const ServerOptions& options);
+                                      const RequestParser& parser);
 
 /// Checks a parsed head before its body is read: the target form, Host,
 /// Transfer-Encoding and Expect. nullopt when the request may go on.

@@ -6,9 +6,14 @@ namespace starling::server {
 
 namespace http = boost::beast::http;
 
-RequestParser::RequestParser(std::size_t max_header_size, std::size_t max_body_size) : max_body_size_(max_body_size) {
+namespace {
+// What on_body_init reserves at most: the body comes in pieces of about a read.
+constexpr std::uint64_t kReserveLimit = 64 * 1024;
+}  // namespace
+
+RequestParser::RequestParser(std::size_t max_header_size) {
   header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(max_header_size, UINT32_MAX)));
-  body_limit(max_body_size);
+  body_limit(boost::none);
 }
 
 void RequestParser::on_request_impl(http::verb, string_view method, string_view target, int version, error_code&) {
@@ -38,8 +43,7 @@ void RequestParser::on_field_impl(http::field field, string_view name, string_vi
 void RequestParser::on_header_impl(error_code&) { in_trailer_ = true; }
 
 void RequestParser::on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) {
-  // Beast already refused a Content-Length over the limit, so this reserve is bounded.
-  if (length) parts_.body.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(*length, max_body_size_)));
+  if (length) parts_.body.reserve(static_cast<std::size_t>(std::min(*length, kReserveLimit)));
 }
 
 std::size_t RequestParser::on_body_impl(string_view body, error_code&) {

@@ -14,7 +14,9 @@ namespace starling::server {
 /// Parses one request (use a new parser per request, as Beast requires).
 class RequestParser final : public boost::beast::http::basic_parser<true> {
  public:
-  RequestParser(std::size_t max_header_size, std::size_t max_body_size);
+  /// The body has no limit here: the app sets one per request (Request::max_body_size)
+  /// and enforces it as the endpoint reads.
+  explicit RequestParser(std::size_t max_header_size);
 
   /// The request so far: complete once the parser is done.
   RequestParts& parts() { return parts_; }
@@ -42,7 +44,6 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   void on_finish_impl(error_code& ec) override;
 
   RequestParts parts_;
-  std::size_t max_body_size_;
   int host_count_ = 0;
   bool has_content_length_ = false;
   bool has_transfer_encoding_ = false;

@@ -75,6 +75,7 @@ awaitable<void> Session::watchdog() {
     if (now >= deadline_) {
       clear_deadline();
       log::debug("connection timed out");
+      timed_out_ = true;
       boost::system::error_code ec;
       socket_.close(ec);  // the pending read or write ends with operation_aborted
       continue;
@@ -126,7 +127,7 @@ awaitable<bool> Session::wait_for_request(bool first) {
 }
 
 awaitable<Session::ReadStatus> Session::read_request() {
-  auto& parser = parser_.emplace(options().max_header_size, options().max_body_size);
+  auto& parser = parser_.emplace(options().max_header_size);
   auto ec = parse_buffered(parser, /*body=*/false);
   if (ec == http::error::need_more) {
     auto [read_ec, head_bytes] = co_await http::async_read_header(socket_, buffer_, parser, kNoThrow);
@@ -137,19 +138,12 @@ awaitable<Session::ReadStatus> Session::read_request() {
     error_ = std::move(*error);
     co_return ReadStatus::failed;
   }
+  // What arrived with the head is parsed now; the rest waits on the socket
+  // until the endpoint reads it (read_body), within the limit it sets.
   if (parser.is_done()) co_return ReadStatus::ready;
-  if (expects_continue(parser)) {
-    // Only now, with the head accepted, is the client told to send the body.
-    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-    if (!co_await write(asio::buffer(kContinue.data(), kContinue.size()))) co_return ReadStatus::closed;
-  }
-  set_deadline(options().body_timeout);
   ec = parse_buffered(parser, /*body=*/true);
-  if (ec == http::error::need_more) {
-    auto [read_ec, body_bytes] = co_await http::async_read(socket_, buffer_, parser, kNoThrow);
-    ec = read_ec;
-  }
-  if (ec) co_return failed_read(ec);
+  if (ec && ec != http::error::need_more) co_return failed_read(ec);
+  continue_owed_ = !parser.is_done() && expects_continue(parser);
   co_return ReadStatus::ready;
 }
 
@@ -167,7 +161,7 @@ boost::system::error_code Session::parse_buffered(RequestParser& parser, bool bo
 Session::ReadStatus Session::failed_read(const boost::system::error_code& ec) {
   const auto data = buffer_.data();
   const std::string_view unparsed(static_cast<const char*>(data.data()), data.size());
-  auto error = read_error(ec, unparsed, *parser_, options());
+  auto error = read_error(ec, unparsed, *parser_);
   if (!error) return ReadStatus::closed;
   error_ = std::move(*error);
   return ReadStatus::failed;
@@ -180,14 +174,19 @@ awaitable<bool> Session::respond() {
   const bool client_keep_alive = parser_->keep_alive();
   const auto started = options().access_log ? Clock::now() : Clock::time_point{};
   parts.client = client_;
+  parts.connection = this;
+  parts.body_pending = !parser_->is_done();
+  std::string arrived;  // the body's first piece stays with the parser, for read_body()
+  if (parts.body_pending) arrived.swap(parts.body);
   std::optional<Request> request;
   try {
     request.emplace(std::move(parts));
   } catch (const std::exception& e) {
     log::warning(std::string("unusable request: ") + e.what());
   }
-  parser_.reset();
+  parser_->parts().body = std::move(arrived);
   if (!request) {
+    parser_.reset();
     const ServerError malformed{400, "Malformed request"};
     co_await send_error(malformed, head_request);
     co_return false;
@@ -202,9 +201,15 @@ awaitable<bool> Session::respond() {
     log::error("unhandled exception in the app");
   }
   if (!answer) answer.emplace(error_response({500, "Internal Server Error"}));
+  // A body the endpoint left unread (or refused) is still on the wire: the
+  // connection cannot carry another request, so it closes after the answer.
+  const bool body_read = parser_->is_done();
+  parser_.reset();
+  continue_owed_ = false;
+  if (!body_read) must_linger_ = true;
   Response& response = *answer;
   const bool keep_alive =
-      client_keep_alive && !state_.stopping.load(std::memory_order_relaxed) && !wants_close(response);
+      client_keep_alive && body_read && !state_.stopping.load(std::memory_order_relaxed) && !wants_close(response);
   const bool open = co_await write_response(response, head_request, version, keep_alive);
   if (options().access_log) log_access(*request, response.status_code, started);
   co_return open;

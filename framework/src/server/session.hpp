@@ -2,6 +2,7 @@
 // One HTTP/1.x connection: reads requests one after another (pipelined ones
 // included), hands each to the app, writes the responses in order.
 
+#include "client_connection.hpp"
 #include "convert.hpp"
 #include "request_parser.hpp"
 #include "server_state.hpp"
@@ -29,7 +30,7 @@ namespace starling::server {
 void start_session(boost::asio::ip::tcp::socket socket, ServerState& state, Loop& loop, bool rejected);
 
 /// A connection's coroutine and its per-connection buffers, reused across requests.
-class Session final : public Connection, public std::enable_shared_from_this<Session> {
+class Session final : public Connection, public detail::ClientConnection, public std::enable_shared_from_this<Session> {
  public:
   Session(boost::asio::ip::tcp::socket socket, ServerState& state, Loop& loop);
   ~Session() override;
@@ -42,6 +43,10 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   void close_if_idle() override;
   void close() override;
 
+  // session_body.cpp: the body, read as the endpoint asks for it.
+  awaitable<std::optional<std::string>> read_body() override;
+  bool is_disconnected() override;
+
  private:
   using Clock = std::chrono::steady_clock;
   enum class ReadStatus { ready, closed, failed };
@@ -52,6 +57,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   awaitable<ReadStatus> read_request();
   ReadStatus failed_read(const boost::system::error_code& ec);
   boost::system::error_code parse_buffered(RequestParser& parser, bool body);
+  awaitable<void> send_continue();
   awaitable<bool> respond();
   void log_access(const Request& request, int status, Clock::time_point started) const;
   void set_deadline(std::chrono::milliseconds timeout) { deadline_ = Clock::now() + timeout; }
@@ -86,9 +92,11 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   std::string head_;   ///< the response head being written; its capacity is reused
   std::optional<boost::beast::buffers_suffix<Buffers>> pending_;  ///< what send_now() left
   Address client_;
-  bool idle_ = false;         ///< waiting for a request, or lingering after the last one
-  bool closed_ = false;       ///< the session is over; the watchdog stops
-  bool must_linger_ = false;  ///< input may be left unread (a refused request)
+  bool idle_ = false;           ///< waiting for a request, or lingering after the last one
+  bool closed_ = false;         ///< the session is over; the watchdog stops
+  bool must_linger_ = false;    ///< input may be left unread (a refused request)
+  bool continue_owed_ = false;  ///< the client waits for 100 Continue before sending the body
+  bool timed_out_ = false;      ///< the watchdog closed the socket
 };
 
 }  // namespace starling::server
