@@ -3,6 +3,7 @@
 #include <starling/request.hpp>
 
 #include "client_connection.hpp"
+#include "forms/multipart_parser.hpp"
 
 #include <charconv>
 #include <stdexcept>
@@ -106,13 +107,28 @@ awaitable<nlohmann::json> Request::json() {
   }
 }
 
-awaitable<FormData> Request::form() {
+awaitable<FormData> Request::form(FormLimits limits) {
+  if (form_) co_return *form_;
   const auto media_type = this->media_type();
+  if (media_type == "multipart/form-data") {
+    forms::MultipartParser parser(forms::multipart_boundary(headers_.get("content-type").value_or("")), limits);
+    while (auto piece = co_await stream()) parser.feed(*piece);
+    form_ = std::make_shared<FormData>(parser.finish());
+    co_return *form_;
+  }
+  if (media_type != "application/x-www-form-urlencoded" && !media_type.empty())
+    throw HTTPException(415, "Unsupported form content type '" + media_type +
+                                 "': expected application/x-www-form-urlencoded or multipart/form-data");
   const std::string_view text = co_await body();
-  if (media_type == "application/x-www-form-urlencoded" || (media_type.empty() && text.empty()))
-    co_return FormData(QueryParams::parse(text));
-  throw HTTPException(415,
-                      "Unsupported form content type '" + media_type + "': expected application/x-www-form-urlencoded");
+  if (media_type.empty() && !text.empty())
+    throw HTTPException(415,
+                        "A form body needs a Content-Type: application/x-www-form-urlencoded or "
+                        "multipart/form-data");
+  FormData fields(QueryParams::parse(text));
+  if (fields.size() > limits.max_fields)
+    throw HTTPException(400, "Too many fields in the form: limit is " + std::to_string(limits.max_fields));
+  form_ = std::make_shared<FormData>(std::move(fields));
+  co_return *form_;
 }
 
 }  // namespace starling

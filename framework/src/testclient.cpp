@@ -136,6 +136,7 @@ TestResponse TestClient::request(std::string_view method, std::string_view url, 
       current.json.reset();
       current.data.reset();
       current.form.reset();
+      current.files.clear();
     }
     current.params = {};
   }

@@ -16,7 +16,7 @@
 
 namespace starling {
 
-/// An ordered multi-map of string pairs. Base of Headers, QueryParams, FormData.
+/// An ordered multi-map of string pairs. Base of Headers, QueryParams, FormData (forms.hpp).
 class MultiDict {
  public:
   using Item = std::pair<std::string, std::string>;
@@ -72,13 +72,6 @@ class QueryParams : public MultiDict {
   static QueryParams parse(std::string_view query);
   /// The `a=1&b=2` form, percent-encoded.
   std::string to_string() const;
-};
-
-/// Fields of an `application/x-www-form-urlencoded` body.
-class FormData : public QueryParams {
- public:
-  using QueryParams::QueryParams;
-  explicit FormData(QueryParams params) : QueryParams(std::move(params)) {}
 };
 
 /// Arbitrary named values: `app.state()` and `request.state()`.

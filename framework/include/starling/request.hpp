@@ -4,6 +4,7 @@
 
 #include <starling/convertors.hpp>
 #include <starling/datastructures.hpp>
+#include <starling/forms.hpp>
 #include <starling/types.hpp>
 
 #include <cstdint>
@@ -116,9 +117,12 @@ class Request {
   bool is_disconnected() const;
   /// The body parsed as JSON. @throws HTTPException 400 naming the parse error.
   awaitable<nlohmann::json> json();
-  /// The body as `application/x-www-form-urlencoded` fields.
-  /// @throws HTTPException 415 for any other content type.
-  awaitable<FormData> form();
+  /// The body as a form: `application/x-www-form-urlencoded` fields, or
+  /// `multipart/form-data` fields and files (read as it arrives; files past
+  /// `limits.spool_threshold` go to a temporary file). Kept: later calls return it again.
+  /// @throws HTTPException 415 for another content type, 400 for a malformed body or
+  ///         too many fields or files, 413 past a size limit; each names the problem.
+  awaitable<FormData> form(FormLimits limits = {});
 
   /// Per-request values for middleware and endpoints.
   State& state() { return state_; }
@@ -147,6 +151,7 @@ class Request {
   PathParams path_params_;
   State state_;
   App* app_ = nullptr;
+  std::shared_ptr<FormData> form_;
   mutable std::unique_ptr<QueryParams> query_params_;
   mutable std::unique_ptr<std::map<std::string, std::string>> cookies_;
   // Set by the app when it answered 500 for an unhandled exception; the

@@ -10,14 +10,25 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace starling {
+
+/// A file in `RequestOptions::files`, sent as one part of a multipart/form-data body.
+struct FilePart {
+  std::string filename;
+  std::string content;
+  std::string content_type = "application/octet-stream";
+};
 
 /// Per-request options: `client.post("/notes", {.json = {{"text", "x"}}})`.
 struct RequestOptions {
   std::optional<nlohmann::json> json;  ///< sent as application/json
   std::optional<std::string> data;     ///< a raw body (Content-Type from headers)
-  std::optional<MultiDict> form;       ///< sent as x-www-form-urlencoded
+  std::optional<MultiDict> form;       ///< sent as x-www-form-urlencoded (multipart with `files`)
+  /// Field name → file: the body becomes multipart/form-data, with `form`'s fields first.
+  std::vector<std::pair<std::string, FilePart>> files;
   Headers headers;
   QueryParams params;
   std::map<std::string, std::string> cookies;

@@ -1,5 +1,7 @@
 #include "testclient/target.hpp"
 
+#include <cstdio>
+#include <random>
 #include <stdexcept>
 
 namespace starling::testclient {
@@ -21,6 +23,46 @@ Target parse_absolute(std::string_view url) {
 }
 
 bool is_absolute(std::string_view url) { return url.find("://") != std::string_view::npos && url.front() != '/'; }
+
+std::string quoted_param(std::string_view text) {
+  std::string result = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') result += '\\';
+    result += c;
+  }
+  return result + '"';
+}
+
+std::string random_boundary() {
+  std::random_device random;
+  std::string boundary = "starling-testclient-";
+  for (int i = 0; i < 4; ++i) {
+    char hex[9];
+    std::snprintf(hex, sizeof hex, "%08x", random());
+    boundary += hex;
+  }
+  return boundary;
+}
+
+// Fields first, then files, as browsers and httpx send them.
+std::string multipart_body(const RequestOptions& options, const std::string& boundary) {
+  std::string body;
+  const auto part_head = [&](std::string_view name) {
+    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=" + quoted_param(name);
+  };
+  if (options.form) {
+    for (const auto& [name, value] : *options.form) {
+      part_head(name);
+      body += "\r\n\r\n" + value + "\r\n";
+    }
+  }
+  for (const auto& [name, file] : options.files) {
+    part_head(name);
+    body += "; filename=" + quoted_param(file.filename) + "\r\nContent-Type: " + file.content_type + "\r\n\r\n";
+    body += file.content + "\r\n";
+  }
+  return body + "--" + boundary + "--\r\n";
+}
 
 }  // namespace
 
@@ -62,6 +104,10 @@ RequestParts build_request(std::string_view method, const Target& target, const 
   if (options.json) {
     parts.body = options.json->dump();
     headers.append("content-type", "application/json");
+  } else if (!options.files.empty()) {
+    const std::string boundary = random_boundary();
+    parts.body = multipart_body(options, boundary);
+    headers.append("content-type", "multipart/form-data; boundary=" + boundary);
   } else if (options.form) {
     parts.body = QueryParams(options.form->items()).to_string();
     headers.append("content-type", "application/x-www-form-urlencoded");
