@@ -80,8 +80,17 @@ awaitable<Response> App::handle(Request& request) {
   try {
     // Without middleware the exception layer is folded in here: one frame less.
     // (Two statements, not a ?: inside co_await: GCC 12 evaluates both arms there.)
-    if (has_middleware) co_return co_await impl_->stack(request);
-    co_return co_await impl_->route(request);
+    std::optional<Response> response;
+    if (has_middleware) {
+      response.emplace(co_await impl_->stack(request));
+    } else {
+      response.emplace(co_await impl_->route(request));
+    }
+    if (response->stream) {
+      const auto stream = response->stream;  // prepare() may replace it
+      stream->prepare(request, *response);
+    }
+    co_return std::move(*response);
   } catch (...) {
     error = std::current_exception();
   }

@@ -5,7 +5,9 @@
 #include <chrono>
 #include <cstddef>
 #include <ctime>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace starling {
 
@@ -18,5 +20,9 @@ void format_http_date(std::time_t seconds, char (&out)[kHttpDateSize]);
 
 /// "Sun, 06 Nov 1994 08:49:37 GMT".
 std::string http_date(std::chrono::system_clock::time_point when);
+
+/// Reads an IMF-fixdate (what every current client sends in If-Modified-Since);
+/// nullopt for anything else, which callers then ignore, as RFC 9110 asks.
+std::optional<std::time_t> parse_http_date(std::string_view text);
 
 }  // namespace starling

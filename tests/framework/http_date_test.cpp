@@ -31,4 +31,20 @@ TEST(HttpDate, StaysEnglishUnderAGermanLocale) {
       << now;
 }
 
+TEST(HttpDate, ParsesWhatItFormats) {
+  const auto when = sys_days(1994y / November / 6) + 8h + 49min + 37s;
+  EXPECT_EQ(starling::parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"), system_clock::to_time_t(when));
+  EXPECT_EQ(starling::parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT"), 0);
+  const auto now = system_clock::to_time_t(system_clock::now());
+  EXPECT_EQ(starling::parse_http_date(starling::http_date(system_clock::from_time_t(now))), now);
+}
+
+TEST(HttpDate, AnythingElseIsNoDate) {
+  for (const char* text :
+       {"", "yesterday", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994", "Sun, 06 Nov 1994 08:49:37 UTC",
+        "Sun, 06 Foo 1994 08:49:37 GMT", "Sun, 36 Nov 1994 08:49:37 GMT", "Sun, 06 Nov 1994 25:49:37 GMT",
+        "Sun, 0x Nov 1994 08:49:37 GMT"})
+    EXPECT_EQ(starling::parse_http_date(text), std::nullopt) << text;
+}
+
 }  // namespace

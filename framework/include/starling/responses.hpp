@@ -23,6 +23,12 @@ class BodyStream {
   virtual awaitable<std::optional<std::string>> next() = 0;
   /// The total length when known in advance (sent as Content-Length, not chunked).
   virtual std::optional<std::uint64_t> length() const { return std::nullopt; }
+  /// Called once with the request before the response leaves the app, after the
+  /// middleware: a file answers conditional and range requests here (304, 206, 416).
+  virtual void prepare(const Request& request, Response& response) {
+    (void)request;
+    (void)response;
+  }
 };
 
 /// Returns the next chunk, or nullopt at the end.
@@ -99,8 +105,12 @@ class StreamingResponse : public Response {
                     std::string_view media_type = "text/plain");
 };
 
-/// A file from disk, streamed in chunks, with Content-Length, Last-Modified and ETag.
-/// The media type is guessed from the extension unless given.
+/// A file from disk, streamed in chunks read on the worker pool (the event loop
+/// never waits for the disk), with Content-Length, Last-Modified, ETag and
+/// Accept-Ranges. With status 200 it answers If-None-Match / If-Modified-Since
+/// with 304 and a single `Range: bytes=` with 206 (416 when unsatisfiable;
+/// If-Range honoured; several ranges get the whole file). The media type is
+/// guessed from the extension unless given.
 class FileResponse : public Response {
  public:
   /// @throws HTTPException 404 when the file does not exist or is not a regular file.

@@ -94,17 +94,24 @@ class RouteEntry {
 using Routes = std::vector<RouteEntry>;
 
 /// Routes under a common path prefix. Names inside become `mount_name:route_name`.
+/// Or an app under a prefix (`Mount("/static", StaticFiles("static"), "static")`):
+/// it answers every method under `path + "/"`, and finds the rest of the path in
+/// the "path" parameter (`url_path_for("static", {{"path", "app.css"}})` builds URLs).
 class Mount {
  public:
   Mount(std::string path, Routes routes, std::string name = {});
+  Mount(std::string path, Handler app, std::string name = {});
 
   const std::string& path() const { return path_; }
   const Routes& routes() const { return routes_; }
   const std::string& name() const { return name_; }
+  /// The mounted app, when there is one instead of routes.
+  const Handler& app() const { return app_; }
 
  private:
   std::string path_;
   Routes routes_;
+  Handler app_;
   std::string name_;
 };
 

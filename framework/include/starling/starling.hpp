@@ -12,4 +12,5 @@
 #include <starling/responses.hpp>
 #include <starling/routing.hpp>
 #include <starling/server.hpp>
+#include <starling/staticfiles.hpp>
 #include <starling/types.hpp>

@@ -29,6 +29,11 @@ Mount::Mount(std::string path, Routes routes, std::string name)
   if (!path_.empty()) routing::parse_template(path_);
 }
 
+Mount::Mount(std::string path, Handler app, std::string name) : Mount(std::move(path), Routes{}, std::move(name)) {
+  if (!app) throw std::invalid_argument("mount '" + path_ + "' has no app");
+  app_ = std::move(app);
+}
+
 PathArg::PathArg(double number) {
   char text[64];
   // Fixed notation: the float convertor takes no exponent; shortest round-trip digits.

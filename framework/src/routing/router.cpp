@@ -37,6 +37,17 @@ Router::~Router() = default;
 
 void Router::add(const Routes& routes, const std::string& prefix, const std::string& name_prefix) {
   for (const auto& entry : routes) {
+    if (const auto* mount = entry.mount(); mount && mount->app()) {
+      auto compiled = std::make_unique<CompiledRoute>();
+      compiled->path = prefix + mount->path() + "/{path:path}";
+      compiled->name = mount->name().empty() ? std::string{} : name_prefix + mount->name();
+      compiled->endpoint = mount->app();
+      compiled->any_method = true;
+      compiled->segments = parse_template(compiled->path);
+      insert(*compiled);
+      routes_.push_back(std::move(compiled));
+      continue;
+    }
     if (const auto* mount = entry.mount()) {
       const std::string names = mount->name().empty() ? name_prefix : name_prefix + mount->name() + ":";
       add(mount->routes(), prefix + mount->path(), names);
@@ -82,7 +93,8 @@ void Router::insert(const CompiledRoute& route) {
 bool Router::walk(const Node& node, std::size_t index, Walk& state) const {
   if (index == state.segments.size()) {
     for (const auto* route : node.routes) {
-      if (std::find(route->methods.begin(), route->methods.end(), state.method) != route->methods.end()) {
+      if (route->any_method ||
+          std::find(route->methods.begin(), route->methods.end(), state.method) != route->methods.end()) {
         state.found = route;
         return true;
       }
@@ -141,9 +153,8 @@ bool Router::matches_path(std::string_view path) const {
   Walk state;
   state.path = path;
   state.segments = split_path(path);
-  state.method = "\n";  // no route accepts it: every path match lands in `allowed`
-  walk(*root_, 0, state);
-  return !state.allowed.empty();
+  state.method = "\n";  // only a mounted app accepts it; other path matches land in `allowed`
+  return walk(*root_, 0, state) || !state.allowed.empty();
 }
 
 }  // namespace starling::routing

@@ -20,6 +20,7 @@ struct CompiledRoute {
   std::string name;  ///< full name, "mount:route"
   std::vector<std::string> methods;
   Handler endpoint;
+  bool any_method = false;  ///< a mounted app: it answers (or refuses) every method itself
   std::optional<std::size_t> max_body_size;
   std::vector<Segment> segments;
 };

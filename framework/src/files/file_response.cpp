@@ -1,41 +1,17 @@
 #include <starling/exceptions.hpp>
 #include <starling/responses.hpp>
 
+#include "files/file_stream.hpp"
 #include "http_date.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 
+#include <cerrno>
 #include <cstdio>
-#include <fstream>
 
 namespace starling {
 namespace {
-
-constexpr std::size_t kChunkSize = 64 * 1024;
-
-class FileStream final : public BodyStream {
- public:
-  FileStream(const std::filesystem::path& path, std::uint64_t size) : file_(path, std::ios::binary), size_(size) {}
-
-  awaitable<std::optional<std::string>> next() override {
-    if (remaining() == 0 || !file_) co_return std::nullopt;
-    std::string chunk(std::min<std::uint64_t>(kChunkSize, remaining()), '\0');
-    file_.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
-    chunk.resize(static_cast<std::size_t>(file_.gcount()));
-    sent_ += chunk.size();
-    if (chunk.empty()) co_return std::nullopt;
-    co_return chunk;
-  }
-  std::optional<std::uint64_t> length() const override { return size_; }
-  bool is_open() const { return file_.is_open(); }
-
- private:
-  std::uint64_t remaining() const { return size_ - sent_; }
-
-  std::ifstream file_;
-  std::uint64_t size_;
-  std::uint64_t sent_ = 0;
-};
 
 std::string content_disposition(std::string_view filename) {
   bool plain = true;
@@ -50,21 +26,25 @@ std::string content_disposition(std::string_view filename) {
 FileResponse::FileResponse(const std::filesystem::path& path, int status_code, Headers headers,
                            std::string_view media_type, std::string_view filename)
     : Response(std::string{}, status_code, std::move(headers)) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);  // a FIFO must not block the open
+  if (fd < 0 && errno == EACCES) throw HTTPException(403, "File not readable: " + path.filename().string());
+  if (fd < 0) throw HTTPException(404, "File not found: " + path.filename().string());
+  auto file = std::make_shared<const files::OpenFile>(fd);
   struct stat info {};
-  if (::stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode))
+  // fstat of what was opened: the file checked is the file sent.
+  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode))
     throw HTTPException(404, "File not found: " + path.filename().string());
   const auto size = static_cast<std::uint64_t>(info.st_size);
   set_media_type(media_type.empty() ? guess_media_type(filename.empty() ? path : filename) : media_type);
-  const auto modified = std::chrono::system_clock::from_time_t(info.st_mtime);
-  this->headers.set("last-modified", http_date(modified));
-  char etag[64];
-  std::snprintf(etag, sizeof etag, "\"%llx-%llx\"", static_cast<unsigned long long>(info.st_mtime),
-                static_cast<unsigned long long>(size));
+  this->headers.set("last-modified", http_date(std::chrono::system_clock::from_time_t(info.st_mtime)));
+  // Nanoseconds too: a file rewritten within the same second gets a new tag.
+  char etag[80];
+  std::snprintf(etag, sizeof etag, "\"%llx-%lx-%llx\"", static_cast<unsigned long long>(info.st_mtime),
+                static_cast<unsigned long>(info.st_mtim.tv_nsec), static_cast<unsigned long long>(size));
   this->headers.set("etag", etag);
+  this->headers.set("accept-ranges", "bytes");
   if (!filename.empty()) this->headers.set("content-disposition", content_disposition(filename));
-  auto file = std::make_shared<FileStream>(path, size);
-  if (!file->is_open()) throw HTTPException(403, "File not readable: " + path.filename().string());
-  stream = std::move(file);
+  stream = std::make_shared<files::FileStream>(std::move(file), size, etag, info.st_mtime);
 }
 
 std::string_view guess_media_type(const std::filesystem::path& path) {
