@@ -2,6 +2,7 @@
 
 #include "app/app_impl.hpp"
 #include "request_access.hpp"
+#include "websockets/run_endpoint.hpp"
 
 namespace starling {
 namespace {
@@ -38,13 +39,16 @@ Handler App::Impl::exception_layer(Handler next) const {
 // request costs no extra coroutine frame for routing.
 awaitable<Response> App::Impl::route(Request& request) const {
   auto match = router.match(request);
-  if (match.outcome == routing::Outcome::found) return match.route->endpoint(request);
+  if (match.outcome == routing::Outcome::found) {
+    if (match.route->websocket) return websockets::run_endpoint(request, *match.route->websocket);
+    return match.route->endpoint(request);
+  }
   if (match.outcome == routing::Outcome::method_not_allowed) {
     HTTPException error(405, std::string{}, Headers{{"allow", match.allow}});
     if (options.exception_handlers.empty()) return ready(http_exception_response(error));  // no throw on a hot path
     throw error;
   }
-  if (options.redirect_slashes && request.path() != "/") {
+  if (options.redirect_slashes && request.path() != "/" && !request.is_websocket()) {
     const auto other = with_flipped_slash(request.path());
     if (router.matches_path(other)) {
       URL url = request.url();

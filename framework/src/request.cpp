@@ -58,6 +58,7 @@ Request::Request(RequestParts parts)
       body_(std::move(parts.body)),
       connection_(parts.connection),
       body_pending_(parts.body_pending && parts.connection),
+      websocket_(std::move(parts.websocket)),
       client_(std::move(parts.client)) {
   url_.scheme = std::move(parts.scheme);
   bool host_from_target = false;

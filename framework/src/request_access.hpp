@@ -14,6 +14,7 @@ struct RequestAccess {
   }
   static void set_path_params(Request& request, PathParams params) { request.path_params_ = std::move(params); }
   static std::exception_ptr& unhandled_exception(Request& request) { return request.unhandled_exception_; }
+  static const std::shared_ptr<WebSocketChannel>& websocket(Request& request) { return request.websocket_; }
 };
 
 }  // namespace starling::detail

@@ -4,7 +4,7 @@
 #include <starling/logging.hpp>
 
 #include "request_access.hpp"
-#include "testclient/cookie_jar.hpp"
+#include "testclient/client_impl.hpp"
 #include "testclient/target.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -24,51 +24,6 @@ nlohmann::json TestResponse::json() const {
     throw std::runtime_error("response body is not JSON: '" + content.substr(0, 200) + "'");
   }
 }
-
-struct TestClient::Impl {
-  App& app;
-  TestClientOptions options;
-  asio::io_context context;
-  testclient::CookieJar jar;
-
-  // Runs one coroutine to completion on the client's own event loop.
-  template <class T>
-  T run(awaitable<T> task) {
-    std::exception_ptr error;
-    std::optional<T> result;
-    bool done = false;
-    asio::co_spawn(context, std::move(task), [&](const std::exception_ptr& e, T value) {
-      error = e;
-      if (!e) result.emplace(std::move(value));
-      done = true;
-    });
-    run_until(done);
-    if (error) std::rethrow_exception(error);
-    return std::move(*result);
-  }
-
-  void run_void(awaitable<void> task) {
-    std::exception_ptr error;
-    bool done = false;
-    asio::co_spawn(context, std::move(task), [&](std::exception_ptr e) {
-      error = std::move(e);
-      done = true;
-    });
-    run_until(done);
-    if (error) std::rethrow_exception(error);
-  }
-
-  // Not context.run(): a lifespan (or a background task) may stay suspended
-  // between requests, and the loop must return when this task is done. The
-  // guard makes run_one() wait for work finishing on other threads.
-  void run_until(const bool& done) {
-    auto guard = asio::make_work_guard(context);
-    context.restart();
-    while (!done) context.run_one();
-  }
-
-  TestResponse send(std::string_view method, const testclient::Target& target, const RequestOptions& request_options);
-};
 
 TestClient::TestClient(App& app, TestClientOptions options) : impl_(new Impl{app, std::move(options), {}, {}}) {
   impl_->run_void(app.startup());

@@ -21,6 +21,7 @@ namespace starling {
 namespace detail {
 struct RequestAccess;    // what the server, the router and the app set on a request
 class ClientConnection;  // the connection a request came on
+class WebSocketChannel;  // what a WebSocket handshake would be upgraded to
 }  // namespace detail
 
 /// The largest request body an app accepts unless told otherwise (AppOptions, Route).
@@ -76,6 +77,8 @@ struct RequestParts {
   detail::ClientConnection* connection = nullptr;
   /// The body is still arriving on `connection` (and `body` is empty).
   bool body_pending = false;
+  /// Set by the server or TestClient for a WebSocket handshake it can upgrade.
+  std::shared_ptr<detail::WebSocketChannel> websocket;
 };
 
 /// An HTTP request. Endpoints get it as `Request&`; it outlives the endpoint call.
@@ -115,6 +118,8 @@ class Request {
   void set_max_body_size(std::size_t bytes) { max_body_size_ = bytes; }
   /// Whether the client has closed the connection (always false in the TestClient).
   bool is_disconnected() const;
+  /// Whether this is a WebSocket handshake (routed to WebSocketRoutes only).
+  bool is_websocket() const { return websocket_ != nullptr; }
   /// The body parsed as JSON. @throws HTTPException 400 naming the parse error.
   awaitable<nlohmann::json> json();
   /// The body as a form: `application/x-www-form-urlencoded` fields, or
@@ -143,6 +148,7 @@ class Request {
   std::string body_;  // the whole body, unless body_pending_
   detail::ClientConnection* connection_;
   bool body_pending_;
+  std::shared_ptr<detail::WebSocketChannel> websocket_;
   std::size_t max_body_size_ = kDefaultMaxBodySize;
   std::uint64_t body_received_ = 0;
   std::size_t stream_offset_ = 0;  // how much of body_ stream() has yielded

@@ -75,19 +75,57 @@ class Route {
   std::optional<std::size_t> max_body_size_;
 };
 
+/// A WebSocket endpoint at a path (with parameters, as Route). The endpoint
+/// accepts, talks, and returns; the connection closes with 1000 then, or 1011
+/// (logged) when it throws after accepting. Before accept(), a throw answers
+/// the handshake as an HTTP error and close() refuses it with 403.
+class WebSocketRoute {
+ public:
+  /// @throws std::invalid_argument for a malformed path template.
+  WebSocketRoute(std::string path, WebSocketEndpoint endpoint, std::string name = {});
+
+  /// The largest message accepted; past it the connection closes with 1009 (default 1 MiB).
+  WebSocketRoute& max_message_size(std::size_t bytes) {
+    max_message_size_ = bytes;
+    return *this;
+  }
+  /// Only handshakes whose Origin is one of these ("https://example.com") go
+  /// through; others get 403. Empty (the default): any origin.
+  WebSocketRoute& allowed_origins(std::vector<std::string> origins) {
+    allowed_origins_ = std::move(origins);
+    return *this;
+  }
+
+  const std::string& path() const { return path_; }
+  const std::string& name() const { return name_; }
+  const WebSocketEndpoint& endpoint() const { return endpoint_; }
+  std::size_t max_message_size() const { return max_message_size_; }
+  const std::vector<std::string>& allowed_origins() const { return allowed_origins_; }
+
+ private:
+  std::string path_;
+  WebSocketEndpoint endpoint_;
+  std::string name_;
+  std::size_t max_message_size_ = 1024 * 1024;
+  std::vector<std::string> allowed_origins_;
+};
+
 class Mount;
 
-/// An element of a route table: a Route or a Mount.
+/// An element of a route table: a Route, a WebSocketRoute or a Mount.
 class RouteEntry {
  public:
   RouteEntry(Route route);
+  RouteEntry(WebSocketRoute route);
   RouteEntry(Mount mount);
 
   const Route* route() const { return route_.get(); }
+  const WebSocketRoute* websocket_route() const { return websocket_route_.get(); }
   const Mount* mount() const { return mount_.get(); }
 
  private:
   std::shared_ptr<const Route> route_;
+  std::shared_ptr<const WebSocketRoute> websocket_route_;
   std::shared_ptr<const Mount> mount_;
 };
 

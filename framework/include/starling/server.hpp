@@ -23,7 +23,9 @@ struct ServerOptions {
   std::chrono::milliseconds keep_alive_timeout{5000};  ///< idle time between requests
   std::chrono::milliseconds write_timeout{30000};      ///< to send a response
   std::chrono::milliseconds shutdown_timeout{10000};   ///< for in-flight requests on stop
-  bool access_log = false;                             ///< one line per request: method, path, status, duration
+  /// A WebSocket silent this long is pinged at half of it and closed at the end of it.
+  std::chrono::milliseconds websocket_idle_timeout{60000};
+  bool access_log = false;  ///< one line per request: method, path, status, duration
 };
 
 /// Serves an App over HTTP. Startup hooks run before it accepts; shutdown hooks

@@ -5,6 +5,7 @@
 
 #include <starling/datastructures.hpp>
 #include <starling/types.hpp>
+#include <starling/websockets.hpp>
 
 #include <map>
 #include <memory>
@@ -47,6 +48,48 @@ struct TestResponse {
   nlohmann::json json() const;
 };
 
+/// The app answered a WebSocket handshake over HTTP instead of accepting it
+/// (404, 403, 500...). A refusal by close() is a WebSocketDisconnect instead.
+class WebSocketDenied : public std::runtime_error {
+ public:
+  explicit WebSocketDenied(TestResponse response);
+  const TestResponse& response() const { return response_; }
+
+ private:
+  TestResponse response_;
+};
+
+/// One WebSocket connection to the app, driven in-process (Starlette's
+/// `with client.websocket_connect(url) as websocket:`). Receiving runs the app
+/// until it sends something; the destructor closes (1000) if still open.
+class WebSocketTestSession {
+ public:
+  struct State;
+  explicit WebSocketTestSession(std::shared_ptr<State> state);
+  WebSocketTestSession(WebSocketTestSession&&) noexcept;
+  WebSocketTestSession& operator=(WebSocketTestSession&&) = delete;
+  ~WebSocketTestSession();
+
+  void send_text(std::string_view text);
+  void send_bytes(std::string_view data);
+  void send_json(const nlohmann::json& value);
+  /// The app's next message. @throws WebSocketDisconnect (with the app's close
+  /// code) once the app closed; std::runtime_error when it sends nothing within 10 s.
+  WebSocketMessage receive();
+  std::string receive_text();
+  std::string receive_bytes();
+  nlohmann::json receive_json();
+  /// Closes from the client side and waits for the endpoint to end.
+  void close(int code = close_code::normal, std::string_view reason = "");
+
+  /// What the app accepted with: its subprotocol and extra headers.
+  const std::string& subprotocol() const;
+  const Headers& accept_headers() const;
+
+ private:
+  std::shared_ptr<State> state_;  // shared with the endpoint's coroutine
+};
+
 struct TestClientOptions {
   std::string base_url = "http://testserver";
   bool raise_server_exceptions = true;
@@ -74,10 +117,17 @@ class TestClient {
   TestResponse head(std::string_view url, const RequestOptions& options = {});
   TestResponse options(std::string_view url, const RequestOptions& options = {});
 
+  /// Opens a WebSocket to the app. `subprotocols` are offered in order.
+  /// @throws WebSocketDisconnect when the endpoint closes before accepting;
+  ///         WebSocketDenied when the app answers over HTTP (no route, origin, host).
+  WebSocketTestSession websocket_connect(std::string_view url, const RequestOptions& options = {},
+                                         std::vector<std::string> subprotocols = {});
+
   /// Cookies kept across requests (name → value).
   std::map<std::string, std::string>& cookies();
 
  private:
+  friend class WebSocketTestSession;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

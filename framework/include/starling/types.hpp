@@ -20,9 +20,13 @@ using json = nlohmann::json;
 class Request;
 class Response;
 class App;
+class WebSocket;
 
 /// Anything that answers a request: an endpoint, a router, a middleware stack.
 using Handler = std::function<awaitable<Response>(Request&)>;
+
+/// A WebSocketRoute's endpoint.
+using WebSocketEndpoint = std::function<awaitable<void>(WebSocket&)>;
 
 /// A middleware wraps the next handler and returns the wrapped one.
 /// The stack is built once, when the App is constructed.

@@ -139,6 +139,10 @@ awaitable<Response> CORSMiddleware::Impl::handle(std::shared_ptr<const Impl> sel
                                                  Request& request) {
   const auto& headers = request.headers();
   if (!headers.contains("Origin")) co_return co_await (*next)(request);
+  // Browsers let any page open a WebSocket anywhere, cookies included (no
+  // preflight): the origin rules are the only guard, so a foreign one is refused.
+  if (request.is_websocket() && !self->is_allowed_origin(headers.at("Origin")))
+    co_return JSONResponse({{"detail", "WebSocket origin not allowed"}}, 403);
   if (request.method() == "OPTIONS" && headers.contains("Access-Control-Request-Method"))
     co_return self->preflight_response(headers);
   Response response = co_await (*next)(request);

@@ -19,7 +19,15 @@ Route::Route(std::string path, Handler endpoint, std::vector<std::string> method
   if (has("GET") && !has("HEAD")) methods_.emplace_back("HEAD");
 }
 
+WebSocketRoute::WebSocketRoute(std::string path, WebSocketEndpoint endpoint, std::string name)
+    : path_(std::move(path)), endpoint_(std::move(endpoint)), name_(std::move(name)) {
+  routing::parse_template(path_);
+  if (!endpoint_) throw std::invalid_argument("WebSocket route '" + path_ + "' has no endpoint");
+}
+
 RouteEntry::RouteEntry(Route route) : route_(std::make_shared<const Route>(std::move(route))) {}
+RouteEntry::RouteEntry(WebSocketRoute route)
+    : websocket_route_(std::make_shared<const WebSocketRoute>(std::move(route))) {}
 RouteEntry::RouteEntry(Mount mount) : mount_(std::make_shared<const Mount>(std::move(mount))) {}
 
 Mount::Mount(std::string path, Routes routes, std::string name)

@@ -27,6 +27,7 @@ struct Router::Walk {
   Segments segments;
   std::string_view path;
   std::string_view method;
+  bool websocket = false;  // a handshake: only WebSocket routes match
   boost::container::small_vector<std::pair<const Node::Param*, std::string_view>, 4> bound;
   const CompiledRoute* found = nullptr;
   std::vector<std::string_view> allowed;
@@ -51,6 +52,16 @@ void Router::add(const Routes& routes, const std::string& prefix, const std::str
     if (const auto* mount = entry.mount()) {
       const std::string names = mount->name().empty() ? name_prefix : name_prefix + mount->name() + ":";
       add(mount->routes(), prefix + mount->path(), names);
+      continue;
+    }
+    if (const auto* websocket = entry.websocket_route()) {
+      auto compiled = std::make_unique<CompiledRoute>();
+      compiled->path = prefix + websocket->path();
+      compiled->name = websocket->name().empty() ? std::string{} : name_prefix + websocket->name();
+      compiled->websocket = websocket;
+      compiled->segments = parse_template(compiled->path);
+      insert(*compiled);
+      routes_.push_back(std::move(compiled));
       continue;
     }
     const Route& route = *entry.route();
@@ -93,7 +104,8 @@ void Router::insert(const CompiledRoute& route) {
 bool Router::walk(const Node& node, std::size_t index, Walk& state) const {
   if (index == state.segments.size()) {
     for (const auto* route : node.routes) {
-      if (route->any_method ||
+      if ((route->websocket != nullptr) != state.websocket) continue;
+      if (state.websocket || route->any_method ||
           std::find(route->methods.begin(), route->methods.end(), state.method) != route->methods.end()) {
         state.found = route;
         return true;
@@ -129,6 +141,7 @@ MatchResult Router::match(Request& request) const {
   state.path = request.path();
   state.segments = split_path(state.path);
   state.method = request.method();
+  state.websocket = request.is_websocket();
   MatchResult result;
   if (walk(*root_, 0, state)) {
     result.outcome = Outcome::found;

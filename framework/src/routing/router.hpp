@@ -20,7 +20,8 @@ struct CompiledRoute {
   std::string name;  ///< full name, "mount:route"
   std::vector<std::string> methods;
   Handler endpoint;
-  bool any_method = false;  ///< a mounted app: it answers (or refuses) every method itself
+  bool any_method = false;                    ///< a mounted app: it answers (or refuses) every method itself
+  const WebSocketRoute* websocket = nullptr;  ///< set for a WebSocket route, matched by handshakes only
   std::optional<std::size_t> max_body_size;
   std::vector<Segment> segments;
 };

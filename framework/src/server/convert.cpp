@@ -66,7 +66,9 @@ std::optional<std::uint64_t> declared_length(const Response& response) {
 
 }  // namespace
 
-Response error_response(const ServerError& error) { return JSONResponse(json{{"detail", error.detail}}, error.status); }
+Response error_response(const ServerError& error) {
+  return JSONResponse(json{{"detail", error.detail}}, error.status, error.headers);
+}
 
 Framing plan_framing(const Response& response, bool head_request, int version) {
   const int status = response.status_code;

@@ -14,6 +14,7 @@ namespace starling::server {
 struct ServerError {
   int status = 400;
   std::string detail;
+  Headers headers = {};
 };
 
 /// `{"detail": "..."}` as application/json with the error's status.

@@ -86,6 +86,11 @@ awaitable<void> Session::watchdog() {
 }
 
 void Session::close_if_idle() {
+  // An open WebSocket is asked to close (1001): its endpoint then ends by itself.
+  if (const auto websocket = websocket_.lock(); websocket && websocket->accepted()) {
+    if (websocket->on_going_away) websocket->on_going_away();
+    return;
+  }
   if (idle_) close();
 }
 
@@ -175,6 +180,17 @@ awaitable<bool> Session::respond() {
   const auto started = options().access_log ? Clock::now() : Clock::time_point{};
   parts.client = client_;
   parts.connection = this;
+  std::shared_ptr<ServerWebSocketChannel> websocket;
+  if (auto upgrade = check_upgrade(parts); upgrade.wanted) {
+    if (upgrade.error) {
+      parser_.reset();
+      co_await send_error(*upgrade.error, head_request);
+      co_return false;
+    }
+    websocket = std::make_shared<ServerWebSocketChannel>(weak_from_this(), socket_, parts, options());
+    websocket_ = websocket;
+    parts.websocket = websocket;
+  }
   parts.body_pending = !parser_->is_done();
   std::string arrived;  // the body's first piece stays with the parser, for read_body()
   if (parts.body_pending) arrived.swap(parts.body);
@@ -201,6 +217,11 @@ awaitable<bool> Session::respond() {
     log::error("unhandled exception in the app");
   }
   if (!answer) answer.emplace(error_response({500, "Internal Server Error"}));
+  if (websocket && websocket->accepted()) {  // the connection was the WebSocket's, and is over
+    parser_.reset();
+    if (options().access_log) log_access(*request, 101, started);
+    co_return false;
+  }
   // A body the endpoint left unread (or refused) is still on the wire: the
   // connection cannot carry another request, so it closes after the answer.
   const bool body_read = parser_->is_done();

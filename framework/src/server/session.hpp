@@ -6,6 +6,7 @@
 #include "convert.hpp"
 #include "request_parser.hpp"
 #include "server_state.hpp"
+#include "websocket_channel.hpp"
 
 #include <starling/request.hpp>
 #include <starling/responses.hpp>
@@ -92,11 +93,12 @@ class Session final : public Connection, public detail::ClientConnection, public
   std::string head_;   ///< the response head being written; its capacity is reused
   std::optional<boost::beast::buffers_suffix<Buffers>> pending_;  ///< what send_now() left
   Address client_;
-  bool idle_ = false;           ///< waiting for a request, or lingering after the last one
-  bool closed_ = false;         ///< the session is over; the watchdog stops
-  bool must_linger_ = false;    ///< input may be left unread (a refused request)
-  bool continue_owed_ = false;  ///< the client waits for 100 Continue before sending the body
-  bool timed_out_ = false;      ///< the watchdog closed the socket
+  bool idle_ = false;                                ///< waiting for a request, or lingering after the last one
+  bool closed_ = false;                              ///< the session is over; the watchdog stops
+  bool must_linger_ = false;                         ///< input may be left unread (a refused request)
+  bool continue_owed_ = false;                       ///< the client waits for 100 Continue before sending the body
+  bool timed_out_ = false;                           ///< the watchdog closed the socket
+  std::weak_ptr<ServerWebSocketChannel> websocket_;  ///< the connection's WebSocket, once upgraded
 };
 
 }  // namespace starling::server

@@ -33,7 +33,8 @@ struct CORSOptions {
 /// Answers preflight requests (OPTIONS with Origin and Access-Control-Request-Method)
 /// itself, 200 "OK" or 400 "Disallowed CORS origin, method, headers", and adds the
 /// Access-Control-* headers to other requests that carry an Origin. Requests without
-/// an Origin pass through untouched.
+/// an Origin pass through untouched. A WebSocket handshake from an origin it does
+/// not allow gets 403: browsers send no preflight for WebSockets.
 class CORSMiddleware {
  public:
   /// Precomputes the headers and compiles `allow_origin_regex` once.
