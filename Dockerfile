@@ -17,10 +17,12 @@ COPY third_party/ /tmp/third_party/
 RUN /tmp/third_party/install-deps runtime && rm -rf /var/lib/apt/lists/* /tmp/third_party \
     && useradd --system --create-home notes && mkdir /data && chown notes /data
 COPY --from=build /src/build/release/apps/notes/notes /usr/local/bin/notes
+COPY --from=build /src/apps/notes/static /usr/local/share/notes/static
 USER notes
 WORKDIR /data
 VOLUME /data
-ENV HOST=0.0.0.0 PORT=8000 DATABASE_URL=sqlite:////data/notes.db LOG_LEVEL=info
+ENV HOST=0.0.0.0 PORT=8000 DATABASE_URL=sqlite:////data/notes.db LOG_LEVEL=info \
+    STATIC_DIR=/usr/local/share/notes/static
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=10s --start-period=10s CMD curl -fsS "http://127.0.0.1:${PORT}/health" || exit 1
 CMD ["notes", "serve", "--migrate"]

@@ -17,7 +17,7 @@ NotesApp::NotesApp(Settings settings)
     : settings_(std::move(settings)),
       database_(settings_.effective_database_url(), database_options(settings_)),
       app_({
-          .routes = routes(database_),
+          .routes = routes(database_, live_, settings_.static_dir),
           .exception_handlers = starling::database_error_handlers(),
           .on_startup = {[this] { return database_.connect(); }},
           .on_shutdown = {[this] { return database_.disconnect(); }},

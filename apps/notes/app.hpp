@@ -4,6 +4,7 @@
 // migrations' job: `notes db upgrade head`, or `notes serve --migrate`); with TESTING, the test database in
 // force_rollback mode.
 
+#include "live.hpp"
 #include "settings.hpp"
 
 #include <starling/application.hpp>
@@ -19,11 +20,13 @@ class NotesApp {
 
   starling::App& app() { return app_; }
   starling::db::Database& database() { return database_; }
+  LiveNotes& live() { return live_; }
   const Settings& settings() const { return settings_; }
 
  private:
   Settings settings_;
   starling::db::Database database_;
+  LiveNotes live_;
   starling::App app_;
 };
 

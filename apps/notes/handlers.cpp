@@ -1,5 +1,6 @@
 #include "handlers.hpp"
 
+#include "import.hpp"
 #include "note_input.hpp"
 #include "tables.hpp"
 
@@ -7,6 +8,7 @@
 #include <starling/db/transaction.hpp>
 #include <starling/exceptions.hpp>
 #include <starling/responses.hpp>
+#include <starling/staticfiles.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -64,19 +66,22 @@ db::Insert doomed_note() { return notes.insert().values({{"text", "you won't see
 
 }  // namespace
 
-starling::Routes routes(db::Database& database) {
+starling::Routes routes(db::Database& database, LiveNotes& live, const std::filesystem::path& static_dir) {
+  // ?full=true adds each note's id and created_at (the web page needs the ids).
   const auto list_notes = [&database](Request& request) -> awaitable<Response> {
     const auto query = filtered_notes(request);
+    const bool full = bool_param(request, "full").value_or(false);
     const auto rows = co_await database.fetch_all(query);
     auto content = json::array();
-    for (const auto& row : rows) content.push_back(note_json(row));
+    for (const auto& row : rows) content.push_back(full ? note_json_with_id(row) : note_json(row));
     co_return JSONResponse(content);
   };
 
-  const auto add_note = [&database](Request& request) -> awaitable<Response> {
+  const auto add_note = [&database, &live](Request& request) -> awaitable<Response> {
     const auto note = co_await read_note(request, false);
     const auto insert = notes.insert().values(note.values());
     const auto id = co_await database.execute(insert);
+    live.publish({{"type", "created"}, {"note", {{"id", id}, {"text", *note.text}, {"completed", *note.completed}}}});
     co_return JSONResponse({{"text", *note.text}, {"completed", *note.completed}}, 200,
                            {{"Location", "/notes/" + std::to_string(id)}});
   };
@@ -90,7 +95,7 @@ starling::Routes routes(db::Database& database) {
   };
 
   // PUT replaces both fields, PATCH any of them; both answer the stored note.
-  const auto change_note = [&database](Request& request) -> awaitable<Response> {
+  const auto change_note = [&database, &live](Request& request) -> awaitable<Response> {
     const auto id = note_id(request);
     const auto note = co_await read_note(request, request.method() == "PATCH");
     const auto update = notes.update().where(notes.c("id") == id).values(note.values());
@@ -103,13 +108,16 @@ starling::Routes routes(db::Database& database) {
     };
     co_await database.transaction(update_then_read);
     if (!row) not_found(id);
-    co_return JSONResponse(note_json_with_id(*row));
+    const json changed = note_json_with_id(*row);
+    live.publish({{"type", "changed"}, {"note", changed}});
+    co_return JSONResponse(changed);
   };
 
-  const auto delete_note = [&database](Request& request) -> awaitable<Response> {
+  const auto delete_note = [&database, &live](Request& request) -> awaitable<Response> {
     const auto id = note_id(request);
     const auto delete_it = notes.delete_().where(notes.c("id") == id);
     if (co_await database.execute(delete_it) == 0) not_found(id);
+    live.publish({{"type", "deleted"}, {"id", id}});
     co_return Response("", 204);
   };
 
@@ -161,7 +169,17 @@ starling::Routes routes(db::Database& database) {
     std::rethrow_exception(failure);
   };
 
+  const auto import = [&database, &live](Request& request) { return import_notes(request, database, live); };
+  const auto watch = [&live](starling::WebSocket& websocket) { return live.serve(websocket); };
+  const auto page = [index = static_dir / "index.html"](Request&) -> awaitable<Response> {
+    co_return starling::FileResponse(index);
+  };
+
   return {
+      starling::Route("/", page, {"GET"}, "page"),
+      starling::Mount("/static", starling::StaticFiles(static_dir), "static"),
+      starling::WebSocketRoute("/ws/notes", watch, "live_notes"),
+      starling::Route("/notes/import", import, {"POST"}, "import_notes").max_body_size(kImportMaxBodySize),
       starling::Route("/notes", list_notes, {"GET"}, "list_notes"),
       starling::Route("/notes", add_note, {"POST"}, "add_note"),
       starling::Route("/notes/{id:int}", get_note, {"GET"}, "note"),

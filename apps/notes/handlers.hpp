@@ -3,12 +3,17 @@
 // notes service adds (one note, PUT/PATCH/DELETE, filters, /health), and the
 // reference's three transaction forms as endpoints that insert and then fail.
 
+#include "live.hpp"
+
 #include <starling/db/database.hpp>
 #include <starling/routing.hpp>
 
+#include <filesystem>
+
 namespace notes {
 
-/// Every route of the service, working on `database`.
-starling::Routes routes(starling::db::Database& database);
+/// Every route of the service, working on `database`, telling `live` pages of
+/// each change, and serving the web page from `static_dir`.
+starling::Routes routes(starling::db::Database& database, LiveNotes& live, const std::filesystem::path& static_dir);
 
 }  // namespace notes

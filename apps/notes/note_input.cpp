@@ -31,6 +31,10 @@ starling::db::Values NoteInput::values() const {
 starling::awaitable<NoteInput> read_note(starling::Request& request, bool partial) {
   if (!is_json(request.media_type())) throw HTTPException(415, "send the note as application/json");
   const json body = co_await request.json();
+  co_return note_from_json(body, partial);
+}
+
+NoteInput note_from_json(const json& body, bool partial) {
   if (!body.is_object()) throw HTTPException(422, "the body must be a JSON object");
   NoteInput note;
   for (const auto& [key, value] : body.items()) {
@@ -50,7 +54,7 @@ starling::awaitable<NoteInput> read_note(starling::Request& request, bool partia
   } else if (!note.text && !note.completed) {
     throw HTTPException(422, "give \"text\", \"completed\" or both");
   }
-  co_return note;
+  return note;
 }
 
 std::optional<std::int64_t> count_param(const starling::Request& request, std::string_view name) {

@@ -24,6 +24,8 @@ struct NoteInput {
 /// 400 for malformed JSON, 422 naming the field that is missing, unknown or of
 /// the wrong type.
 starling::awaitable<NoteInput> read_note(starling::Request& request, bool partial);
+/// The same checks on a JSON value already parsed. @throws HTTPException 422.
+NoteInput note_from_json(const nlohmann::json& body, bool partial);
 
 /// The query parameter `name` as a whole number >= 0, if given.
 /// @throws HTTPException 422 naming it and its value.

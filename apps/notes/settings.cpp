@@ -25,6 +25,7 @@ Settings load_settings(const starling::Config& config) {
   settings.pool_size = config.get<std::size_t>("DATABASE_POOL_SIZE", defaults.pool_size);
   settings.pool_timeout =
       std::chrono::milliseconds(config.get<std::size_t>("DATABASE_POOL_TIMEOUT_MS", defaults.pool_timeout.count()));
+  settings.static_dir = config.get<std::string>("STATIC_DIR", defaults.static_dir);
   if (settings.pool_size == 0) throw starling::ConfigError("DATABASE_POOL_SIZE must be at least 1");
   return settings;
 }

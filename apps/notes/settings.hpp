@@ -21,6 +21,7 @@ struct Settings {
   std::string log_level = "info";                                ///< LOG_LEVEL: debug, info, warning, error, off
   std::size_t pool_size = 10;                                    ///< DATABASE_POOL_SIZE: connections at most
   std::chrono::milliseconds pool_timeout{5000};                  ///< DATABASE_POOL_TIMEOUT_MS: then 503
+  std::string static_dir = NOTES_STATIC_DIR;                     ///< STATIC_DIR: the web page's files
 
   /// The reference's TEST_DATABASE_URL: "test_" + the database's name.
   starling::db::DatabaseURL test_database_url() const;
