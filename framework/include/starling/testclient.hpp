@@ -121,7 +121,7 @@ class TestClient {
   /// @throws WebSocketDisconnect when the endpoint closes before accepting;
   ///         WebSocketDenied when the app answers over HTTP (no route, origin, host).
   WebSocketTestSession websocket_connect(std::string_view url, const RequestOptions& options = {},
-                                         std::vector<std::string> subprotocols = {});
+                                         const std::vector<std::string>& subprotocols = {});
 
   /// Cookies kept across requests (name → value).
   std::map<std::string, std::string>& cookies();

@@ -127,7 +127,7 @@ WebSocketDenied::WebSocketDenied(TestResponse response)
       response_(std::move(response)) {}
 
 WebSocketTestSession TestClient::websocket_connect(std::string_view url, const RequestOptions& options,
-                                                   std::vector<std::string> subprotocols) {
+                                                   const std::vector<std::string>& subprotocols) {
   auto target = testclient::Target::resolve(impl_->options.base_url, url);
   RequestParts parts =
       testclient::build_request("GET", target, options, impl_->jar.cookies, impl_->options.client_host);
