@@ -2,31 +2,22 @@
 // conditional requests and a traversal attempt curl does not normalise.
 #include <starling/staticfiles.hpp>
 
+#include "support/run_command.hpp"
 #include "support/test_server.hpp"
 
 #include <starling/application.hpp>
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
 using namespace starling;
+using starling::test::run_command;
 using starling::test::TestServer;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string run(const std::string& command) {
-  std::string output;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (!pipe) return output;
-  char buffer[4096];
-  while (const auto n = std::fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-  ::pclose(pipe);
-  return output;
-}
 
 class ServerFiles : public ::testing::Test {
  protected:
@@ -53,30 +44,30 @@ TEST_F(ServerFiles, CurlGetsWholeFilesRangesAnd304s) {
   App app({.routes = {Mount("/static", StaticFiles(root / "site"))}});
   TestServer server(app);
   port = server.port();
-  EXPECT_EQ(run("curl -s " + url("/static/big.bin")), content);
+  EXPECT_EQ(run_command("curl -s " + url("/static/big.bin")), content);
 
-  const auto head = run("curl -s -I " + url("/static/big.bin"));
+  const auto head = run_command("curl -s -I " + url("/static/big.bin"));
   EXPECT_NE(head.find("HTTP/1.1 200 OK"), std::string::npos) << head;
   EXPECT_NE(head.find("Content-Length: 3145728"), std::string::npos) << head;
   EXPECT_NE(head.find("accept-ranges: bytes"), std::string::npos) << head;
 
-  EXPECT_EQ(run("curl -s -r 100-109 " + url("/static/big.bin")), content.substr(100, 10));
-  EXPECT_EQ(run("curl -s -r -5 " + url("/static/big.bin")), content.substr(content.size() - 5));
-  const auto ranged = run("curl -s -o /dev/null -D - -r 0-0 " + url("/static/big.bin"));
+  EXPECT_EQ(run_command("curl -s -r 100-109 " + url("/static/big.bin")), content.substr(100, 10));
+  EXPECT_EQ(run_command("curl -s -r -5 " + url("/static/big.bin")), content.substr(content.size() - 5));
+  const auto ranged = run_command("curl -s -o /dev/null -D - -r 0-0 " + url("/static/big.bin"));
   EXPECT_NE(ranged.find("HTTP/1.1 206 Partial Content"), std::string::npos) << ranged;
   EXPECT_NE(ranged.find("content-range: bytes 0-0/3145728"), std::string::npos) << ranged;
-  const auto beyond = run("curl -s -o /dev/null -w '%{http_code}' -r 4000000- " + url("/static/big.bin"));
+  const auto beyond = run_command("curl -s -o /dev/null -w '%{http_code}' -r 4000000- " + url("/static/big.bin"));
   EXPECT_EQ(beyond, "416");
 
   // The tag from the first answer, sent back: 304 and no body.
   const auto etag_line = head.substr(head.find("etag: ") + 6);
   const auto etag = etag_line.substr(0, etag_line.find('\r'));
-  EXPECT_EQ(run("curl -s -o /dev/null -w '%{http_code} %{size_download}' -H 'If-None-Match: " + etag + "' " +
-                url("/static/big.bin")),
+  EXPECT_EQ(run_command("curl -s -o /dev/null -w '%{http_code} %{size_download}' -H 'If-None-Match: " + etag + "' " +
+                        url("/static/big.bin")),
             "304 0");
   // curl -z sends If-Modified-Since from a file's date: the served file's own.
-  EXPECT_EQ(run("curl -s -o /dev/null -w '%{http_code}' -z " + (root / "site" / "big.bin").string() + " " +
-                url("/static/big.bin")),
+  EXPECT_EQ(run_command("curl -s -o /dev/null -w '%{http_code}' -z " + (root / "site" / "big.bin").string() + " " +
+                        url("/static/big.bin")),
             "304");
 }
 
@@ -88,6 +79,6 @@ TEST_F(ServerFiles, PathsThatLeaveTheDirectoryAre404OverTheWire) {
        {"/static/../secret.txt", "/static/%2e%2e/secret.txt", "/static/..%2fsecret.txt", "/static/..%5csecret.txt"}) {
     SCOPED_TRACE(path);
     // --path-as-is: curl would otherwise squash the dots before sending.
-    EXPECT_EQ(run(std::string("curl -s --path-as-is -o /dev/null -w '%{http_code}' ") + url(path)), "404");
+    EXPECT_EQ(run_command(std::string("curl -s --path-as-is -o /dev/null -w '%{http_code}' ") + url(path)), "404");
   }
 }

@@ -2,6 +2,7 @@
 // and a large multipart upload that takes little of the server's memory.
 #include <starling/forms.hpp>
 
+#include "support/run_command.hpp"
 #include "support/test_server.hpp"
 
 #include <starling/application.hpp>
@@ -10,11 +11,11 @@
 
 #include <sys/resource.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
 using namespace starling;
+using starling::test::run_command;
 using starling::test::TestServer;
 
 namespace {
@@ -46,16 +47,6 @@ awaitable<Response> describe(Request& request) {
 
 App make_app() { return App({.routes = {Route("/upload", describe, {"POST"}).max_body_size(std::size_t{1} << 30)}}); }
 
-std::string run(const std::string& command) {
-  std::string output;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (!pipe) return output;
-  char buffer[4096];
-  while (const auto n = std::fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-  ::pclose(pipe);
-  return output;
-}
-
 std::filesystem::path write_file(const std::string& name, const std::string& content) {
   const auto path = std::filesystem::temp_directory_path() / name;
   std::ofstream(path, std::ios::binary) << content;
@@ -72,8 +63,8 @@ TEST(ServerForms, CurlSendsFieldsAndFiles) {
   const auto big = write_file("starling-curl-upload.bin", content);
   const auto small = write_file("starling-curl-notes.csv", "text,completed\nmilk,false\n");
   const std::string url = "http://127.0.0.1:" + std::to_string(server.port()) + "/upload";
-  const auto output = run("curl -s -F title=Groceries -F 'note=two words' -F 'big=@" + big.string() + "' -F 'csv=@" +
-                          small.string() + ";type=text/csv' " + url);
+  const auto output = run_command("curl -s -F title=Groceries -F 'note=two words' -F 'big=@" + big.string() +
+                                  "' -F 'csv=@" + small.string() + ";type=text/csv' " + url);
   std::filesystem::remove(big);
   std::filesystem::remove(small);
   const auto answer = json::parse(output);
@@ -101,7 +92,7 @@ TEST(ServerForms, ALargeUploadTakesLittleMemory) {
   getrusage(RUSAGE_SELF, &usage);
   const long before = usage.ru_maxrss;
   const std::string url = "http://127.0.0.1:" + std::to_string(server.port()) + "/upload";
-  const auto output = run("curl -s -F 'f=@" + path.string() + "' " + url);
+  const auto output = run_command("curl -s -F 'f=@" + path.string() + "' " + url);
   std::filesystem::remove(path);
   const auto answer = json::parse(output);
   EXPECT_EQ(answer["files"][0]["size"], kSize);

@@ -4,6 +4,7 @@
 // 1001 on shutdown, refused handshakes, and the memory a long socket takes.
 #include <starling/websockets.hpp>
 
+#include "support/run_command.hpp"
 #include "support/test_server.hpp"
 
 #include <starling/application.hpp>
@@ -20,12 +21,12 @@
 
 #include <sys/resource.h>
 
-#include <cstdio>
 #include <thread>
 
 using namespace starling;
 using namespace std::chrono_literals;
 using starling::test::RawClient;
+using starling::test::run_command;
 using starling::test::TestServer;
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -101,16 +102,6 @@ std::string handshake(const std::string& path, const std::string& extra) {
 const std::string kKey = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
 const std::string kVersion = "Sec-WebSocket-Version: 13\r\n";
 
-std::string run(const std::string& command) {
-  std::string output;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  if (!pipe) return output;
-  char buffer[4096];
-  while (const auto n = std::fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
-  ::pclose(pipe);
-  return output;
-}
-
 }  // namespace
 
 TEST(ServerWebSockets, EchoesTextAndBinaryWithASubprotocol) {
@@ -141,7 +132,7 @@ TEST(ServerWebSockets, PythonsWebsocketsPackageTalksToIt) {
       "        print(await ws.recv())\n"
       "asyncio.run(main())\n";
   // Debian's interpreter, where python3-websockets is installed.
-  EXPECT_EQ(run("/usr/bin/python3 -c \"" + script + "\" 2>&1"), "from python\n");
+  EXPECT_EQ(run_command("/usr/bin/python3 -c \"" + script + "\" 2>&1"), "from python\n");
 }
 
 TEST(ServerWebSockets, AMessageOverTheLimitClosesWith1009) {
