@@ -35,6 +35,7 @@ void RequestParser::on_field_impl(http::field field, string_view name, string_vi
     case http::field::content_length: has_content_length_ = true; break;
     case http::field::transfer_encoding: has_transfer_encoding_ = true; break;
     case http::field::expect: has_expect_ = true; break;
+    case http::field::upgrade: has_upgrade_ = true; break;
     default: break;
   }
   parts_.headers.append(std::string(name.data(), name.size()), std::string(value.data(), value.size()));

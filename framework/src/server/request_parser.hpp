@@ -27,6 +27,7 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   bool has_content_length() const { return has_content_length_; }
   bool has_transfer_encoding() const { return has_transfer_encoding_; }
   bool has_expect() const { return has_expect_; }
+  bool has_upgrade() const { return has_upgrade_; }
 
  private:
   using error_code = boost::beast::error_code;
@@ -48,6 +49,7 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   bool has_content_length_ = false;
   bool has_transfer_encoding_ = false;
   bool has_expect_ = false;
+  bool has_upgrade_ = false;
   bool in_trailer_ = false;
 };
 

@@ -181,7 +181,8 @@ awaitable<bool> Session::respond() {
   parts.client = client_;
   parts.connection = this;
   std::shared_ptr<ServerWebSocketChannel> websocket;
-  if (auto upgrade = check_upgrade(parts); upgrade.wanted) {
+  // Most requests have no Upgrade field: the parser saw that, so no header is looked at again.
+  if (auto upgrade = parser_->has_upgrade() ? check_upgrade(parts) : UpgradeCheck{}; upgrade.wanted) {
     if (upgrade.error) {
       parser_.reset();
       co_await send_error(*upgrade.error, head_request);
