@@ -23,8 +23,10 @@ class BodyStream {
   virtual awaitable<std::optional<std::string>> next() = 0;
   /// The total length when known in advance (sent as Content-Length, not chunked).
   virtual std::optional<std::uint64_t> length() const { return std::nullopt; }
-  /// Called once with the request before the response leaves the app, after the
-  /// middleware: a file answers conditional and range requests here (304, 206, 416).
+  /// Called with the request before the response leaves the app (by App::handle,
+  /// after the middleware, and first by middleware that rewrites the body, as GZip
+  /// does): a file answers conditional and range requests here (304, 206, 416).
+  /// A second call must change nothing more.
   virtual void prepare(const Request& request, Response& response) {
     (void)request;
     (void)response;

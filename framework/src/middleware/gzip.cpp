@@ -148,6 +148,13 @@ awaitable<Response> handle(GZipOptions options, std::shared_ptr<const Handler> n
   bool accepted = accepts_gzip(request.headers().get("Accept-Encoding"));
   Response response = co_await (*next)(request);
   if (!accepted || response.headers.contains("Content-Encoding") || is_excluded(response)) co_return response;
+  if (response.stream) {
+    // A file answers conditional and range requests on its own bytes first: a
+    // 304 or a 206 must not be compressed, and a compressed stream could not answer.
+    const auto stream = response.stream;
+    stream->prepare(request, response);
+    if (response.status_code == 304 || response.headers.contains("Content-Range")) co_return response;
+  }
 
   if (response.stream) {
     auto length = response.stream->length();

@@ -4,6 +4,7 @@
 #include <starling/staticfiles.hpp>
 
 #include <starling/application.hpp>
+#include <starling/middleware/gzip.hpp>
 #include <starling/testclient.hpp>
 
 #include <gtest/gtest.h>
@@ -240,4 +241,23 @@ TEST_F(StaticFilesTest, FileResponseFromAnEndpointAnswersTheSameWay) {
   const auto part = client.get("/download", {.headers = {{"range", "bytes=2-3"}}});
   EXPECT_EQ(part.status_code, 206);
   EXPECT_EQ(part.text(), "23");
+}
+
+TEST_F(StaticFilesTest, UnderGZipA304AndA206StayUncompressed) {
+  App app({.routes = {Mount("/static", StaticFiles(site()))}, .middleware = {GZipMiddleware({.minimum_size = 1})}});
+  TestClient client(app);
+  const Headers gzip{{"accept-encoding", "gzip"}};
+  const auto whole = client.get("/static/data.bin", {.headers = gzip});
+  EXPECT_EQ(whole.headers.get("content-encoding", ""), "gzip");
+  Headers conditional = gzip;
+  conditional.append("if-none-match", whole.headers.get("etag", ""));
+  const auto unchanged = client.get("/static/data.bin", {.headers = conditional});
+  EXPECT_EQ(unchanged.status_code, 304);
+  EXPECT_FALSE(unchanged.headers.contains("content-encoding"));
+  Headers ranged = gzip;
+  ranged.append("range", "bytes=0-3");
+  const auto part = client.get("/static/data.bin", {.headers = ranged});
+  EXPECT_EQ(part.status_code, 206);
+  EXPECT_EQ(part.text(), "0123");
+  EXPECT_FALSE(part.headers.contains("content-encoding"));
 }
