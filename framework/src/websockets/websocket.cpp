@@ -139,7 +139,12 @@ WebSocket::WebSocket(Request& request, std::shared_ptr<detail::WebSocketChannel>
   };
 }
 
-WebSocket::~WebSocket() { shared_->channel->on_going_away = nullptr; }
+WebSocket::~WebSocket() {
+  shared_->channel->on_going_away = nullptr;
+  // Senders kept elsewhere stop here, even when the connection's loop is being
+  // torn down with the endpoint still suspended: nothing may be posted to it then.
+  shared_->open = false;
+}
 
 std::vector<std::string> WebSocket::subprotocols() const {
   std::vector<std::string> offered;

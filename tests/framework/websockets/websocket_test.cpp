@@ -83,9 +83,11 @@ awaitable<void> count(WebSocket& ws) {
 
 // A chat room: each socket's sender is kept; what one says reaches all.
 std::vector<WebSocketSender> room;
+std::vector<WebSocketSender> ever_joined;  // never pruned: senders outlive their sockets
 awaitable<void> chat(WebSocket& ws) {
   co_await ws.accept();
   room.push_back(ws.sender());
+  ever_joined.push_back(ws.sender());
   while (auto message = co_await ws.next())
     for (const auto& member : room) member.send_text(message->data);
   std::erase(room, ws.sender());
@@ -300,6 +302,7 @@ TEST(WebSockets, SendersReachSocketsFromOtherConnections) {
   App app({.routes = routes()});
   TestClient client(app);
   room.clear();
+  ever_joined.clear();
   auto ann = client.websocket_connect("/chat");
   auto bob = client.websocket_connect("/chat");
   bob.send_text("hello room");
@@ -311,6 +314,10 @@ TEST(WebSockets, SendersReachSocketsFromOtherConnections) {
   ann.close();
   EXPECT_EQ(client.post("/announce", {.data = "later"}).json()["reached"], 1);
   EXPECT_EQ(bob.receive_text(), "later");
+  ASSERT_EQ(ever_joined.size(), 2u);
+  EXPECT_FALSE(ever_joined[0].is_open());  // ann's: its socket is gone
+  EXPECT_FALSE(ever_joined[0].send_text("into the void"));
+  EXPECT_TRUE(ever_joined[1].is_open());
 }
 
 TEST(WebSockets, UrlPathForNamesWebSocketRoutes) {
