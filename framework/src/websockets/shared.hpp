@@ -1,7 +1,9 @@
 #pragma once
 // What a WebSocket and its WebSocketSenders share: the channel, the state and
 // the queue of outgoing frames, written by one writer at a time. Touched only
-// on the channel's executor, except `open`, which any thread may read.
+// on the channel's executor, except `open`, which senders on any thread read.
+// Senders may outlive the connection and its event loop, so nothing here that
+// outlives the WebSocket may hold an I/O object: the channel is let go with it.
 
 #include <starling/websockets.hpp>
 
@@ -12,6 +14,7 @@
 #include <atomic>
 #include <deque>
 #include <memory>
+#include <mutex>
 
 namespace starling::detail {
 
@@ -30,6 +33,8 @@ struct WebSocketShared : std::enable_shared_from_this<WebSocketShared> {
   awaitable<void> drain();
   /// Waits until no writer runs.
   awaitable<void> wait_drained();
+  /// The WebSocket is going: senders stop, and the channel is let go.
+  void detach();
   void mark_closed();
 
   std::shared_ptr<WebSocketChannel> channel;
@@ -37,6 +42,7 @@ struct WebSocketShared : std::enable_shared_from_this<WebSocketShared> {
   std::size_t max_message_size;
   WebSocket::State state = WebSocket::State::connecting;
   std::atomic<bool> open{false};  // connected and no close queued: senders may send
+  std::mutex post_mutex;          // a sender posts only while `open`; detach() waits for it
   std::optional<int> peer_close_code;
   std::string peer_close_reason;
 
@@ -44,7 +50,7 @@ struct WebSocketShared : std::enable_shared_from_this<WebSocketShared> {
   std::size_t queued_bytes = 0;
   bool writing = false;
   bool close_queued = false;
-  boost::asio::steady_timer writer_done;  // cancelled when a writer finishes
+  boost::asio::steady_timer* drain_waiter = nullptr;  // wait_drained()'s timer, cancelled when a writer ends
 };
 
 }  // namespace starling::detail

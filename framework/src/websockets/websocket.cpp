@@ -46,10 +46,7 @@ WebSocketDisconnect::WebSocketDisconnect(int code, std::string reason)
 // --- WebSocketShared ---
 
 detail::WebSocketShared::WebSocketShared(std::shared_ptr<WebSocketChannel> channel_, std::size_t max_message_size_)
-    : channel(std::move(channel_)),
-      executor(channel->executor()),
-      max_message_size(max_message_size_),
-      writer_done(executor) {}
+    : channel(std::move(channel_)), executor(channel->executor()), max_message_size(max_message_size_) {}
 
 void detail::WebSocketShared::enqueue(Outgoing frame) {
   if (close_queued || state != WebSocket::State::connected) return;
@@ -73,32 +70,49 @@ void detail::WebSocketShared::enqueue(Outgoing frame) {
 }
 
 awaitable<void> detail::WebSocketShared::drain() {
-  // Holds itself: a sender's writer may outlive the WebSocket.
+  // Holds itself and the channel: a sender's writer may outlive the WebSocket.
   const auto self = shared_from_this();
+  const auto transport = channel;
   while (!queue.empty()) {
     Outgoing frame = std::move(queue.front());
     queue.pop_front();
     queued_bytes -= frame.data.size();
     if (frame.kind == Outgoing::Kind::close) {
-      co_await channel->close(frame.code, frame.data);
+      co_await transport->close(frame.code, frame.data);
       mark_closed();
       break;
     }
-    const bool sent = co_await channel->write(frame.kind == Outgoing::Kind::text, frame.data);
+    const bool sent = co_await transport->write(frame.kind == Outgoing::Kind::text, frame.data);
     if (!sent) {
       mark_closed();
       break;
     }
   }
   writing = false;
-  writer_done.cancel();
+  if (drain_waiter) drain_waiter->cancel();
 }
 
 awaitable<void> detail::WebSocketShared::wait_drained() {
   while (writing) {
-    writer_done.expires_at(asio::steady_timer::time_point::max());
-    co_await writer_done.async_wait(asio::as_tuple(asio::use_awaitable));
+    asio::steady_timer timer(executor, asio::steady_timer::time_point::max());
+    drain_waiter = &timer;
+    co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    drain_waiter = nullptr;
   }
+}
+
+void detail::WebSocketShared::detach() {
+  {
+    std::lock_guard lock(post_mutex);
+    open = false;
+  }
+  state = WebSocket::State::disconnected;
+  close_queued = true;
+  queue.clear();
+  queued_bytes = 0;
+  drain_waiter = nullptr;
+  if (channel) channel->on_going_away = nullptr;
+  channel.reset();  // a writer still running holds its own reference
 }
 
 void detail::WebSocketShared::mark_closed() {
@@ -112,7 +126,9 @@ void detail::WebSocketShared::mark_closed() {
 // --- WebSocketSender ---
 
 bool WebSocketSender::send_text(std::string text) const {
-  if (!shared_ || !shared_->open) return false;
+  if (!shared_) return false;
+  std::lock_guard lock(shared_->post_mutex);
+  if (!shared_->open) return false;
   asio::post(shared_->executor, [shared = shared_, text = std::move(text)]() mutable {
     shared->enqueue(Outgoing{Outgoing::Kind::text, std::move(text)});
   });
@@ -120,7 +136,9 @@ bool WebSocketSender::send_text(std::string text) const {
 }
 
 bool WebSocketSender::send_bytes(std::string data) const {
-  if (!shared_ || !shared_->open) return false;
+  if (!shared_) return false;
+  std::lock_guard lock(shared_->post_mutex);
+  if (!shared_->open) return false;
   asio::post(shared_->executor, [shared = shared_, data = std::move(data)]() mutable {
     shared->enqueue(Outgoing{Outgoing::Kind::binary, std::move(data)});
   });
@@ -139,12 +157,9 @@ WebSocket::WebSocket(Request& request, std::shared_ptr<detail::WebSocketChannel>
   };
 }
 
-WebSocket::~WebSocket() {
-  shared_->channel->on_going_away = nullptr;
-  // Senders kept elsewhere stop here, even when the connection's loop is being
-  // torn down with the endpoint still suspended: nothing may be posted to it then.
-  shared_->open = false;
-}
+// Senders kept elsewhere stop here, even when the connection's loop is being
+// torn down with the endpoint still suspended: nothing may be posted to it then.
+WebSocket::~WebSocket() { shared_->detach(); }
 
 std::vector<std::string> WebSocket::subprotocols() const {
   std::vector<std::string> offered;
