@@ -2,6 +2,7 @@
 #include <starling/exceptions.hpp>
 #include <starling/request.hpp>
 
+#include "bounded_json.hpp"
 #include "client_connection.hpp"
 #include "forms/multipart_parser.hpp"
 
@@ -87,24 +88,9 @@ bool Request::is_disconnected() const { return connection_ && connection_->is_di
 
 awaitable<nlohmann::json> Request::json() {
   const std::string_view text = co_await body();
-  // Copying or printing JSON recurses per level: a 100 KB body of nested
-  // brackets would overflow the stack later, so depth is bounded here.
-  constexpr int kMaxDepth = 512;
-  const auto limit_depth = [](int depth, nlohmann::json::parse_event_t event, nlohmann::json&) {
-    if (depth > kMaxDepth &&
-        (event == nlohmann::json::parse_event_t::object_start || event == nlohmann::json::parse_event_t::array_start))
-      throw HTTPException(400, "Invalid JSON body: nested deeper than " + std::to_string(kMaxDepth) + " levels");
-    return true;
-  };
-  try {
-    co_return nlohmann::json::parse(text, limit_depth);
-  } catch (const nlohmann::json::exception& error) {  // parse errors, and numbers too large (out_of_range)
-    std::string what = error.what();
-    // Drop nlohmann's "[json.exception.parse_error.101] " prefix: clients need the rest.
-    if (const auto bracket = what.find("] "); what.starts_with("[json.exception") && bracket != std::string::npos)
-      what = what.substr(bracket + 2);
-    throw HTTPException(400, "Invalid JSON body: " + what);
-  }
+  auto parsed = detail::parse_bounded_json(text);
+  if (!parsed.error.empty()) throw HTTPException(400, "Invalid JSON body: " + parsed.error);
+  co_return std::move(parsed.value);
 }
 
 awaitable<FormData> Request::form(FormLimits limits) {

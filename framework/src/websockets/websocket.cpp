@@ -2,6 +2,7 @@
 
 #include <starling/logging.hpp>
 
+#include "bounded_json.hpp"
 #include "websockets/shared.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -215,12 +216,13 @@ awaitable<std::string> WebSocket::receive_bytes() {
 
 awaitable<json> WebSocket::receive_json() {
   WebSocketMessage message = co_await receive();
-  json value = json::parse(message.data, nullptr, /*allow_exceptions=*/false);
-  if (value.is_discarded()) {
-    co_await close(close_code::invalid_data, "expected a JSON message");
-    throw WebSocketDisconnect(close_code::invalid_data, "expected a JSON message");
+  auto parsed = detail::parse_bounded_json(message.data);
+  if (!parsed.error.empty()) {
+    const std::string reason = "expected a JSON message: " + parsed.error;
+    co_await close(close_code::invalid_data, reason);
+    throw WebSocketDisconnect(close_code::invalid_data, reason);
   }
-  co_return value;
+  co_return std::move(parsed.value);
 }
 
 awaitable<std::optional<WebSocketMessage>> WebSocket::next() {

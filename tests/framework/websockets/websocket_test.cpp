@@ -238,6 +238,16 @@ TEST(WebSockets, TheWrongKindOfMessageClosesWith1003Or1007) {
   auto json_ws = client.websocket_connect("/json");
   json_ws.send_text("{not json");
   EXPECT_EQ(close_code_of(json_ws), close_code::invalid_data);
+  // Nesting is bounded as for request bodies: a copy or a dump of it would overflow the stack.
+  auto deep = client.websocket_connect("/json");
+  deep.send_text(std::string(600, '[') + std::string(600, ']'));
+  try {
+    deep.receive();
+    FAIL() << "a 600-deep message was accepted";
+  } catch (const WebSocketDisconnect& e) {
+    EXPECT_EQ(e.code(), close_code::invalid_data);
+    EXPECT_NE(e.reason().find("nested deeper than 512 levels"), std::string::npos) << e.reason();
+  }
 }
 
 TEST(WebSockets, AMessageOverTheLimitClosesWith1009) {
