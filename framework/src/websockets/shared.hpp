@@ -29,6 +29,8 @@ struct WebSocketShared : std::enable_shared_from_this<WebSocketShared> {
 
   /// Queues a frame and starts a writer if none runs. On the executor.
   void enqueue(Outgoing frame);
+  /// enqueue() from any thread, through the executor; false once closed.
+  bool post(Outgoing frame);
   /// Writes queued frames until none is left. One runs at a time (`writing`).
   awaitable<void> drain();
   /// Waits until no writer runs.

@@ -104,13 +104,9 @@ awaitable<void> detail::WebSocketShared::wait_drained() {
 
 void detail::WebSocketShared::detach() {
   {
-    std::lock_guard lock(post_mutex);
-    open = false;
+    std::lock_guard lock(post_mutex);  // a sender past its check of `open` posts first
+    mark_closed();
   }
-  state = WebSocket::State::disconnected;
-  close_queued = true;
-  queue.clear();
-  queued_bytes = 0;
   drain_waiter = nullptr;
   if (channel) channel->on_going_away = nullptr;
   channel.reset();  // a writer still running holds its own reference
@@ -126,24 +122,20 @@ void detail::WebSocketShared::mark_closed() {
 
 // --- WebSocketSender ---
 
-bool WebSocketSender::send_text(std::string text) const {
-  if (!shared_) return false;
-  std::lock_guard lock(shared_->post_mutex);
-  if (!shared_->open) return false;
-  asio::post(shared_->executor, [shared = shared_, text = std::move(text)]() mutable {
-    shared->enqueue(Outgoing{Outgoing::Kind::text, std::move(text)});
-  });
+bool detail::WebSocketShared::post(Outgoing frame) {
+  std::lock_guard lock(post_mutex);
+  if (!open) return false;
+  asio::post(executor,
+             [self = shared_from_this(), frame = std::move(frame)]() mutable { self->enqueue(std::move(frame)); });
   return true;
 }
 
+bool WebSocketSender::send_text(std::string text) const {
+  return shared_ && shared_->post(Outgoing{Outgoing::Kind::text, std::move(text)});
+}
+
 bool WebSocketSender::send_bytes(std::string data) const {
-  if (!shared_) return false;
-  std::lock_guard lock(shared_->post_mutex);
-  if (!shared_->open) return false;
-  asio::post(shared_->executor, [shared = shared_, data = std::move(data)]() mutable {
-    shared->enqueue(Outgoing{Outgoing::Kind::binary, std::move(data)});
-  });
-  return true;
+  return shared_ && shared_->post(Outgoing{Outgoing::Kind::binary, std::move(data)});
 }
 
 bool WebSocketSender::is_open() const { return shared_ && shared_->open; }
