@@ -12,7 +12,7 @@ import pathlib
 import sys
 
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -34,8 +34,11 @@ def browser():
 
 
 def wait_for(driver, what, condition):
+    # The page re-renders its list on every live event, so an element found a
+    # moment ago may be gone: such a look is retried, not failed.
     try:
-        WebDriverWait(driver, 10).until(lambda d: condition(d))
+        WebDriverWait(driver, 10, ignored_exceptions=(StaleElementReferenceException,)).until(
+            lambda d: condition(d))
     except TimeoutException:
         driver.save_screenshot(str(ARTIFACTS / "notes-page-failed.png"))
         sys.exit(f"FAIL: {what} did not show on the page within 10 s")
@@ -45,6 +48,16 @@ def wait_for(driver, what, condition):
 def note_items(driver):
     return [item for item in driver.find_elements(By.CSS_SELECTOR, "#notes li")
             if item.find_element(By.CSS_SELECTOR, ".text").text == TEXT]
+
+
+def click_in_note(driver, what, selector):
+    def click(d):
+        items = note_items(d)
+        if not items:
+            return False
+        items[0].find_element(By.CSS_SELECTOR, selector).click()
+        return True
+    wait_for(driver, what, click)
 
 
 def live(driver):
@@ -68,11 +81,11 @@ try:
     wait_for(second, "the new note in the other page, without a reload", lambda d: len(note_items(d)) == 1)
     first.save_screenshot(str(ARTIFACTS / "notes-page.png"))
 
-    note_items(second)[0].find_element(By.CSS_SELECTOR, ".toggle").click()
+    click_in_note(second, "the toggle clicked", ".toggle")
     wait_for(first, "the note toggled from the other page",
-             lambda d: "completed" in note_items(d)[0].get_attribute("class"))
+             lambda d: any("completed" in item.get_attribute("class") for item in note_items(d)))
 
-    note_items(first)[0].find_element(By.CSS_SELECTOR, ".delete").click()
+    click_in_note(first, "the delete clicked", ".delete")
     wait_for(second, "the note deleted from the other page", lambda d: not note_items(d))
     wait_for(first, "the empty list", lambda d: d.find_element(By.ID, "empty").is_displayed())
 
