@@ -83,7 +83,9 @@ int main(int argc, char** argv) {
     prepare_schema(url, migrate);
     notes::NotesApp service(settings);
     starling::log::info("notes: database " + url.to_string());
-    return starling::serve(service.app(), {.host = settings.host, .port = settings.port, .threads = settings.threads});
+    return starling::serve(
+        service.app(),
+        {.host = settings.host, .port = settings.port, .threads = settings.threads, .access_log = settings.access_log});
   } catch (const std::exception& error) {
     std::cerr << "notes: " << error.what() << "\n";
     return 1;

@@ -269,10 +269,39 @@ TEST(ServerLifecycle, AccessLogWritesOneLinePerRequest) {
     EXPECT_EQ(client.request("GET /nowhere HTTP/1.1\r\nHost: t\r\n\r\n").status, 404);
   }
   const std::string output = ::testing::internal::GetCapturedStderr();
-  EXPECT_NE(output.find("GET /?a=1 200 "), std::string::npos) << output;
-  EXPECT_NE(output.find("GET /nowhere 404 "), std::string::npos) << output;
-  EXPECT_NE(output.find("ms\n"), std::string::npos) << output;
+  // client, request line, status, body bytes, duration
+  EXPECT_TRUE(std::regex_search(output, std::regex(R"(127\.0\.0\.1:[0-9]+ "GET /\?a=1 HTTP/1\.1" 200 13 [0-9.]+ms\n)")))
+      << output;
+  EXPECT_TRUE(std::regex_search(output, std::regex(R"("GET /nowhere HTTP/1\.1" 404 22 [0-9.]+ms\n)"))) << output;
 }
+
+TEST(ServerLifecycle, AccessLogEscapesWhatWouldBreakItsLine) {
+  App app({.routes = {Route("/{name}", hello)}});
+  auto options = test::test_server_options();
+  options.access_log = true;
+  ::testing::internal::CaptureStderr();
+  {
+    TestServer server(app, options);
+    EXPECT_EQ(server.connect().request("GET /a\"b HTTP/1.1\r\nHost: t\r\n\r\n").status, 200);
+  }
+  const std::string output = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(output.find(R"("GET /a\x22b HTTP/1.1" 200)"), std::string::npos) << output;
+}
+
+TEST(ServerLifecycle, AccessLogCanBeTurnedOff) {
+  App app({.routes = {Route("/", hello)}});
+  auto options = test::test_server_options();
+  options.access_log = false;
+  ::testing::internal::CaptureStderr();
+  {
+    TestServer server(app, options);
+    EXPECT_EQ(server.connect().request(kGood).status, 200);
+  }
+  const std::string output = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(output.find("\"GET / HTTP/1.1\""), std::string::npos) << output;
+}
+
+TEST(ServerLifecycle, AccessLogIsOnUnlessTurnedOff) { EXPECT_TRUE(ServerOptions{}.access_log); }
 
 TEST(ServerLifecycle, AccessLogDurationsHaveADecimalPointWhateverTheProgramsNumericLocale) {
   const test::GermanLocale comma(LC_NUMERIC);  // as a program calling setlocale(LC_ALL, "") in Germany
@@ -286,5 +315,5 @@ TEST(ServerLifecycle, AccessLogDurationsHaveADecimalPointWhateverTheProgramsNume
     EXPECT_EQ(server.connect().request(kGood).status, 200);
   }
   const std::string output = ::testing::internal::GetCapturedStderr();
-  EXPECT_TRUE(std::regex_search(output, std::regex(" 200 [0-9]+\\.[0-9]{2}ms\n"))) << output;
+  EXPECT_TRUE(std::regex_search(output, std::regex(" 200 13 [0-9]+\\.[0-9]{2}ms\n"))) << output;
 }

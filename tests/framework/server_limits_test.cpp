@@ -69,6 +69,19 @@ TEST(ServerLimits, HeaderTooLargeIs431) {
   EXPECT_EQ(server.connect().request(kGood).status, 200);
 }
 
+TEST(ServerLimits, TooManyHeaderFieldsIs431) {
+  App app = make_app();
+  auto options = test::test_server_options();
+  options.max_header_fields = 10;
+  TestServer server(app, options);
+  std::string head = "GET / HTTP/1.1\r\nHost: test\r\n";
+  for (int i = 0; i < 9; ++i) head += "X-" + std::to_string(i) + ": a\r\n";
+  EXPECT_EQ(server.connect().request(head + "\r\n").status, 200);  // ten fields, Host included
+  RawClient client = server.connect();
+  const auto response = client.request(head + "X-Eleventh: a\r\n\r\n");
+  expect_refusal(client, response, 431, "Request header fields too large");
+}
+
 TEST(ServerLimits, ContentLengthOverTheLimitIs413BeforeTheBodyIsRead) {
   App app = make_app(100);
   TestServer server(app);
@@ -101,6 +114,17 @@ TEST(ServerLimits, ChunkedBodyOverTheLimitIs413) {
   std::this_thread::sleep_for(50ms);
   slow.send("3c\r\n" + chunk + "\r\n");
   expect_refusal(slow, slow.read_response(), 413, "Request body too large: limit is 100 bytes");
+}
+
+TEST(ServerLimits, AHeadThatStallsIsAnswered408) {
+  App app = make_app();
+  TestServer server(app, short_timeouts());
+  RawClient client = server.connect();
+  const auto started = Clock::now();
+  client.send("GET / HTTP/1.1\r\nHost: te");
+  const auto response = client.read_response();
+  EXPECT_GE(Clock::now() - started, 250ms);
+  expect_refusal(client, response, 408, "Request timeout: the request head did not arrive within 300 ms");
 }
 
 TEST(ServerLimits, SlowHeaderIsCutOffWhileOthersAreServed) {
@@ -152,11 +176,12 @@ TEST(ServerLimits, IdleKeepAliveConnectionIsClosed) {
   EXPECT_GE(Clock::now() - sent, 250ms);
 }
 
-TEST(ServerLimits, SlowBodyIsCutOff) {
+TEST(ServerLimits, SlowBodyIsCutOffWith408) {
   App app = make_app();
   TestServer server(app, short_timeouts());
   RawClient client = server.connect();
   client.send("POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: 10\r\n\r\nabc");
+  EXPECT_EQ(client.read_response().status, 408);
   EXPECT_TRUE(client.closed_within(2500ms));  // 300 ms timeout, wide for a busy machine
 }
 

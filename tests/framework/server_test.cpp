@@ -226,6 +226,25 @@ TEST(Server, EveryResponseHasADateHeader) {
     EXPECT_TRUE(std::regex_match(response->header("date"), imf_fixdate)) << response->header("date");
 }
 
+TEST(Server, EveryResponseNamesTheServerUnlessTheAppDoes) {
+  App app({.routes = {Route("/", [](Request&) -> awaitable<Response> { co_return PlainTextResponse("x"); }),
+                      Route("/own", [](Request&) -> awaitable<Response> {
+                        co_return PlainTextResponse("x", 200, Headers{{"server", "mine"}});
+                      })}});
+  TestServer server(app);
+  RawClient client = server.connect();
+  EXPECT_EQ(client.request(get("/")).header("server"), "Starling");
+  EXPECT_EQ(client.request(get("/own")).header("server"), "mine");
+  EXPECT_EQ(server.connect().request("GET / HTTP/1.1\r\n\r\n").header("server"), "Starling");  // server-made 400
+
+  auto options = test::test_server_options();
+  options.server_header = "";
+  TestServer anonymous(app, options);
+  const auto response = anonymous.connect().request(get("/"));
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.header("server"), "");
+}
+
 TEST(Server, StreamOfUnknownLengthIsChunkedForHttp11) {
   App app = make_app();
   TestServer server(app);

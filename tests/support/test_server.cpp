@@ -8,6 +8,7 @@ ServerOptions test_server_options() {
   ServerOptions options;
   options.threads = 2;
   options.shutdown_timeout = std::chrono::seconds(2);
+  options.access_log = false;  // tests that want it turn it on
   return options;
 }
 

@@ -17,15 +17,21 @@ struct ServerOptions {
   std::uint16_t port = 8000;                           ///< 0 picks a free port (see Server::port)
   std::size_t threads = 0;                             ///< event-loop threads; 0 = one per core
   std::size_t max_header_size = 16 * 1024;             ///< request line + headers → 431
+  std::size_t max_header_fields = 100;                 ///< header fields in a request → 431
   std::size_t max_connections = 10000;                 ///< beyond it: 503 and close
-  std::chrono::milliseconds header_timeout{10000};     ///< to receive a request's head
-  std::chrono::milliseconds body_timeout{30000};       ///< between two pieces of a body (limit: AppOptions)
+  std::chrono::milliseconds header_timeout{10000};     ///< to receive a request's head (408 once it began)
+  std::chrono::milliseconds body_timeout{30000};       ///< between two pieces of a body (408; limit: AppOptions)
   std::chrono::milliseconds keep_alive_timeout{5000};  ///< idle time between requests
   std::chrono::milliseconds write_timeout{30000};      ///< to send a response
   std::chrono::milliseconds shutdown_timeout{10000};   ///< for in-flight requests on stop
   /// A WebSocket silent this long is pinged at half of it and closed at the end of it.
   std::chrono::milliseconds websocket_idle_timeout{60000};
-  bool access_log = false;  ///< one line per request: method, path, status, duration
+  /// One line per request at info level:
+  /// `127.0.0.1:50312 "GET /notes?limit=2 HTTP/1.1" 200 48 0.31ms` (client,
+  /// request line, status, body bytes sent, duration).
+  bool access_log = true;
+  /// The Server header added to responses that have none; empty: none.
+  std::string server_header = "Starling";
 };
 
 /// Serves an App over HTTP. Startup hooks run before it accepts; shutdown hooks

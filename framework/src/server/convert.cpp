@@ -97,7 +97,8 @@ bool wants_close(const Response& response) {
   return value && contains_token(*value, "close");
 }
 
-void format_head(std::string& out, const Response& response, const Framing& framing, bool keep_alive, int version) {
+void format_head(std::string& out, const Response& response, const Framing& framing, bool keep_alive, int version,
+                 std::string_view server) {
   out.clear();
   int status = response.status_code;
   if (status < 100 || status > 999) {
@@ -110,6 +111,7 @@ void format_head(std::string& out, const Response& response, const Framing& fram
   out += starling::reason_phrase(status);
   out += "\r\n";
   bool has_date = false;
+  bool has_server = server.empty();
   for (const auto& [name, value] : response.headers) {
     if (is_framing_header(name)) continue;
     if (name.empty() || !safe_field(name) || !safe_field(value)) {
@@ -117,6 +119,7 @@ void format_head(std::string& out, const Response& response, const Framing& fram
       continue;
     }
     has_date = has_date || (name.size() == 4 && iequals(name, "date"));
+    has_server = has_server || (name.size() == 6 && iequals(name, "server"));
     out += name;
     out += ": ";
     out += value;
@@ -125,6 +128,11 @@ void format_head(std::string& out, const Response& response, const Framing& fram
   if (!has_date) {
     out += "Date: ";
     out += http_date_now();
+    out += "\r\n";
+  }
+  if (!has_server) {
+    out += "Server: ";
+    out += server;
     out += "\r\n";
   }
   if (framing.kind == Framing::Kind::length) {

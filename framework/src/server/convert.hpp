@@ -40,10 +40,11 @@ Framing plan_framing(const Response& response, bool head_request, int version);
 bool wants_close(const Response& response);
 
 /// Writes the status line and header block of `response` into `out` (cleared first):
-/// the app's headers minus the framing ones, then Date (unless the app set one),
-/// Content-Length or Transfer-Encoding, and Connection. Header lines with CR, LF
-/// or NUL are dropped (response splitting).
-void format_head(std::string& out, const Response& response, const Framing& framing, bool keep_alive, int version);
+/// the app's headers minus the framing ones, then Date and Server (unless the app
+/// set them; `server` empty: no Server), Content-Length or Transfer-Encoding, and
+/// Connection. Header lines with CR, LF or NUL are dropped (response splitting).
+void format_head(std::string& out, const Response& response, const Framing& framing, bool keep_alive, int version,
+                 std::string_view server);
 
 /// The current time as an IMF-fixdate; formatted at most once a second per thread.
 std::string_view http_date_now();

@@ -11,7 +11,8 @@ namespace {
 constexpr std::uint64_t kReserveLimit = 64 * 1024;
 }  // namespace
 
-RequestParser::RequestParser(std::size_t max_header_size) {
+RequestParser::RequestParser(std::size_t max_header_size, std::size_t max_header_fields)
+    : fields_left_(max_header_fields) {
   header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(max_header_size, UINT32_MAX)));
   body_limit(boost::none);
 }
@@ -26,10 +27,16 @@ void RequestParser::on_response_impl(int, string_view, int, error_code& ec) {
   ec = http::error::bad_version;  // never called for a request parser
 }
 
-void RequestParser::on_field_impl(http::field field, string_view name, string_view value, error_code&) {
+void RequestParser::on_field_impl(http::field field, string_view name, string_view value, error_code& ec) {
   // Trailer fields would let a chunked body rewrite headers the app already
   // trusted (or smuggle framing fields); they are dropped.
   if (in_trailer_) return;
+  // Many tiny fields fit in the byte limit yet cost a node each in Headers.
+  if (fields_left_ == 0) {
+    ec = http::error::header_limit;
+    return;
+  }
+  --fields_left_;
   switch (field) {
     case http::field::host: ++host_count_; break;
     case http::field::content_length: has_content_length_ = true; break;

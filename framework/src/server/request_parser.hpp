@@ -16,7 +16,9 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
  public:
   /// The body has no limit here: the app sets one per request (Request::max_body_size)
   /// and enforces it as the endpoint reads.
-  explicit RequestParser(std::size_t max_header_size);
+  /// Past `max_header_size` bytes or `max_header_fields` fields the head is
+  /// refused (431).
+  RequestParser(std::size_t max_header_size, std::size_t max_header_fields);
 
   /// The request so far: complete once the parser is done.
   RequestParts& parts() { return parts_; }
@@ -45,6 +47,7 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   void on_finish_impl(error_code& ec) override;
 
   RequestParts parts_;
+  std::size_t fields_left_;
   int host_count_ = 0;
   bool has_content_length_ = false;
   bool has_transfer_encoding_ = false;

@@ -27,6 +27,21 @@ constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 // What one read asks for; a request head usually fits with room to spare.
 constexpr std::size_t kReadSize = 4096;
 
+// A log line must stay one line: control bytes and quotes in a path are escaped.
+void append_printable(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f || c == '"' || c == '\\') {
+      out += "\\x";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xf];
+    } else {
+      out += c;
+    }
+  }
+}
+
 }  // namespace
 
 void start_session(tcp::socket socket, ServerState& state, Loop& loop, bool rejected) {
@@ -77,7 +92,13 @@ awaitable<void> Session::watchdog() {
       log::debug("connection timed out");
       timed_out_ = true;
       boost::system::error_code ec;
-      socket_.close(ec);  // the pending read or write ends with operation_aborted
+      // A request that began arriving is answered 408, so only its read is
+      // cancelled; anything else (an idle or unwritable connection) is closed.
+      if (reading_request_) {
+        socket_.cancel(ec);
+      } else {
+        socket_.close(ec);  // the pending read or write ends with operation_aborted
+      }
       continue;
     }
     timer_.expires_at(std::min(deadline_, now + state_.tick));
@@ -132,10 +153,12 @@ awaitable<bool> Session::wait_for_request(bool first) {
 }
 
 awaitable<Session::ReadStatus> Session::read_request() {
-  auto& parser = parser_.emplace(options().max_header_size);
+  auto& parser = parser_.emplace(options().max_header_size, options().max_header_fields);
   auto ec = parse_buffered(parser, /*body=*/false);
   if (ec == http::error::need_more) {
+    reading_request_ = true;
     auto [read_ec, head_bytes] = co_await http::async_read_header(socket_, buffer_, parser, kNoThrow);
+    reading_request_ = false;
     ec = read_ec;
   }
   if (ec) co_return failed_read(ec);
@@ -164,6 +187,11 @@ boost::system::error_code Session::parse_buffered(RequestParser& parser, bool bo
 }
 
 Session::ReadStatus Session::failed_read(const boost::system::error_code& ec) {
+  if (timed_out_) {
+    error_ = ServerError{408, "Request timeout: the request head did not arrive within " +
+                                  std::to_string(options().header_timeout.count()) + " ms"};
+    return ReadStatus::failed;
+  }
   const auto data = buffer_.data();
   const std::string_view unparsed(static_cast<const char*>(data.data()), data.size());
   auto error = read_error(ec, unparsed, *parser_);
@@ -240,15 +268,24 @@ awaitable<bool> Session::respond() {
 void Session::log_access(const Request& request, int status, Clock::time_point started) const {
   const double elapsed = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
   const URL& url = request.url();
-  std::string line(request.method());
+  // The client as the app saw it (ProxyHeadersMiddleware may have replaced the peer).
+  const Address& client = request.client();
+  std::string line = client.host.find(':') == std::string::npos ? client.host : "[" + client.host + "]";
+  line += ':';
+  line += std::to_string(client.port);
+  line += " \"";
+  line += request.method();
   line += ' ';
-  line += url.raw_path;
+  // As sent, so an unusual byte shows as the client wrote it; control bytes are escaped.
+  append_printable(line, url.raw_path);
   if (!url.query.empty()) {
     line += '?';
-    line += url.query;
+    append_printable(line, url.query);
   }
-  line += ' ';
+  line += request.http_version() == 10 ? " HTTP/1.0\" " : " HTTP/1.1\" ";
   line += std::to_string(status);
+  line += ' ';
+  line += std::to_string(status == 101 ? 0 : body_bytes_sent_);
   line += ' ';
   // to_chars, not printf: a decimal point whatever the program's LC_NUMERIC.
   char duration[32];

@@ -97,7 +97,9 @@ class Session final : public Connection, public detail::ClientConnection, public
   bool closed_ = false;                              ///< the session is over; the watchdog stops
   bool must_linger_ = false;                         ///< input may be left unread (a refused request)
   bool continue_owed_ = false;                       ///< the client waits for 100 Continue before sending the body
-  bool timed_out_ = false;                           ///< the watchdog closed the socket
+  bool timed_out_ = false;                           ///< the watchdog closed the socket (or cancelled a read)
+  bool reading_request_ = false;                     ///< a request's head or body is being read: a timeout is a 408
+  std::uint64_t body_bytes_sent_ = 0;                ///< of the last response, for the access log
   std::weak_ptr<ServerWebSocketChannel> websocket_;  ///< the connection's WebSocket, once upgraded
 };
 

@@ -50,12 +50,16 @@ awaitable<std::optional<std::string>> Session::read_body() {
     if (continue_owed_) co_await send_continue();
     if (need_read) {
       set_deadline(options().body_timeout);
+      reading_request_ = true;
       auto [ec, bytes] = co_await socket_.async_read_some(buffer_.prepare(kBodyReadSize), kNoThrow);
+      reading_request_ = false;
       clear_deadline();
-      if (ec) {
-        throw ClientDisconnect(timed_out_ ? "the request body did not arrive within the body timeout"
-                                          : "the client left before sending the whole request body");
+      if (ec && timed_out_) {
+        // The client is still there, only slow: it gets an answer.
+        throw HTTPException(408, "Request timeout: no part of the request body arrived within " +
+                                     std::to_string(options().body_timeout.count()) + " ms");
       }
+      if (ec) throw ClientDisconnect("the client left before sending the whole request body");
       buffer_.commit(bytes);
     }
     boost::system::error_code ec;

@@ -63,10 +63,12 @@ awaitable<bool> Session::send_pending() {
 awaitable<bool> Session::write_response(Response& response, bool head_request, int version, bool keep_alive) {
   const Framing framing = plan_framing(response, head_request, version);
   if (framing.kind == Framing::Kind::until_close) keep_alive = false;
+  body_bytes_sent_ = 0;
   if (response.stream && framing.send_body) co_return co_await write_stream(response, framing, version, keep_alive);
-  format_head(head_, response, framing, keep_alive, version);
+  format_head(head_, response, framing, keep_alive, version, options().server_header);
   // Head and body leave in one writev, most often without suspending.
   const auto body = framing.send_body ? asio::buffer(response.body) : asio::const_buffer{};
+  body_bytes_sent_ = body.size();
   switch (send_now({asio::buffer(head_), body})) {
     case SendResult::done: co_return keep_alive;
     case SendResult::failed: co_return false;
@@ -86,7 +88,7 @@ awaitable<bool> Session::write_stream(Response& response, Framing framing, int v
     co_await send_error(failed);
     co_return false;
   }
-  format_head(head_, response, framing, keep_alive, version);
+  format_head(head_, response, framing, keep_alive, version, options().server_header);
   bool with_head = true;
   std::uint64_t sent = 0;
   while (chunk) {
@@ -99,6 +101,7 @@ awaitable<bool> Session::write_stream(Response& response, Framing framing, int v
       if (!co_await write_chunk(data, framing.kind, with_head)) co_return false;
       with_head = false;
       sent += data.size();
+      body_bytes_sent_ = sent;
     }
     if (too_long) {
       log::error("streaming response longer than its declared length; connection closed");
@@ -148,7 +151,7 @@ awaitable<void> Session::send_error(const ServerError& error, bool head_request)
   must_linger_ = true;
   const Response response = error_response(error);
   const Framing framing{Framing::Kind::length, response.body.size(), !head_request};
-  format_head(head_, response, framing, /*keep_alive=*/false, 11);
+  format_head(head_, response, framing, /*keep_alive=*/false, 11, options().server_header);
   const asio::const_buffer body = framing.send_body ? asio::buffer(response.body) : asio::const_buffer{};
   co_await write(asio::buffer(head_), body);
 }

@@ -71,6 +71,8 @@ url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' serve.log | head -1)
 curl -fsS "$url/health" | grep -q '"ok"'
 curl -fsS -X POST -H 'content-type: application/json' -d '{"text": "hi", "completed": false}' "$url/notes" >/dev/null
 [ "$(curl -fsS "$url/notes")" = '[{"completed":false,"text":"hi"}]' ]
+# The access log is on by default: one line per request, with the client and the status.
+grep -Eq '127\.0\.0\.1:[0-9]+ "POST /notes HTTP/1\.1" 200 [0-9]+ [0-9.]+ms' serve.log || fail "no access log line for the POST:" serve.log
 
 kill -TERM "$pid"
 for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
