@@ -30,7 +30,7 @@ Handler App::Impl::exception_layer(Handler next) const {
     } catch (...) {
       error = std::current_exception();
     }
-    if (auto response = impl.handle_exception(request, error)) co_return std::move(*response);
+    if (auto response = co_await impl.handle_exception(request, error)) co_return std::move(*response);
     std::rethrow_exception(error);
   };
 }
@@ -78,7 +78,7 @@ App::App(AppOptions options) : impl_(std::make_unique<Impl>(std::move(options)))
 App::~App() = default;
 
 awaitable<Response> App::handle(Request& request) {
-  detail::RequestAccess::set_app(request, this, impl_->options.max_body_size);
+  detail::RequestAccess::set_app(request, this, impl_->state, impl_->options.max_body_size);
   const bool has_middleware = static_cast<bool>(impl_->stack);
   std::exception_ptr error;
   try {
@@ -100,12 +100,12 @@ awaitable<Response> App::handle(Request& request) {
   }
   if (!has_middleware) {
     try {
-      if (auto response = impl_->handle_exception(request, error)) co_return std::move(*response);
+      if (auto response = co_await impl_->handle_exception(request, error)) co_return std::move(*response);
     } catch (...) {
       error = std::current_exception();  // the handler itself failed: a 500 names that
     }
   }
-  co_return impl_->server_error(request, error);
+  co_return co_await impl_->server_error(request, error);
 }
 
 std::string App::url_path_for(std::string_view name, const PathArgs& params) const {

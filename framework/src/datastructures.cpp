@@ -78,8 +78,9 @@ std::string QueryParams::to_string() const {
 
 std::any& State::lookup(const std::string& key) {
   const auto it = values_.find(key);
-  if (it == values_.end()) throw std::out_of_range("state has no key '" + key + "'");
-  return it->second;
+  if (it != values_.end()) return it->second;
+  if (fallback_) return fallback_->lookup(key);
+  throw std::out_of_range("state has no key '" + key + "'");
 }
 
 std::string URL::to_string() const {

@@ -2,6 +2,7 @@
 /// @file application.hpp
 /// App: routes, middleware, exception handlers and lifecycle in one object.
 
+#include <starling/exception_handlers.hpp>
 #include <starling/exceptions.hpp>
 #include <starling/request.hpp>
 #include <starling/responses.hpp>
@@ -13,7 +14,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <typeinfo>
 #include <vector>
 
 namespace starling {
@@ -46,47 +46,6 @@ using Serve = std::function<awaitable<void>()>;
 /// Startup work, `co_await serve()`, then shutdown work (Starlette's lifespan).
 using Lifespan = std::function<awaitable<void>(App& app, Serve serve)>;
 
-/// Turns an exception into a response. Build one with `exception_handler`.
-class ExceptionHandler {
- public:
-  using Fn = std::function<std::optional<Response>(Request&, const std::exception_ptr&)>;
-
-  /// Handles an HTTPException whose status is `status_code`.
-  /// Status 500 handles every unhandled exception.
-  ExceptionHandler(int status_code, std::function<Response(Request&, const HTTPException&)> fn);
-  /// Low level: `fn` returns nullopt for exceptions it does not handle.
-  explicit ExceptionHandler(Fn fn, int status_code = 0) : fn_(std::move(fn)), status_code_(status_code) {}
-
-  std::optional<Response> operator()(Request& request, const std::exception_ptr& error) const {
-    return fn_(request, error);
-  }
-  int status_code() const { return status_code_; }
-
- private:
-  Fn fn_;
-  int status_code_ = 0;
-};
-
-/// A handler for exceptions of type `E` (and types derived from it). As in
-/// Starlette, HTTPException keeps its own answer unless `E` is HTTPException or
-/// derives from it; among type handlers the first declared match wins.
-template <class E, class F>
-ExceptionHandler exception_handler(F fn) {
-  return ExceptionHandler(
-      [fn = std::move(fn)](Request& request, const std::exception_ptr& error) -> std::optional<Response> {
-        try {
-          std::rethrow_exception(error);
-        } catch (const HTTPException& e) {
-          if constexpr (std::is_base_of_v<HTTPException, E>) return Response(fn(request, static_cast<const E&>(e)));
-          return std::nullopt;
-        } catch (const E& e) {
-          return Response(fn(request, e));
-        } catch (...) {
-          return std::nullopt;
-        }
-      });
-}
-
 /// Everything an App is made of. Designated initializers read like Starlette's kwargs.
 struct AppOptions {
   Routes routes;
@@ -95,7 +54,9 @@ struct AppOptions {
   std::vector<Hook> on_startup;
   std::vector<Hook> on_shutdown;
   Lifespan lifespan;
-  bool debug = false;  ///< show exception messages in 500 bodies
+  /// A 500 shows what was thrown: an HTML page for a browser, JSON otherwise
+  /// (never in production: it names internals).
+  bool debug = false;
   /// The largest request body an endpoint may read (413 past it); a Route may
   /// raise it with `.max_body_size(bytes)`.
   std::size_t max_body_size = kDefaultMaxBodySize;

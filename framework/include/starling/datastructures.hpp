@@ -74,15 +74,42 @@ class QueryParams : public MultiDict {
   std::string to_string() const;
 };
 
+namespace detail {
+struct RequestAccess;  // sets a request's state to fall back to its app's
+}  // namespace detail
+
+/// A typed name for a State value: declared once, it gives `T` back without
+/// naming the type again, and a mismatch cannot compile:
+///
+///     inline const StateKey<std::shared_ptr<Mailer>> kMailer{"mailer"};
+///     app.state().set(kMailer, std::make_shared<Mailer>());   // at startup
+///     request.state().get(kMailer)->send(...);                 // in an endpoint
+template <class T>
+struct StateKey {
+  std::string name;
+};
+
 /// Arbitrary named values: `app.state()` and `request.state()`.
+/// A request's state falls back to its app's: what startup hooks or the
+/// lifespan put into `app.state()` is read through `request.state()` (as
+/// Starlette's lifespan state), while what a request sets stays its own.
+/// The app's state is for startup to write and requests to read: it has no lock.
 class State {
  public:
+  State() = default;
+  /// A state whose lookups fall back to `fallback` (which must outlive it).
+  explicit State(State* fallback) : fallback_(fallback) {}
+
   template <class T>
   void set(const std::string& key, T value) {
     values_[key] = std::move(value);
   }
   /// Text is kept as std::string, so `set("user", "ann")` reads back with get<std::string>.
   void set(const std::string& key, const char* value) { values_[key] = std::string(value); }
+  template <class T>
+  void set(const StateKey<T>& key, T value) {
+    values_[key.name] = std::move(value);
+  }
 
   /// @throws std::out_of_range naming the key if absent,
   ///         std::bad_any_cast-derived std::invalid_argument on a type mismatch.
@@ -92,12 +119,22 @@ class State {
     if (!value) throw std::invalid_argument("state '" + key + "' holds another type");
     return *value;
   }
-  bool contains(const std::string& key) const { return values_.count(key) != 0; }
+  template <class T>
+  T& get(const StateKey<T>& key) {
+    return get<T>(key.name);
+  }
+  /// Whether `key` is here or in the fallback.
+  bool contains(const std::string& key) const {
+    return values_.count(key) != 0 || (fallback_ && fallback_->contains(key));
+  }
+  /// Removes this state's own value (never the fallback's).
   void erase(const std::string& key) { values_.erase(key); }
 
  private:
+  friend struct detail::RequestAccess;
   std::any& lookup(const std::string& key);
   std::map<std::string, std::any> values_;
+  State* fallback_ = nullptr;
 };
 
 /// The parts of a request URL.

@@ -30,8 +30,8 @@ class HTTPException : public std::runtime_error {
   Headers headers_;
 };
 
-/// The client went away (or stalled past the body timeout) while its request
-/// body was being read. Nobody is left to answer, so the app logs no error.
+/// The client went away while its request body was being read. Nobody is left
+/// to answer, so the app logs no error. (A client that only stalls gets a 408.)
 class ClientDisconnect : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;

@@ -22,8 +22,11 @@ struct App::Impl {
 
   awaitable<Response> route(Request& request) const;
   Handler exception_layer(Handler next) const;
-  std::optional<Response> handle_exception(Request& request, const std::exception_ptr& error) const;
-  Response server_error(Request& request, const std::exception_ptr& error) const;
+  /// The answer of the exception handlers (and the default for an HTTPException),
+  /// or nullopt for an unhandled exception. A handler's own exception escapes.
+  awaitable<std::optional<Response>> handle_exception(Request& request, const std::exception_ptr& error) const;
+  /// The 500 for an unhandled exception: logged, the 500 handler's answer, or the default.
+  awaitable<Response> server_error(Request& request, const std::exception_ptr& error) const;
 };
 
 /// The default answer to an HTTPException: `{"detail": ...}` with its status and headers.
