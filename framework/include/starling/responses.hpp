@@ -2,6 +2,7 @@
 /// @file responses.hpp
 /// Responses: plain, text, HTML, JSON, redirect, streaming and file.
 
+#include <starling/background.hpp>
 #include <starling/datastructures.hpp>
 #include <starling/types.hpp>
 
@@ -59,6 +60,8 @@ class Response {
   std::string body;
   /// Set for streaming and file responses; `body` is then unused.
   std::shared_ptr<BodyStream> stream;
+  /// Run once the response is sent (see BackgroundTasks).
+  BackgroundTasks background;
 
   /// Adds a Set-Cookie header.
   /// @throws std::invalid_argument when a part holds `;`, `,`, a space, a quote, a

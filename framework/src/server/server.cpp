@@ -164,8 +164,9 @@ void Server::Impl::shutdown() noexcept {
   if (listener) listener->close();
   close_connections(/*idle_only=*/true);
   if (!state.wait_drained(options().shutdown_timeout)) {
-    log::warning(std::to_string(state.connections()) +
-                 " connection(s) still busy after the shutdown timeout; closing them");
+    log::warning(std::to_string(state.connections()) + " connection(s) and " +
+                 std::to_string(state.background_tasks()) +
+                 " response(s) with background tasks still busy after the shutdown timeout; closing them");
     close_connections(/*idle_only=*/false);
     state.wait_drained(std::chrono::milliseconds(200));
   }

@@ -20,16 +20,23 @@ ServerState::ServerState(App& app, ServerOptions options)
 bool ServerState::connection_opened() noexcept { return connections_.fetch_add(1) < options.max_connections; }
 
 void ServerState::connection_closed() noexcept {
-  if (connections_.fetch_sub(1) != 1) return;
+  if (connections_.fetch_sub(1) == 1) notify_if_drained();
+}
+
+void ServerState::background_finished() noexcept {
+  if (background_.fetch_sub(1) == 1) notify_if_drained();
+}
+
+void ServerState::notify_if_drained() noexcept {
   // Taking the lock before notifying closes the window between the waiter's
-  // check and its sleep; it only happens when the count reaches zero.
+  // check and its sleep; it only happens when a count reaches zero.
   std::lock_guard lock(mutex_);
   drained_.notify_all();
 }
 
 bool ServerState::wait_drained(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
-  return drained_.wait_for(lock, timeout, [this] { return connections_.load() == 0; });
+  return drained_.wait_for(lock, timeout, [this] { return connections_.load() == 0 && background_.load() == 0; });
 }
 
 }  // namespace starling::server

@@ -64,11 +64,19 @@ class ServerState {
   /// Counts a connection's end (from its destructor).
   void connection_closed() noexcept;
   std::size_t connections() const noexcept { return connections_.load(); }
-  /// Blocks until no connection is left or `timeout` passed; true when none is left.
+  /// Counts a response's background tasks, from start to end: a graceful
+  /// shutdown waits for them as for connections.
+  void background_started() noexcept { background_.fetch_add(1); }
+  void background_finished() noexcept;
+  std::size_t background_tasks() const noexcept { return background_.load(); }
+  /// Blocks until no connection and no background task is left, or `timeout`
+  /// passed; true when none is left.
   bool wait_drained(std::chrono::milliseconds timeout);
 
  private:
+  void notify_if_drained() noexcept;
   std::atomic<std::size_t> connections_{0};
+  std::atomic<std::size_t> background_{0};
   std::mutex mutex_;
   std::condition_variable drained_;
 };

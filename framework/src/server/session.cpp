@@ -262,7 +262,27 @@ awaitable<bool> Session::respond() {
       client_keep_alive && body_read && !state_.stopping.load(std::memory_order_relaxed) && !wants_close(response);
   const bool open = co_await write_response(response, head_request, version, keep_alive);
   if (options().access_log) log_access(*request, response.status_code, started);
+  if (!response.background.empty()) start_background(std::move(response.background));
   co_return open;
+}
+
+void Session::start_background(BackgroundTasks tasks) {
+  // Beside the connection, not in it: the next request on this connection
+  // need not wait for them, and a shutdown does (wait_drained counts them).
+  state_.background_started();
+  struct Finished {
+    explicit Finished(ServerState& s) : state(s) {}
+    Finished(const Finished&) = delete;
+    Finished& operator=(const Finished&) = delete;
+    ~Finished() { state.background_finished(); }  // also when a stopped loop destroys the task
+    ServerState& state;
+  };
+  asio::co_spawn(
+      loop_.context,
+      [tasks = std::move(tasks), finished = std::make_shared<Finished>(state_)]() mutable -> awaitable<void> {
+        co_await tasks.run();
+      },
+      asio::detached);
 }
 
 void Session::log_access(const Request& request, int status, Clock::time_point started) const {

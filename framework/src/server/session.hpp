@@ -61,6 +61,8 @@ class Session final : public Connection, public detail::ClientConnection, public
   awaitable<void> send_continue();
   awaitable<bool> respond();
   void log_access(const Request& request, int status, Clock::time_point started) const;
+  /// Runs a response's background tasks on this loop, counted for shutdown.
+  void start_background(BackgroundTasks tasks);
   void set_deadline(std::chrono::milliseconds timeout) { deadline_ = Clock::now() + timeout; }
   void clear_deadline() { deadline_ = Clock::time_point::max(); }
   const ServerOptions& options() const { return state_.options; }
