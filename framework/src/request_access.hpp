@@ -16,6 +16,14 @@ struct RequestAccess {
   static void set_path_params(Request& request, PathParams params) { request.path_params_ = std::move(params); }
   static std::exception_ptr& unhandled_exception(Request& request) { return request.unhandled_exception_; }
   static const std::shared_ptr<WebSocketChannel>& websocket(Request& request) { return request.websocket_; }
+  static std::shared_ptr<starling::json>& session(Request& request) { return request.session_; }
+  static void set_auth(Request& request, std::shared_ptr<const AuthCredentials> auth,
+                       std::shared_ptr<const BaseUser> user) {
+    request.auth_ = std::move(auth);
+    request.user_ = std::move(user);
+  }
+  static void set_client(Request& request, Address client) { request.client_ = std::move(client); }
+  static URL& url(Request& request) { return request.url_; }
 };
 
 }  // namespace starling::detail

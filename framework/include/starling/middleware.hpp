@@ -1,12 +1,15 @@
 #pragma once
 /// @file middleware.hpp
-/// Starlette's built-in middleware: CORS, GZip and TrustedHost.
+/// Starlette's built-in middleware: authentication, CORS, GZip, HTTPS redirect,
+/// proxy headers, sessions and TrustedHost.
 /// Each is a class whose instances convert to `Middleware`:
 ///
 ///     App app({.routes = {...},
 ///              .middleware = {CORSMiddleware({.allow_origins = {"https://example.org"}}),
 ///                             GZipMiddleware({.minimum_size = 500})}});
 
+#include <starling/middleware/authentication.hpp>
 #include <starling/middleware/cors.hpp>
 #include <starling/middleware/gzip.hpp>
+#include <starling/middleware/sessions.hpp>
 #include <starling/middleware/trusted_host.hpp>

@@ -18,6 +18,9 @@
 
 namespace starling {
 
+class BaseUser;
+struct AuthCredentials;
+
 namespace detail {
 struct RequestAccess;    // what the server, the router and the app set on a request
 class ClientConnection;  // the connection a request came on
@@ -129,8 +132,20 @@ class Request {
   ///         too many fields or files, 413 past a size limit; each names the problem.
   awaitable<FormData> form(FormLimits limits = {});
 
-  /// Per-request values for middleware and endpoints.
+  /// Per-request values for middleware and endpoints; what the app's state
+  /// holds (set at startup or in the lifespan) reads through it.
   State& state() { return state_; }
+
+  /// The session (a JSON object) loaded by SessionMiddleware; what an endpoint
+  /// changes goes back in the cookie.
+  /// @throws std::logic_error when no SessionMiddleware is installed.
+  starling::json& session();
+  /// The user found by AuthenticationMiddleware's backend (UnauthenticatedUser
+  /// when it found none). @throws std::logic_error without the middleware.
+  const BaseUser& user() const;
+  /// The scopes granted with the user ("authenticated", ...).
+  /// @throws std::logic_error without AuthenticationMiddleware.
+  const AuthCredentials& auth() const;
 
   /// The app serving this request (set by App::handle), or null.
   App* app() const { return app_; }
@@ -156,6 +171,9 @@ class Request {
   Address client_;
   PathParams path_params_;
   State state_;
+  std::shared_ptr<starling::json> session_;
+  std::shared_ptr<const BaseUser> user_;
+  std::shared_ptr<const AuthCredentials> auth_;
   App* app_ = nullptr;
   std::shared_ptr<FormData> form_;
   mutable std::unique_ptr<QueryParams> query_params_;

@@ -3,6 +3,8 @@
 /// Everything a Starling web app needs: App, Route, Request, responses, Config.
 
 #include <starling/application.hpp>
+#include <starling/authentication.hpp>
+#include <starling/background.hpp>
 #include <starling/config.hpp>
 #include <starling/datastructures.hpp>
 #include <starling/exceptions.hpp>
