@@ -1,4 +1,6 @@
-// What middleware puts on a request: the session, the user and the scopes.
+// What middleware puts on a request (the session, the user and the scopes),
+// and the URLs a request builds from its app's routes.
+#include <starling/application.hpp>
 #include <starling/authentication.hpp>
 #include <starling/request.hpp>
 
@@ -19,6 +21,21 @@ const BaseUser& Request::user() const {
 const AuthCredentials& Request::auth() const {
   if (!auth_) throw std::logic_error("request.auth() needs AuthenticationMiddleware in the app's middleware");
   return *auth_;
+}
+
+std::string Request::base_url() const {
+  URL base = url_;
+  base.raw_path = "/";
+  base.query.clear();
+  return base.to_string();
+}
+
+std::string Request::url_for(std::string_view name, const PathArgs& params) const {
+  if (!app_) throw std::logic_error("request.url_for() needs the request to come through an App");
+  URL url = url_;
+  url.raw_path = app_->url_path_for(name, params);
+  url.query.clear();
+  return url.to_string();
 }
 
 }  // namespace starling

@@ -87,7 +87,9 @@ JSONResponse::JSONResponse(const json& content, int status_code, Headers headers
 
 RedirectResponse::RedirectResponse(std::string_view url, int status_code, Headers headers)
     : Response(std::string{}, status_code, std::move(headers)) {
-  this->headers.set("location", std::string(url));
+  // As Starlette: what may not stand in a URL (spaces, non-ASCII bytes, quotes)
+  // is percent-encoded; reserved characters and existing escapes are kept.
+  this->headers.set("location", percent_encode(url, ":/%#?=@[]!$&'()*+,;~"));
 }
 
 StreamingResponse::StreamingResponse(ChunkSource source, int status_code, Headers headers, std::string_view media_type)

@@ -11,5 +11,7 @@
 #include <starling/middleware/authentication.hpp>
 #include <starling/middleware/cors.hpp>
 #include <starling/middleware/gzip.hpp>
+#include <starling/middleware/https_redirect.hpp>
+#include <starling/middleware/proxy_headers.hpp>
 #include <starling/middleware/sessions.hpp>
 #include <starling/middleware/trusted_host.hpp>

@@ -5,6 +5,7 @@
 #include <starling/convertors.hpp>
 #include <starling/datastructures.hpp>
 #include <starling/forms.hpp>
+#include <starling/path_args.hpp>
 #include <starling/types.hpp>
 
 #include <cstdint>
@@ -149,6 +150,14 @@ class Request {
 
   /// The app serving this request (set by App::handle), or null.
   App* app() const { return app_; }
+
+  /// The absolute URL of the route called `name`: this request's scheme and
+  /// host (as ProxyHeadersMiddleware corrected them behind a proxy) and the
+  /// route's path, e.g. `https://notes.example/notes/3`.
+  /// @throws NoMatchFound as App::url_path_for; std::logic_error outside an App.
+  std::string url_for(std::string_view name, const PathArgs& params = {}) const;
+  /// `scheme://host[:port]/` of this request.
+  std::string base_url() const;
 
  private:
   friend struct detail::RequestAccess;

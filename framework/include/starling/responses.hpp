@@ -95,7 +95,8 @@ class JSONResponse : public Response {
       : JSONResponse(json(content), status_code, std::move(headers)) {}
 };
 
-/// A redirect (307 by default, as in Starlette) to `url`.
+/// A redirect (307 by default, as in Starlette) to `url`; characters a URL
+/// cannot carry (spaces, non-ASCII, quotes, control bytes) are percent-encoded.
 class RedirectResponse : public Response {
  public:
   explicit RedirectResponse(std::string_view url, int status_code = 307, Headers headers = {});

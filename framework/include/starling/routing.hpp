@@ -2,6 +2,7 @@
 /// @file routing.hpp
 /// Route, Mount and url_path_for.
 
+#include <starling/path_args.hpp>
 #include <starling/responses.hpp>
 #include <starling/types.hpp>
 
@@ -152,23 +153,5 @@ class Mount {
   Handler app_;
   std::string name_;
 };
-
-/// A path parameter value for url_path_for: text or a number.
-class PathArg {
- public:
-  PathArg(const char* text) : text_(text) {}
-  PathArg(std::string text) : text_(std::move(text)) {}
-  PathArg(std::string_view text) : text_(text) {}
-  template <std::integral T>
-  PathArg(T number) : text_(std::to_string(number)) {}
-  PathArg(double number);
-
-  const std::string& text() const { return text_; }
-
- private:
-  std::string text_;
-};
-
-using PathArgs = std::map<std::string, PathArg, std::less<>>;
 
 }  // namespace starling
