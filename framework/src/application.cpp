@@ -2,7 +2,6 @@
 
 #include "app/app_impl.hpp"
 #include "request_access.hpp"
-#include "websockets/run_endpoint.hpp"
 
 namespace starling {
 namespace {
@@ -39,10 +38,7 @@ Handler App::Impl::exception_layer(Handler next) const {
 // request costs no extra coroutine frame for routing.
 awaitable<Response> App::Impl::route(Request& request) const {
   auto match = router.match(request);
-  if (match.outcome == routing::Outcome::found) {
-    if (match.route->websocket) return websockets::run_endpoint(request, *match.route->websocket);
-    return match.route->endpoint(request);
-  }
+  if (match.outcome == routing::Outcome::found) return match.route->endpoint(request);
   if (match.outcome == routing::Outcome::method_not_allowed) {
     HTTPException error(405, std::string{}, Headers{{"allow", match.allow}});
     if (options.exception_handlers.empty()) return ready(http_exception_response(error));  // no throw on a hot path
@@ -50,7 +46,7 @@ awaitable<Response> App::Impl::route(Request& request) const {
   }
   if (options.redirect_slashes && request.path() != "/" && !request.is_websocket()) {
     const auto other = with_flipped_slash(request.path());
-    if (router.matches_path(other)) {
+    if (router.matches_path(other, request.url().host)) {
       URL url = request.url();
       url.raw_path = with_flipped_slash(url.raw_path);
       // Without a Host (HTTP/1.0) a relative Location is the honest answer.
@@ -110,6 +106,10 @@ awaitable<Response> App::handle(Request& request) {
 
 std::string App::url_path_for(std::string_view name, const PathArgs& params) const {
   return impl_->router.url_path_for(name, params);
+}
+
+std::string App::url_host_for(std::string_view name, const PathArgs& params) const {
+  return impl_->router.url_host_for(name, params);
 }
 
 State& App::state() { return impl_->state; }

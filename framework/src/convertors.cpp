@@ -1,10 +1,23 @@
 #include <starling/convertors.hpp>
 
 #include <cctype>
+#include <deque>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 
 namespace starling {
+
+namespace detail {
+
+struct ConvertorDef {
+  std::string_view name;
+  bool (*builtin)(std::string_view);
+  const std::function<bool(std::string_view)>* custom;
+};
+
+}  // namespace detail
+
 namespace {
 
 bool is_integer(std::string_view text) {
@@ -13,6 +26,10 @@ bool is_integer(std::string_view text) {
     if (!std::isdigit(static_cast<unsigned char>(c))) return false;
   return true;
 }
+
+bool is_str(std::string_view text) { return !text.empty() && text.find('/') == std::string_view::npos; }
+
+bool fits_int64(std::string_view text) { return is_integer(text) && text.size() <= 18; }  // else no match (404)
 
 // Starlette's float convertor: digits with an optional fractional part.
 bool is_float(std::string_view text) {
@@ -30,38 +47,73 @@ bool is_uuid(std::string_view text) {
   return true;
 }
 
+bool is_any(std::string_view) { return true; }
+
+// Constant-initialised: routes made in static initialisers can use them.
+constinit const detail::ConvertorDef kStr{"str", is_str, nullptr};
+constinit const detail::ConvertorDef kInteger{"int", fits_int64, nullptr};
+constinit const detail::ConvertorDef kFloat{"float", is_float, nullptr};
+constinit const detail::ConvertorDef kUuid{"uuid", is_uuid, nullptr};
+constinit const detail::ConvertorDef kPath{"path", is_any, nullptr};
+
+// Registered convertors; a deque keeps their addresses stable as it grows.
+struct Registry {
+  std::mutex mutex;
+  std::deque<std::string> names;
+  std::deque<std::function<bool(std::string_view)>> functions;
+  std::deque<detail::ConvertorDef> defs;
+};
+
+Registry& registry() {
+  static Registry instance;
+  return instance;
+}
+
+const detail::ConvertorDef* builtin_named(std::string_view name) {
+  for (const auto* def : {&kStr, &kInteger, &kFloat, &kUuid, &kPath})
+    if (def->name == name) return def;
+  return nullptr;
+}
+
 }  // namespace
 
+constinit const Convertor Convertor::str{&kStr};
+constinit const Convertor Convertor::integer{&kInteger};
+constinit const Convertor Convertor::floating{&kFloat};
+constinit const Convertor Convertor::uuid{&kUuid};
+constinit const Convertor Convertor::path{&kPath};
+
+std::string_view Convertor::name() const { return def_->name; }
+
+bool Convertor::matches(std::string_view text) const {
+  if (def_->custom) return is_str(text) && (*def_->custom)(text);
+  return def_->builtin(text);
+}
+
+void register_convertor(std::string name, std::function<bool(std::string_view)> matches) {
+  if (name.empty() || name.find_first_of("{}:/") != std::string::npos)
+    throw std::invalid_argument("register_convertor: '" + name + "' is not a usable convertor name");
+  if (!matches) throw std::invalid_argument("register_convertor: convertor '" + name + "' has no match function");
+  if (builtin_named(name)) throw std::invalid_argument("register_convertor: '" + name + "' is a built-in convertor");
+  auto& reg = registry();
+  std::lock_guard lock(reg.mutex);
+  for (const auto& def : reg.defs)
+    if (def.name == name) throw std::invalid_argument("register_convertor: '" + name + "' is already registered");
+  const auto& stored_name = reg.names.emplace_back(std::move(name));
+  const auto& stored_fn = reg.functions.emplace_back(std::move(matches));
+  reg.defs.push_back({stored_name, nullptr, &stored_fn});
+}
+
 Convertor convertor_named(std::string_view name) {
-  if (name.empty() || name == "str") return Convertor::str;
-  if (name == "int") return Convertor::integer;
-  if (name == "float") return Convertor::floating;
-  if (name == "uuid") return Convertor::uuid;
-  if (name == "path") return Convertor::path;
-  throw std::invalid_argument("unknown path convertor '" + std::string(name) +
-                              "' (expected str, int, float, uuid or path)");
-}
-
-bool convertor_matches(Convertor convertor, std::string_view text) {
-  switch (convertor) {
-    case Convertor::str: return !text.empty() && text.find('/') == std::string_view::npos;
-    case Convertor::integer: return is_integer(text) && text.size() <= 18;  // fits int64: else no match (404)
-    case Convertor::floating: return is_float(text);
-    case Convertor::uuid: return is_uuid(text);
-    case Convertor::path: return true;
-  }
-  return false;
-}
-
-std::string_view convertor_name(Convertor convertor) {
-  switch (convertor) {
-    case Convertor::str: return "str";
-    case Convertor::integer: return "int";
-    case Convertor::floating: return "float";
-    case Convertor::uuid: return "uuid";
-    case Convertor::path: return "path";
-  }
-  return "";
+  if (name.empty()) return Convertor::str;
+  if (const auto* def = builtin_named(name)) return Convertor(def);
+  auto& reg = registry();
+  std::lock_guard lock(reg.mutex);
+  for (const auto& def : reg.defs)
+    if (def.name == name) return Convertor(&def);
+  std::string known = "str, int, float, uuid, path";
+  for (const auto& def : reg.defs) known += ", " + std::string(def.name);
+  throw std::invalid_argument("unknown path convertor '" + std::string(name) + "' (known: " + known + ")");
 }
 
 }  // namespace starling

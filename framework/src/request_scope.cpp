@@ -35,6 +35,7 @@ std::string Request::url_for(std::string_view name, const PathArgs& params) cons
   URL url = url_;
   url.raw_path = app_->url_path_for(name, params);
   url.query.clear();
+  if (auto host = app_->url_host_for(name, params); !host.empty()) url.host = std::move(host);
   return url.to_string();
 }
 

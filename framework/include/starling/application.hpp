@@ -86,6 +86,9 @@ class App {
   /// The path of the route called `name`, e.g. `url_path_for("note", {{"id", 3}})`.
   /// @throws NoMatchFound naming the route or the missing/invalid parameter.
   std::string url_path_for(std::string_view name, const PathArgs& params = {}) const;
+  /// The host of the route called `name` when it is under a Host (its
+  /// parameters filled from `params`), else "". @throws NoMatchFound.
+  std::string url_host_for(std::string_view name, const PathArgs& params = {}) const;
 
   /// Application-wide values (Starlette's `app.state`).
   State& state();

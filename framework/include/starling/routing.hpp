@@ -1,7 +1,8 @@
 #pragma once
 /// @file routing.hpp
-/// Route, Mount and url_path_for.
+/// Route, WebSocketRoute, Mount, Host and url_path_for.
 
+#include <starling/exception_handlers.hpp>
 #include <starling/path_args.hpp>
 #include <starling/responses.hpp>
 #include <starling/types.hpp>
@@ -52,6 +53,9 @@ class Route {
     return *this;
   }
   std::optional<std::size_t> max_body_size() const { return max_body_size_; }
+  /// Middleware for this route alone, run once it matched (the first is the
+  /// outermost): `Route("/admin", admin).middleware({AuditMiddleware()})`.
+  Route& middleware(const std::vector<Middleware>& middleware);
 
  private:
   Route(std::string path, Handler endpoint, std::vector<std::string> methods, std::string name, int);
@@ -102,32 +106,43 @@ class WebSocketRoute {
   const WebSocketEndpoint& endpoint() const { return endpoint_; }
   std::size_t max_message_size() const { return max_message_size_; }
   const std::vector<std::string>& allowed_origins() const { return allowed_origins_; }
+  /// Middleware that sees this route's handshakes (as Route::middleware).
+  WebSocketRoute& middleware(std::vector<Middleware> middleware) {
+    middleware_ = std::move(middleware);
+    return *this;
+  }
+  const std::vector<Middleware>& middleware() const { return middleware_; }
 
  private:
   std::string path_;
   WebSocketEndpoint endpoint_;
   std::string name_;
+  std::vector<Middleware> middleware_;
   std::size_t max_message_size_ = 1024 * 1024;
   std::vector<std::string> allowed_origins_;
 };
 
 class Mount;
+class Host;
 
-/// An element of a route table: a Route, a WebSocketRoute or a Mount.
+/// An element of a route table: a Route, a WebSocketRoute, a Mount or a Host.
 class RouteEntry {
  public:
   RouteEntry(Route route);
   RouteEntry(WebSocketRoute route);
   RouteEntry(Mount mount);
+  RouteEntry(Host host);
 
   const Route* route() const { return route_.get(); }
   const WebSocketRoute* websocket_route() const { return websocket_route_.get(); }
   const Mount* mount() const { return mount_.get(); }
+  const Host* host() const { return host_.get(); }
 
  private:
   std::shared_ptr<const Route> route_;
   std::shared_ptr<const WebSocketRoute> websocket_route_;
   std::shared_ptr<const Mount> mount_;
+  std::shared_ptr<const Host> host_;
 };
 
 using Routes = std::vector<RouteEntry>;
@@ -147,10 +162,45 @@ class Mount {
   /// The mounted app, when there is one instead of routes.
   const Handler& app() const { return app_; }
 
+  /// Middleware for everything under the mount, run once a route under it
+  /// matched (the first is the outermost). It wraps each route under the mount.
+  Mount& middleware(std::vector<Middleware> middleware) {
+    middleware_ = std::move(middleware);
+    return *this;
+  }
+  /// Exception handlers for the routes under the mount, tried before the app's
+  /// (by status or type; a 500 handler belongs to the App and is refused here).
+  /// @throws std::invalid_argument for a 500 handler.
+  Mount& exception_handlers(std::vector<ExceptionHandler> handlers);
+  const std::vector<Middleware>& middleware() const { return middleware_; }
+  const std::vector<ExceptionHandler>& exception_handlers() const { return exception_handlers_; }
+
  private:
   std::string path_;
   Routes routes_;
   Handler app_;
+  std::string name_;
+  std::vector<Middleware> middleware_;
+  std::vector<ExceptionHandler> exception_handlers_;
+};
+
+/// Routes for requests to one host (the Host header, without its port):
+/// `Host("api.example.com", api_routes)`, or with parameters in labels,
+/// `Host("{tenant}.example.com", tenant_routes)` (`{tenant}` is one label and
+/// reaches the endpoint as a path parameter). Names inside become `name:route`;
+/// `request.url_for` gives URLs on that host.
+class Host {
+ public:
+  /// @throws std::invalid_argument for a malformed host template.
+  Host(std::string host, Routes routes, std::string name = {});
+
+  const std::string& host() const { return host_; }
+  const Routes& routes() const { return routes_; }
+  const std::string& name() const { return name_; }
+
+ private:
+  std::string host_;
+  Routes routes_;
   std::string name_;
 };
 

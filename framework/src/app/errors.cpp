@@ -2,6 +2,7 @@
 
 #include "app/app_impl.hpp"
 #include "app/debug_page.hpp"
+#include "app/exception_guard.hpp"
 #include "app/exception_info.hpp"
 #include "request_access.hpp"
 
@@ -37,22 +38,55 @@ Response http_exception_response(const HTTPException& error) {
   return JSONResponse(json{{"detail", error.detail()}}, status, error.headers());
 }
 
-awaitable<std::optional<Response>> App::Impl::handle_exception(Request& request,
-                                                               const std::exception_ptr& error) const {
+namespace app {
+
+awaitable<std::optional<Response>> run_exception_handlers(const std::vector<ExceptionHandler>& handlers,
+                                                          Request& request, std::exception_ptr error) {
   const HTTPException* http = detail::http_exception_in(error);
   // Handlers by status code first, then by type, each in declaration order.
   if (http) {
-    for (const auto& handler : options.exception_handlers) {
+    for (const auto& handler : handlers) {
       if (handler.status_code() == 0 || handler.status_code() == 500 || handler.status_code() != http->status_code())
         continue;
       if (auto response = co_await handler(request, error)) co_return response;
     }
   }
-  for (const auto& handler : options.exception_handlers) {
+  for (const auto& handler : handlers) {
     if (handler.status_code() != 0) continue;
     if (auto response = co_await handler(request, error)) co_return response;
   }
-  if (http) co_return http_exception_response(*http);
+  co_return std::nullopt;
+}
+
+namespace {
+
+awaitable<Response> guarded(std::shared_ptr<const std::vector<ExceptionHandler>> handlers,
+                            std::shared_ptr<const Handler> next, Request& request) {
+  std::exception_ptr error;
+  try {
+    co_return co_await (*next)(request);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  if (auto response = co_await run_exception_handlers(*handlers, request, error)) co_return std::move(*response);
+  std::rethrow_exception(error);
+}
+
+}  // namespace
+
+Handler exception_guard(std::shared_ptr<const std::vector<ExceptionHandler>> handlers, Handler next) {
+  return [handlers = std::move(handlers), next = std::make_shared<const Handler>(std::move(next))](Request& request) {
+    return guarded(handlers, next, request);
+  };
+}
+
+}  // namespace app
+
+awaitable<std::optional<Response>> App::Impl::handle_exception(Request& request,
+                                                               const std::exception_ptr& error) const {
+  if (auto response = co_await app::run_exception_handlers(options.exception_handlers, request, error))
+    co_return response;
+  if (const HTTPException* http = detail::http_exception_in(error)) co_return http_exception_response(*http);
   co_return std::nullopt;
 }
 

@@ -1,5 +1,6 @@
 #include "path_template.hpp"
 
+#include <cctype>
 #include <stdexcept>
 
 namespace starling::routing {
@@ -45,6 +46,55 @@ std::vector<Segment> parse_template(std::string_view path) {
     segments.push_back({std::string(name), true, convertor});
   }
   return segments;
+}
+
+std::vector<Segment> parse_host_template(std::string_view host) {
+  const auto fail = [&](const std::string& problem) {
+    throw std::invalid_argument("invalid Host template '" + std::string(host) + "': " + problem);
+  };
+  if (host.empty()) fail("it is empty");
+  if (host.find_first_of(":/") != std::string_view::npos) fail("give the host name alone, without scheme or port");
+  std::vector<Segment> labels;
+  while (true) {
+    const auto dot = host.find('.');
+    const auto label = host.substr(0, dot);
+    if (label.empty()) fail("it has an empty label");
+    if (label.front() == '{') {
+      if (label.back() != '}') fail("a parameter must fill a whole label, as in '{tenant}.example.com'");
+      const auto inner = label.substr(1, label.size() - 2);
+      const auto colon = inner.find(':');
+      const auto name = inner.substr(0, colon);
+      if (name.empty()) fail("a parameter has no name");
+      const auto convertor = convertor_named(colon == std::string_view::npos ? "" : inner.substr(colon + 1));
+      if (convertor == Convertor::path) fail("a host label cannot take the path convertor");
+      labels.push_back({std::string(name), true, convertor});
+    } else {
+      if (label.find_first_of("{}") != std::string_view::npos)
+        fail("unbalanced braces in '" + std::string(label) + "'");
+      std::string lower(label);
+      for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      labels.push_back({std::move(lower), false, Convertor::str});
+    }
+    if (dot == std::string_view::npos) return labels;
+    host.remove_prefix(dot + 1);
+  }
+}
+
+bool host_matches(const std::vector<Segment>& labels, std::string_view host,
+                  std::vector<std::pair<std::string, std::string>>& bound) {
+  const auto start = bound.size();
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    const auto dot = host.find('.');
+    if ((dot == std::string_view::npos) != (i + 1 == labels.size())) break;
+    std::string label(host.substr(0, dot));
+    for (auto& c : label) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (labels[i].is_param ? !labels[i].convertor.matches(label) : label != labels[i].text) break;
+    if (labels[i].is_param) bound.emplace_back(labels[i].text, std::move(label));
+    if (i + 1 == labels.size()) return true;
+    host.remove_prefix(dot + 1);
+  }
+  bound.resize(start);
+  return false;
 }
 
 }  // namespace starling::routing

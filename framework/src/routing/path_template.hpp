@@ -27,4 +27,13 @@ Segments split_path(std::string_view path);
 /// Parses a template. @throws std::invalid_argument naming the template and the problem.
 std::vector<Segment> parse_template(std::string_view path);
 
+/// Parses a Host template ("{tenant}.example.com") into labels, literals lower-cased.
+/// @throws std::invalid_argument naming the template and the problem.
+std::vector<Segment> parse_host_template(std::string_view host);
+
+/// Whether `host` (a request's host, any case, no port) fits `labels`; the
+/// parameters' values are appended to `bound` when it does.
+bool host_matches(const std::vector<Segment>& labels, std::string_view host,
+                  std::vector<std::pair<std::string, std::string>>& bound);
+
 }  // namespace starling::routing

@@ -19,6 +19,12 @@ Route::Route(std::string path, Handler endpoint, std::vector<std::string> method
   if (has("GET") && !has("HEAD")) methods_.emplace_back("HEAD");
 }
 
+Route& Route::middleware(const std::vector<Middleware>& middleware) {
+  // Wrapped now: the route's endpoint is the whole stack, so routing stays as it was.
+  for (auto it = middleware.rbegin(); it != middleware.rend(); ++it) endpoint_ = (*it)(std::move(endpoint_));
+  return *this;
+}
+
 WebSocketRoute::WebSocketRoute(std::string path, WebSocketEndpoint endpoint, std::string name)
     : path_(std::move(path)), endpoint_(std::move(endpoint)), name_(std::move(name)) {
   routing::parse_template(path_);
@@ -29,6 +35,7 @@ RouteEntry::RouteEntry(Route route) : route_(std::make_shared<const Route>(std::
 RouteEntry::RouteEntry(WebSocketRoute route)
     : websocket_route_(std::make_shared<const WebSocketRoute>(std::move(route))) {}
 RouteEntry::RouteEntry(Mount mount) : mount_(std::make_shared<const Mount>(std::move(mount))) {}
+RouteEntry::RouteEntry(Host host) : host_(std::make_shared<const Host>(std::move(host))) {}
 
 Mount::Mount(std::string path, Routes routes, std::string name)
     : path_(std::move(path)), routes_(std::move(routes)), name_(std::move(name)) {
@@ -40,6 +47,20 @@ Mount::Mount(std::string path, Routes routes, std::string name)
 Mount::Mount(std::string path, Handler app, std::string name) : Mount(std::move(path), Routes{}, std::move(name)) {
   if (!app) throw std::invalid_argument("mount '" + path_ + "' has no app");
   app_ = std::move(app);
+}
+
+Mount& Mount::exception_handlers(std::vector<ExceptionHandler> handlers) {
+  for (const auto& handler : handlers)
+    if (handler.status_code() == 500)
+      throw std::invalid_argument("mount '" + path_ +
+                                  "': a 500 handler catches what nothing else did, so it belongs to the App");
+  exception_handlers_ = std::move(handlers);
+  return *this;
+}
+
+Host::Host(std::string host, Routes routes, std::string name)
+    : host_(std::move(host)), routes_(std::move(routes)), name_(std::move(name)) {
+  routing::parse_host_template(host_);
 }
 
 PathArg::PathArg(double number) {

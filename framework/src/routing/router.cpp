@@ -1,5 +1,8 @@
 #include "router.hpp"
+
+#include "app/exception_guard.hpp"
 #include "request_access.hpp"
+#include "websockets/run_endpoint.hpp"
 
 #include <algorithm>
 #include <functional>
@@ -27,53 +30,89 @@ struct Router::Walk {
   Segments segments;
   std::string_view path;
   std::string_view method;
-  bool websocket = false;  // a handshake: only WebSocket routes match
+  std::string_view host;                                        // the request's host, for routes under a Host
+  bool websocket = false;                                       // a handshake: only WebSocket routes match
+  std::vector<std::pair<std::string, std::string>> host_bound;  // the found route's host parameters
   boost::container::small_vector<std::pair<const Node::Param*, std::string_view>, 4> bound;
   const CompiledRoute* found = nullptr;
   std::vector<std::string_view> allowed;
 };
 
-Router::Router(const Routes& routes) : root_(std::make_unique<Node>()) { add(routes, "", ""); }
+Router::Router(const Routes& routes) : root_(std::make_unique<Node>()) { add(routes, Scope{}); }
 Router::~Router() = default;
 
-void Router::add(const Routes& routes, const std::string& prefix, const std::string& name_prefix) {
+namespace {
+
+std::string full_name(const std::string& name_prefix, const std::string& name) {
+  return name.empty() ? std::string{} : name_prefix + name;
+}
+
+// A Mount's middleware and exception handlers, as one layer around each route under it.
+std::function<Handler(Handler)> mount_layer(const Mount& mount) {
+  auto handlers = std::make_shared<const std::vector<ExceptionHandler>>(mount.exception_handlers());
+  return [middleware = mount.middleware(), handlers](Handler handler) {
+    if (!handlers->empty()) handler = app::exception_guard(handlers, std::move(handler));
+    for (auto it = middleware.rbegin(); it != middleware.rend(); ++it) handler = (*it)(std::move(handler));
+    return handler;
+  };
+}
+
+}  // namespace
+
+void Router::add_route(std::unique_ptr<CompiledRoute> route, const Handler& endpoint, const Scope& scope) {
+  Handler handler = endpoint;
+  for (auto it = scope.layers.rbegin(); it != scope.layers.rend(); ++it) handler = (*it)(std::move(handler));
+  route->endpoint = std::move(handler);
+  route->segments = parse_template(route->path);
+  route->host_labels = scope.host_labels;
+  insert(*route);
+  routes_.push_back(std::move(route));
+}
+
+void Router::add(const Routes& routes, const Scope& scope) {
   for (const auto& entry : routes) {
+    if (const auto* host = entry.host()) {
+      Scope inner = scope;
+      inner.name_prefix = host->name().empty() ? scope.name_prefix : scope.name_prefix + host->name() + ":";
+      inner.host_labels = parse_host_template(host->host());
+      add(host->routes(), inner);
+      continue;
+    }
     if (const auto* mount = entry.mount(); mount && mount->app()) {
       auto compiled = std::make_unique<CompiledRoute>();
-      compiled->path = prefix + mount->path() + "/{path:path}";
-      compiled->name = mount->name().empty() ? std::string{} : name_prefix + mount->name();
-      compiled->endpoint = mount->app();
+      compiled->path = scope.prefix + mount->path() + "/{path:path}";
+      compiled->name = full_name(scope.name_prefix, mount->name());
       compiled->any_method = true;
-      compiled->segments = parse_template(compiled->path);
-      insert(*compiled);
-      routes_.push_back(std::move(compiled));
+      add_route(std::move(compiled), mount->app(), scope);
       continue;
     }
     if (const auto* mount = entry.mount()) {
-      const std::string names = mount->name().empty() ? name_prefix : name_prefix + mount->name() + ":";
-      add(mount->routes(), prefix + mount->path(), names);
+      Scope inner = scope;
+      inner.prefix = scope.prefix + mount->path();
+      inner.name_prefix = mount->name().empty() ? scope.name_prefix : scope.name_prefix + mount->name() + ":";
+      if (!mount->middleware().empty() || !mount->exception_handlers().empty())
+        inner.layers.push_back(mount_layer(*mount));
+      add(mount->routes(), inner);
       continue;
     }
     if (const auto* websocket = entry.websocket_route()) {
       auto compiled = std::make_unique<CompiledRoute>();
-      compiled->path = prefix + websocket->path();
-      compiled->name = websocket->name().empty() ? std::string{} : name_prefix + websocket->name();
+      compiled->path = scope.prefix + websocket->path();
+      compiled->name = full_name(scope.name_prefix, websocket->name());
       compiled->websocket = websocket;
-      compiled->segments = parse_template(compiled->path);
-      insert(*compiled);
-      routes_.push_back(std::move(compiled));
+      Handler endpoint = [websocket](Request& request) { return websockets::run_endpoint(request, *websocket); };
+      const auto& middleware = websocket->middleware();
+      for (auto it = middleware.rbegin(); it != middleware.rend(); ++it) endpoint = (*it)(std::move(endpoint));
+      add_route(std::move(compiled), endpoint, scope);
       continue;
     }
     const Route& route = *entry.route();
     auto compiled = std::make_unique<CompiledRoute>();
-    compiled->path = prefix + route.path();
-    compiled->name = route.name().empty() ? std::string{} : name_prefix + route.name();
+    compiled->path = scope.prefix + route.path();
+    compiled->name = full_name(scope.name_prefix, route.name());
     compiled->methods = route.methods();
-    compiled->endpoint = route.endpoint();
     compiled->max_body_size = route.max_body_size();
-    compiled->segments = parse_template(compiled->path);
-    insert(*compiled);
-    routes_.push_back(std::move(compiled));
+    add_route(std::move(compiled), route.endpoint(), scope);
   }
 }
 
@@ -105,6 +144,8 @@ bool Router::walk(const Node& node, std::size_t index, Walk& state) const {
   if (index == state.segments.size()) {
     for (const auto* route : node.routes) {
       if ((route->websocket != nullptr) != state.websocket) continue;
+      state.host_bound.clear();
+      if (!route->host_labels.empty() && !host_matches(route->host_labels, state.host, state.host_bound)) continue;
       if (state.websocket || route->any_method ||
           std::find(route->methods.begin(), route->methods.end(), state.method) != route->methods.end()) {
         state.found = route;
@@ -141,12 +182,14 @@ MatchResult Router::match(Request& request) const {
   state.path = request.path();
   state.segments = split_path(state.path);
   state.method = request.method();
+  state.host = request.url().host;
   state.websocket = request.is_websocket();
   MatchResult result;
   if (walk(*root_, 0, state)) {
     result.outcome = Outcome::found;
     result.route = state.found;
     PathParams params;
+    for (auto& [name, value] : state.host_bound) params.add(name, std::move(value), Convertor::str);
     for (const auto& [param, value] : state.bound) params.add(param->name, std::string(value), param->convertor);
     detail::RequestAccess::set_path_params(request, std::move(params));
     if (state.found->max_body_size) request.set_max_body_size(*state.found->max_body_size);
@@ -162,9 +205,10 @@ MatchResult Router::match(Request& request) const {
   return result;
 }
 
-bool Router::matches_path(std::string_view path) const {
+bool Router::matches_path(std::string_view path, std::string_view host) const {
   Walk state;
   state.path = path;
+  state.host = host;
   state.segments = split_path(path);
   state.method = "\n";  // only a mounted app accepts it; other path matches land in `allowed`
   return walk(*root_, 0, state) || !state.allowed.empty();
