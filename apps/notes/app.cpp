@@ -1,5 +1,6 @@
 #include "app.hpp"
 
+#include "access.hpp"
 #include "handlers.hpp"
 
 #include <starling/db_http.hpp>
@@ -18,6 +19,7 @@ NotesApp::NotesApp(Settings settings)
       database_(settings_.effective_database_url(), database_options(settings_)),
       app_({
           .routes = routes(database_, live_, settings_.static_dir),
+          .middleware = access_middleware(settings_),
           .exception_handlers = starling::database_error_handlers(),
           .on_startup = {[this] { return database_.connect(); }},
           .on_shutdown = {[this] { return database_.disconnect(); }},

@@ -1,5 +1,6 @@
 #include "handlers.hpp"
 
+#include "access.hpp"
 #include "import.hpp"
 #include "note_input.hpp"
 #include "tables.hpp"
@@ -7,6 +8,7 @@
 #include <starling/db/text.hpp>
 #include <starling/db/transaction.hpp>
 #include <starling/exceptions.hpp>
+#include <starling/logging.hpp>
 #include <starling/responses.hpp>
 #include <starling/staticfiles.hpp>
 
@@ -82,8 +84,14 @@ starling::Routes routes(db::Database& database, LiveNotes& live, const std::file
     const auto insert = notes.insert().values(note.values());
     const auto id = co_await database.execute(insert);
     live.publish({{"type", "created"}, {"note", {{"id", id}, {"text", *note.text}, {"completed", *note.completed}}}});
-    co_return JSONResponse({{"text", *note.text}, {"completed", *note.completed}}, 200,
-                           {{"Location", "/notes/" + std::to_string(id)}});
+    JSONResponse response({{"text", *note.text}, {"completed", *note.completed}}, 200,
+                          {{"Location", request.url_for("note", {{"id", id}})}});
+    // After the answer is out: the client never waits for the log.
+    response.background.add([id, length = note.text->size()]() -> awaitable<void> {
+      starling::log::info("notes: note " + std::to_string(id) + " created (" + std::to_string(length) + " bytes)");
+      co_return;
+    });
+    co_return response;
   };
 
   const auto get_note = [&database](Request& request) -> awaitable<Response> {
@@ -179,15 +187,15 @@ starling::Routes routes(db::Database& database, LiveNotes& live, const std::file
       starling::Route("/", page, {"GET"}, "page"),
       starling::Mount("/static", starling::StaticFiles(static_dir), "static"),
       starling::WebSocketRoute("/ws/notes", watch, "live_notes"),
-      starling::Route("/notes/import", import, {"POST"}, "import_notes").max_body_size(kImportMaxBodySize),
+      starling::Route("/notes/import", writer(import), {"POST"}, "import_notes").max_body_size(kImportMaxBodySize),
       starling::Route("/notes", list_notes, {"GET"}, "list_notes"),
-      starling::Route("/notes", add_note, {"POST"}, "add_note"),
+      starling::Route("/notes", writer(add_note), {"POST"}, "add_note"),
       starling::Route("/notes/{id:int}", get_note, {"GET"}, "note"),
-      starling::Route("/notes/{id:int}", change_note, {"PUT", "PATCH"}, "change_note"),
-      starling::Route("/notes/{id:int}", delete_note, {"DELETE"}, "delete_note"),
-      starling::Route("/notes/populate/decorator", populate_decorator, {"POST"}),
-      starling::Route("/notes/populate/scoped", populate_scoped, {"POST"}),
-      starling::Route("/notes/populate/low-level", populate_low_level, {"POST"}),
+      starling::Route("/notes/{id:int}", writer(change_note), {"PUT", "PATCH"}, "change_note"),
+      starling::Route("/notes/{id:int}", writer(delete_note), {"DELETE"}, "delete_note"),
+      starling::Route("/notes/populate/decorator", writer(populate_decorator), {"POST"}),
+      starling::Route("/notes/populate/scoped", writer(populate_scoped), {"POST"}),
+      starling::Route("/notes/populate/low-level", writer(populate_low_level), {"POST"}),
       starling::Route("/health", health, {"GET"}, "health"),
   };
 }

@@ -27,6 +27,9 @@ Settings load_settings(const starling::Config& config) {
   settings.pool_timeout =
       std::chrono::milliseconds(config.get<std::size_t>("DATABASE_POOL_TIMEOUT_MS", defaults.pool_timeout.count()));
   settings.static_dir = config.get<std::string>("STATIC_DIR", defaults.static_dir);
+  settings.api_token = config.get<starling::Secret>("NOTES_API_TOKEN", starling::Secret());
+  settings.forwarded_allow_ips = config.get<std::vector<std::string>>(
+      "FORWARDED_ALLOW_IPS", starling::CommaSeparatedStrings(defaults.forwarded_allow_ips).items());
   if (settings.pool_size == 0) throw starling::ConfigError("DATABASE_POOL_SIZE must be at least 1");
   return settings;
 }

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace notes {
 
@@ -23,6 +24,8 @@ struct Settings {
   std::size_t pool_size = 10;                                    ///< DATABASE_POOL_SIZE: connections at most
   std::chrono::milliseconds pool_timeout{5000};                  ///< DATABASE_POOL_TIMEOUT_MS: then 503
   std::string static_dir = NOTES_STATIC_DIR;                     ///< STATIC_DIR: the web page's files
+  starling::Secret api_token;                                    ///< NOTES_API_TOKEN: writes need it; empty: open
+  std::vector<std::string> forwarded_allow_ips = {"127.0.0.1"};  ///< FORWARDED_ALLOW_IPS: trusted proxies
 
   /// The reference's TEST_DATABASE_URL: "test_" + the database's name.
   starling::db::DatabaseURL test_database_url() const;

@@ -37,7 +37,7 @@ TEST(NotesApi, OneNoteByIdAnd404ForAMissingOne) {
   EXPECT_EQ(found.status_code, 200);
   EXPECT_EQ(found.json()["text"], "x");
   EXPECT_EQ(found.json()["completed"], true);
-  EXPECT_EQ("/notes/" + std::to_string(found.json()["id"].get<long long>()), location);
+  EXPECT_EQ("http://testserver/notes/" + std::to_string(found.json()["id"].get<long long>()), location);
   const auto missing = client.get("/notes/999999");
   EXPECT_EQ(missing.status_code, 404);
   EXPECT_EQ(missing.json()["detail"], "note 999999 not found");
