@@ -27,6 +27,9 @@ constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 // What one read asks for; a request head usually fits with room to spare.
 constexpr std::size_t kReadSize = 4096;
 
+// How long a request that timed out has to take its 408 before its connection closes.
+constexpr std::chrono::seconds kTimeoutGrace{2};
+
 // A log line must stay one line: control bytes and quotes in a path are escaped.
 void append_printable(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -88,17 +91,20 @@ awaitable<void> Session::watchdog() {
   while (!closed_) {
     const auto now = Clock::now();
     if (now >= deadline_) {
-      clear_deadline();
       log::debug("connection timed out");
-      timed_out_ = true;
       boost::system::error_code ec;
-      // A request that began arriving is answered 408, so only its read is
-      // cancelled; anything else (an idle or unwritable connection) is closed.
-      if (reading_request_) {
+      if (reading_request_ && !timed_out_) {
+        // A request that began arriving is answered 408, so only its read is
+        // cancelled. A read whose completion was already queued misses the
+        // cancel: the grace deadline then closes the socket after all.
+        timed_out_ = true;
         socket_.cancel(ec);
-      } else {
-        socket_.close(ec);  // the pending read or write ends with operation_aborted
+        deadline_ = now + kTimeoutGrace;
+        continue;
       }
+      clear_deadline();
+      timed_out_ = true;
+      socket_.close(ec);  // an idle or unwritable connection: its read or write ends with operation_aborted
       continue;
     }
     timer_.expires_at(std::min(deadline_, now + state_.tick));
@@ -156,6 +162,7 @@ awaitable<Session::ReadStatus> Session::read_request() {
   auto& parser = parser_.emplace(options().max_header_size, options().max_header_fields);
   auto ec = parse_buffered(parser, /*body=*/false);
   if (ec == http::error::need_more) {
+    timed_out_ = false;
     reading_request_ = true;
     auto [read_ec, head_bytes] = co_await http::async_read_header(socket_, buffer_, parser, kNoThrow);
     reading_request_ = false;

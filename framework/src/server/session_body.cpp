@@ -50,6 +50,7 @@ awaitable<std::optional<std::string>> Session::read_body() {
     if (continue_owed_) co_await send_continue();
     if (need_read) {
       set_deadline(options().body_timeout);
+      timed_out_ = false;
       reading_request_ = true;
       auto [ec, bytes] = co_await socket_.async_read_some(buffer_.prepare(kBodyReadSize), kNoThrow);
       reading_request_ = false;
