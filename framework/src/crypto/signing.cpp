@@ -7,9 +7,12 @@
 #include <array>
 #include <charconv>
 #include <cstdint>
+#include <stdexcept>
 
 namespace starling::crypto {
 namespace {
+
+constexpr unsigned int kMacSize = 32;  // SHA-256
 
 constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -76,8 +79,11 @@ std::optional<std::string> base64url_decode(std::string_view text) {
 std::string hmac_sha256(std::string_view key, std::string_view message) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int length = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(message.data()),
-       message.size(), digest.data(), &length);
+  const auto* result =
+      HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+           reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest.data(), &length);
+  // Never an empty or short MAC: compared with it, any signature would pass.
+  if (result == nullptr || length != kMacSize) throw std::runtime_error("HMAC-SHA256 failed in OpenSSL");
   return {reinterpret_cast<const char*>(digest.data()), length};
 }
 
@@ -97,12 +103,12 @@ std::optional<Verified> verify(const std::vector<std::string_view>& keys, std::s
   const auto encoded = token.substr(0, first_dot);
   const auto stamp = token.substr(first_dot + 1, last_dot - first_dot - 1);
   const auto signature = base64url_decode(token.substr(last_dot + 1));
-  if (!signature || signature->size() != 32) return std::nullopt;
+  if (!signature || signature->size() != kMacSize) return std::nullopt;
   const std::string text = signed_text(purpose, encoded, stamp);
   bool valid = false;
   for (const auto key : keys) {
     const std::string expected = hmac_sha256(key, text);
-    valid = valid || CRYPTO_memcmp(expected.data(), signature->data(), expected.size()) == 0;
+    valid = valid || CRYPTO_memcmp(expected.data(), signature->data(), kMacSize) == 0;
   }
   if (!valid) return std::nullopt;
   std::int64_t seconds = 0;
