@@ -29,12 +29,13 @@ void split_host_port(std::string_view authority, URL& url) {
   url.host = std::string(authority);
 }
 
-// Fills path/query from "/path?query", or scheme/host/path/query from an
+// Fills path/query from "/path?query", or host/path/query from an
 // absolute-form target "http://host/path?query" (RFC 9112 §3.2.2).
 void parse_target(std::string_view target, URL& url, bool& host_from_target) {
   const auto scheme_end = target.find("://");
   if (!target.empty() && target.front() != '/' && scheme_end != std::string_view::npos) {
-    url.scheme = std::string(target.substr(0, scheme_end));
+    // The scheme stays the connection's: a client writing "https://" in its
+    // request line over plain HTTP must not pass for a secure request.
     target.remove_prefix(scheme_end + 3);
     const auto path_start = target.find_first_of("/?");
     split_host_port(target.substr(0, path_start), url);

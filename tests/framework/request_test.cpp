@@ -143,6 +143,13 @@ TEST(RequestParsing, AbsoluteFormTargetGivesHostAndPath) {
   EXPECT_EQ(request.query_params().get("x", ""), "1");
 }
 
+TEST(RequestParsing, AnAbsoluteFormTargetDoesNotChooseTheScheme) {
+  // Sent over plain HTTP, whatever the request line claims.
+  Request request(RequestParts{.method = "GET", .target = "https://example.com/a", .scheme = "http"});
+  EXPECT_EQ(request.url().scheme, "http");
+  EXPECT_EQ(request.url().host, "example.com");
+}
+
 TEST(RequestParsing, HostHeaderGivesHostAndPort) {
   Request request(RequestParts{.target = "/p", .headers = {{"Host", "[::1]:9000"}}});
   EXPECT_EQ(request.url().host, "[::1]");

@@ -20,6 +20,8 @@ namespace ip = boost::asio::ip;
 
 struct ProxyHeadersMiddleware::Trusted {
   bool any = false;
+  bool x_forwarded_host = false;
+  bool forwarded = false;
   std::vector<ip::network_v4> v4;
   std::vector<ip::network_v6> v6;
 
@@ -140,26 +142,34 @@ std::optional<Forwarded> from_forwarded(const ProxyHeadersMiddleware::Trusted& t
   return chosen;
 }
 
-std::string last_item(const Request& request, std::string_view header) {
-  const auto values = request.headers().get_list(header);
-  if (values.empty()) return "";
-  return std::string(split_list(values.back()).back());
+std::vector<std::string_view> all_items(const Request& request, std::string_view header) {
+  std::vector<std::string_view> items;
+  for (const auto value : request.headers().get_list(header))
+    for (const auto item : split_list(value)) items.push_back(item);
+  return items;
+}
+
+// The item of a per-hop list that belongs to hop `hop` of `hops`: the same
+// position when each proxy appended one, else the last (what the nearest set).
+std::string item_of_hop(const std::vector<std::string_view>& items, std::size_t hops, std::size_t hop) {
+  if (items.empty()) return "";
+  return std::string(items.size() == hops ? items[hop] : items.back());
 }
 
 Forwarded from_x_forwarded(const ProxyHeadersMiddleware::Trusted& trusted, const Request& request) {
   Forwarded result;
-  std::vector<std::string_view> hops;
-  for (const auto value : request.headers().get_list("x-forwarded-for"))
-    for (const auto hop : split_list(value)) hops.push_back(hop);
-  for (auto it = hops.rbegin(); it != hops.rend(); ++it) {
-    const auto node = parse_node(*it);
+  const auto hops = all_items(request, "x-forwarded-for");
+  std::size_t chosen = hops.size();
+  for (std::size_t i = hops.size(); i-- > 0;) {
+    const auto node = parse_node(hops[i]);
     if (!node) break;  // garbage: what lies beyond it cannot be trusted
     result.client = node;
-    const auto address = parse_address(node->host);
-    if (!trusted.contains(*address)) break;
+    chosen = i;
+    if (!trusted.contains(*parse_address(node->host))) break;
   }
-  result.scheme = last_item(request, "x-forwarded-proto");
-  result.host = last_item(request, "x-forwarded-host");
+  const std::size_t hop = chosen == hops.size() ? (hops.empty() ? 0 : hops.size() - 1) : chosen;
+  result.scheme = item_of_hop(all_items(request, "x-forwarded-proto"), hops.size(), hop);
+  if (trusted.x_forwarded_host) result.host = item_of_hop(all_items(request, "x-forwarded-host"), hops.size(), hop);
   return result;
 }
 
@@ -194,8 +204,8 @@ awaitable<Response> with_proxy_headers(std::shared_ptr<const ProxyHeadersMiddlew
                                        std::shared_ptr<const Handler> next, Request& request) {
   const auto peer = parse_address(request.client().host);
   if (peer && trusted->contains(*peer)) {
-    if (auto forwarded = from_forwarded(*trusted, request)) {
-      apply(*forwarded, request);
+    if (trusted->forwarded) {
+      if (auto forwarded = from_forwarded(*trusted, request)) apply(*forwarded, request);
     } else {
       apply(from_x_forwarded(*trusted, request), request);
     }
@@ -207,6 +217,8 @@ awaitable<Response> with_proxy_headers(std::shared_ptr<const ProxyHeadersMiddlew
 
 ProxyHeadersMiddleware::ProxyHeadersMiddleware(const ProxyHeadersOptions& options) {
   auto trusted = std::make_shared<Trusted>();
+  trusted->x_forwarded_host = options.x_forwarded_host;
+  trusted->forwarded = options.forwarded;
   for (const auto& entry : options.trusted_hosts) {
     const auto text = std::string(trim(entry));
     if (text == "*") {

@@ -71,8 +71,8 @@ TEST(NotesAccess, BehindATrustedProxyItsUrlsUseTheForwardedSchemeAndHost) {
   ASSERT_EQ(test_settings().forwarded_allow_ips, std::vector<std::string>{"127.0.0.1"});
   RequestOptions forwarded;
   forwarded.json = note("behind nginx");
+  forwarded.headers.set("host", "notes.example.org");  // nginx: proxy_set_header Host $host
   forwarded.headers.set("x-forwarded-proto", "https");
-  forwarded.headers.set("x-forwarded-host", "notes.example.org");
   forwarded.headers.set("x-forwarded-for", "203.0.113.7");
 
   TestClient via_proxy(notes_app().app(), {.client_host = "127.0.0.1"});
@@ -82,7 +82,7 @@ TEST(NotesAccess, BehindATrustedProxyItsUrlsUseTheForwardedSchemeAndHost) {
 
   TestClient direct(notes_app().app(), {.client_host = "198.51.100.20"});  // spoofing from outside
   const auto spoofed = direct.post("/notes", forwarded);
-  EXPECT_TRUE(std::string(*spoofed.headers.get("location")).starts_with("http://testserver/notes/"))
+  EXPECT_TRUE(std::string(*spoofed.headers.get("location")).starts_with("http://notes.example.org/notes/"))
       << *spoofed.headers.get("location");
 }
 

@@ -40,7 +40,7 @@ RequestOptions headers(std::initializer_list<std::pair<const char*, const char*>
 }  // namespace
 
 TEST(ProxyHeaders, FromATrustedProxyTheForwardedClientSchemeAndHostAreUsed) {
-  auto app = make_app({ProxyHeadersMiddleware({.trusted_hosts = {"127.0.0.1"}})});
+  auto app = make_app({ProxyHeadersMiddleware({.trusted_hosts = {"127.0.0.1"}, .x_forwarded_host = true})});
   TestClient client(*app, {.client_host = "127.0.0.1"});
   const auto body = client
                         .get("/show", headers({{"x-forwarded-for", "203.0.113.7"},
@@ -53,8 +53,32 @@ TEST(ProxyHeaders, FromATrustedProxyTheForwardedClientSchemeAndHostAreUsed) {
   EXPECT_EQ(body["note_url"], "https://notes.example.org/notes/3");
 }
 
-TEST(ProxyHeaders, FromAnyoneElseTheyAreIgnored) {
+TEST(ProxyHeaders, XForwardedHostAndForwardedAreBelievedOnlyWhenAsked) {
+  // Most proxies pass these two through from the client unless told to set them.
+  auto app = make_app({ProxyHeadersMiddleware({.trusted_hosts = {"127.0.0.1"}})});
+  TestClient client(*app, {.client_host = "127.0.0.1"});
+  const auto body = client
+                        .get("/show", headers({{"x-forwarded-host", "evil.example"},
+                                               {"forwarded", "for=1.2.3.4;proto=https;host=evil.example"}}))
+                        .json();
+  EXPECT_EQ(body["client"], "127.0.0.1");
+  EXPECT_EQ(body["url"], "http://testserver/show");
+}
+
+TEST(ProxyHeaders, TheSchemeIsTheOneOfTheChosenHop) {
+  // The edge proxy (10.0.0.2) got HTTPS from the client; it spoke plain HTTP to the inner one.
   auto app = make_app({ProxyHeadersMiddleware({.trusted_hosts = {"10.0.0.0/8"}})});
+  TestClient client(*app, {.client_host = "10.0.0.3"});
+  const auto body =
+      client.get("/show", headers({{"x-forwarded-for", "203.0.113.7, 10.0.0.2"}, {"x-forwarded-proto", "https, http"}}))
+          .json();
+  EXPECT_EQ(body["client"], "203.0.113.7");
+  EXPECT_EQ(body["scheme"], "https");
+}
+
+TEST(ProxyHeaders, FromAnyoneElseTheyAreIgnored) {
+  auto app = make_app(
+      {ProxyHeadersMiddleware({.trusted_hosts = {"10.0.0.0/8"}, .x_forwarded_host = true, .forwarded = true})});
   TestClient client(*app, {.client_host = "198.51.100.9"});
   const auto body = client
                         .get("/show", headers({{"x-forwarded-for", "127.0.0.1"},
@@ -79,7 +103,7 @@ TEST(ProxyHeaders, InAChainTheClientIsTheNearestUntrustedHop) {
 }
 
 TEST(ProxyHeaders, ForwardedIsReadWithPortsAndIPv6) {
-  auto app = make_app({ProxyHeadersMiddleware({.trusted_hosts = {"127.0.0.1", "fd00::/8"}})});
+  auto app = make_app({ProxyHeadersMiddleware({.trusted_hosts = {"127.0.0.1", "fd00::/8"}, .forwarded = true})});
   TestClient client(*app, {.client_host = "127.0.0.1"});
   const auto body =
       client
@@ -92,7 +116,7 @@ TEST(ProxyHeaders, ForwardedIsReadWithPortsAndIPv6) {
 }
 
 TEST(ProxyHeaders, GarbageInTheHeadersChangesNothingItCannotTrust) {
-  auto app = make_app({ProxyHeadersMiddleware({.trusted_hosts = {"*"}})});
+  auto app = make_app({ProxyHeadersMiddleware({.trusted_hosts = {"*"}, .x_forwarded_host = true})});
   TestClient client(*app, {.client_host = "127.0.0.1"});
   const auto body = client
                         .get("/show", headers({{"x-forwarded-for", "not-an-address"},
@@ -117,13 +141,13 @@ TEST(ProxyHeaders, OverARealSocketOnlyATrustedPeerIsBelieved) {
   const std::string request =
       "GET /show HTTP/1.1\r\nHost: internal:8000\r\nX-Forwarded-For: 203.0.113.7\r\n"
       "X-Forwarded-Proto: https\r\nX-Forwarded-Host: notes.example.org\r\n\r\n";
-  auto trusting = make_app({ProxyHeadersMiddleware({.trusted_hosts = {"127.0.0.1"}})});
+  auto trusting = make_app({ProxyHeadersMiddleware({.trusted_hosts = {"127.0.0.1"}, .x_forwarded_host = true})});
   test::TestServer trusted_server(*trusting);
   const auto believed = json::parse(trusted_server.connect().request(request).body);
   EXPECT_EQ(believed["client"], "203.0.113.7");
   EXPECT_EQ(believed["note_url"], "https://notes.example.org/notes/3");
 
-  auto wary = make_app({ProxyHeadersMiddleware({.trusted_hosts = {"10.0.0.1"}})});
+  auto wary = make_app({ProxyHeadersMiddleware({.trusted_hosts = {"10.0.0.1"}, .x_forwarded_host = true})});
   test::TestServer wary_server(*wary);
   const auto ignored = json::parse(wary_server.connect().request(request).body);
   EXPECT_EQ(ignored["client"], "127.0.0.1");
@@ -148,6 +172,14 @@ TEST(HTTPSRedirect, BehindATlsProxyTheForwardedSchemeCounts) {
   TestClient client(*app, {.client_host = "127.0.0.1"});
   EXPECT_EQ(client.get("/show", headers({{"x-forwarded-proto", "https"}})).status_code, 200);
   EXPECT_EQ(client.get("/show", {.follow_redirects = false}).status_code, 307);
+}
+
+TEST(HTTPSRedirect, AnHttpsRequestLineOverPlainHttpIsStillRedirected) {
+  auto app = make_app({HTTPSRedirectMiddleware()});
+  test::TestServer server(*app);
+  const auto response = server.connect().request("GET https://notes.example/show HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(response.status, 307);
+  EXPECT_EQ(response.header("location"), "https://notes.example/show");
 }
 
 TEST(HTTPSRedirect, WebSocketHandshakesGoToWss) {
