@@ -146,6 +146,22 @@ TEST(HostRouting, AMethodAllowedOnlyOnAnotherHostIsNotIn405) {
   EXPECT_EQ(response.headers.get("allow", ""), "GET, HEAD");
 }
 
+TEST(HostRouting, LabelsTakeConvertorsAndOnlyDnsCharacters) {
+  App app({.routes = {Host("{shard:int}.db.example", {Route("/", show_params, {}, "home")}, "shard")}});
+  TestClient seven(app, {.base_url = "http://7.db.example"});
+  EXPECT_EQ(seven.get("/").json(), json({{"shard", "7"}}));
+  TestClient word(app, {.base_url = "http://seven.db.example"});
+  EXPECT_EQ(word.get("/").status_code, 404);
+  EXPECT_EQ(app.url_host_for("shard:home", {{"shard", 3}}), "3.db.example");
+
+  // Any other character would let a request's host move the URLs built from it.
+  App tenants({.routes = {Host("{tenant}.example", {Route("/", show_params, {}, "home")}, "t")}});
+  TestClient odd(tenants, {.base_url = "http://ev_il.example"});
+  EXPECT_EQ(odd.get("/").status_code, 404);
+  EXPECT_EQ(tenants.url_host_for("t:home", {{"tenant", "acme"}}), "acme.example");
+  EXPECT_THROW(tenants.url_host_for("t:home", {{"tenant", "evil#"}}), NoMatchFound);
+}
+
 TEST(HostRouting, MalformedTemplatesAreRefused) {
   for (const char* bad : {"", "example.com:8000", "{a}x.example", "a..b", "https://a.b", "{rest:path}.example"})
     EXPECT_THROW(Host(bad, {Route("/", hello)}), std::invalid_argument) << bad;

@@ -1,5 +1,6 @@
 #include "path_template.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <stdexcept>
 
@@ -53,7 +54,11 @@ std::vector<Segment> parse_host_template(std::string_view host) {
     throw std::invalid_argument("invalid Host template '" + std::string(host) + "': " + problem);
   };
   if (host.empty()) fail("it is empty");
-  if (host.find_first_of(":/") != std::string_view::npos) fail("give the host name alone, without scheme or port");
+  int depth = 0;  // ':' inside braces names a convertor; outside, a scheme or a port
+  for (const char c : host) {
+    depth += c == '{' ? 1 : c == '}' ? -1 : 0;
+    if (depth == 0 && (c == ':' || c == '/')) fail("give the host name alone, without scheme or port");
+  }
   std::vector<Segment> labels;
   while (true) {
     const auto dot = host.find('.');
@@ -80,16 +85,22 @@ std::vector<Segment> parse_host_template(std::string_view host) {
   }
 }
 
-bool host_matches(const std::vector<Segment>& labels, std::string_view host,
-                  std::vector<std::pair<std::string, std::string>>& bound) {
+bool is_dns_label(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(),
+                                      [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; });
+}
+
+bool host_matches(const std::vector<Segment>& labels, std::string_view host, std::vector<BoundLabel>& bound) {
   const auto start = bound.size();
   for (std::size_t i = 0; i < labels.size(); ++i) {
     const auto dot = host.find('.');
     if ((dot == std::string_view::npos) != (i + 1 == labels.size())) break;
     std::string label(host.substr(0, dot));
     for (auto& c : label) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (labels[i].is_param ? !labels[i].convertor.matches(label) : label != labels[i].text) break;
-    if (labels[i].is_param) bound.emplace_back(labels[i].text, std::move(label));
+    const bool fits =
+        labels[i].is_param ? is_dns_label(label) && labels[i].convertor.matches(label) : label == labels[i].text;
+    if (!fits) break;
+    if (labels[i].is_param) bound.push_back({labels[i].text, std::move(label), labels[i].convertor});
     if (i + 1 == labels.size()) return true;
     host.remove_prefix(dot + 1);
   }

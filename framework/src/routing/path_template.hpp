@@ -31,9 +31,19 @@ std::vector<Segment> parse_template(std::string_view path);
 /// @throws std::invalid_argument naming the template and the problem.
 std::vector<Segment> parse_host_template(std::string_view host);
 
+/// A host parameter's value, as matched.
+struct BoundLabel {
+  std::string name;
+  std::string value;  ///< lower-cased
+  Convertor convertor = Convertor::str;
+};
+
 /// Whether `host` (a request's host, any case, no port) fits `labels`; the
-/// parameters' values are appended to `bound` when it does.
-bool host_matches(const std::vector<Segment>& labels, std::string_view host,
-                  std::vector<std::pair<std::string, std::string>>& bound);
+/// parameters' values are appended to `bound` when it does. A parameter takes
+/// a DNS label only (letters, digits, '-'), whatever its convertor allows.
+bool host_matches(const std::vector<Segment>& labels, std::string_view host, std::vector<BoundLabel>& bound);
+
+/// Whether `text` is a DNS label: letters, digits and '-', not empty.
+bool is_dns_label(std::string_view text);
 
 }  // namespace starling::routing

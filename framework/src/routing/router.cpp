@@ -30,9 +30,9 @@ struct Router::Walk {
   Segments segments;
   std::string_view path;
   std::string_view method;
-  std::string_view host;                                        // the request's host, for routes under a Host
-  bool websocket = false;                                       // a handshake: only WebSocket routes match
-  std::vector<std::pair<std::string, std::string>> host_bound;  // the found route's host parameters
+  std::string_view host;               // the request's host, for routes under a Host
+  bool websocket = false;              // a handshake: only WebSocket routes match
+  std::vector<BoundLabel> host_bound;  // the found route's host parameters
   boost::container::small_vector<std::pair<const Node::Param*, std::string_view>, 4> bound;
   const CompiledRoute* found = nullptr;
   std::vector<std::string_view> allowed;
@@ -189,7 +189,7 @@ MatchResult Router::match(Request& request) const {
     result.outcome = Outcome::found;
     result.route = state.found;
     PathParams params;
-    for (auto& [name, value] : state.host_bound) params.add(name, std::move(value), Convertor::str);
+    for (auto& label : state.host_bound) params.add(std::move(label.name), std::move(label.value), label.convertor);
     for (const auto& [param, value] : state.bound) params.add(param->name, std::string(value), param->convertor);
     detail::RequestAccess::set_path_params(request, std::move(params));
     if (state.found->max_body_size) request.set_max_body_size(*state.found->max_body_size);

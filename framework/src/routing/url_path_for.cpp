@@ -63,7 +63,16 @@ std::string build_host(const CompiledRoute& route, const PathArgs& params) {
   std::string host;
   for (const auto& label : route.host_labels) {
     if (!host.empty()) host += '.';
-    host += label.is_param ? checked_value(route, label, params) : label.text;
+    if (!label.is_param) {
+      host += label.text;
+      continue;
+    }
+    const auto& value = checked_value(route, label, params);
+    // Pasted into a URL's authority: anything but a DNS label could move it elsewhere.
+    if (!is_dns_label(value))
+      throw NoMatchFound("host parameter '" + label.text + "' of route '" + route.name +
+                         "' must be a DNS label (letters, digits, '-'), got '" + value + "'");
+    host += value;
   }
   return host;
 }
