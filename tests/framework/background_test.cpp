@@ -156,3 +156,24 @@ TEST(BackgroundTasks, TheShutdownTimeoutBoundsTheWait) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
   EXPECT_FALSE(finished);
 }
+
+TEST(BackgroundTasks, ABlockingTaskPastTheShutdownTimeoutFinishesBeforeItsLoopIsFreed) {
+  // The task's thread posts its completion to the loop it came from: freeing
+  // that loop first would be a use after free (ASan's run sees it).
+  std::atomic<bool> finished{false};
+  App app({.routes = {Route("/", [&finished](Request&) -> awaitable<Response> {
+             auto response = PlainTextResponse("ok");
+             response.background.add([&finished] {
+               std::this_thread::sleep_for(600ms);
+               finished = true;
+             });
+             co_return response;
+           })}});
+  auto options = test::test_server_options();
+  options.shutdown_timeout = 400ms;
+  {
+    test::TestServer server(app, options);
+    EXPECT_EQ(server.connect().request("GET / HTTP/1.1\r\nHost: t\r\n\r\n").status, 200);
+  }
+  EXPECT_TRUE(finished);
+}

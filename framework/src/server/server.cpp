@@ -1,6 +1,7 @@
 // Server: the event-loop threads, startup and graceful shutdown, signals.
 #include <starling/server.hpp>
 
+#include "blocking.hpp"
 #include "listener.hpp"
 #include "server_state.hpp"
 
@@ -103,6 +104,14 @@ struct Server::Impl {
     for (auto& thread : threads)
       if (thread.joinable()) thread.join();
     threads.clear();
+    // A blocking call still on the worker pool (a background task past the
+    // shutdown timeout) will post its answer to its loop: the loops stay until
+    // it has, or are left to the process rather than freed under it.
+    if (!detail::wait_for_blocking_calls(options().shutdown_timeout)) {
+      log::warning("blocking work still running on the worker pool after the shutdown timeout; its loops are kept");
+      for (auto& loop : loops) (void)loop.release();
+      loops.clear();
+    }
   }
 
   // Startup and shutdown hooks run on the first loop, so whatever they start
