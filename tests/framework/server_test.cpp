@@ -245,6 +245,13 @@ TEST(Server, EveryResponseNamesTheServerUnlessTheAppDoes) {
   EXPECT_EQ(response.header("server"), "");
 }
 
+TEST(Server, AServerHeaderWithALineBreakIsRefused) {
+  App app({.routes = {Route("/", [](Request&) -> awaitable<Response> { co_return PlainTextResponse("x"); })}});
+  ServerOptions options;
+  options.server_header = "Starling\r\nSet-Cookie: x=1";
+  EXPECT_THROW(Server(app, options), std::invalid_argument);
+}
+
 TEST(Server, StreamOfUnknownLengthIsChunkedForHttp11) {
   App app = make_app();
   TestServer server(app);

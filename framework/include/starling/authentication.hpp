@@ -82,7 +82,7 @@ struct RequiresOptions {
   /// 403 by default; 401 adds `WWW-Authenticate: <www_authenticate>`.
   int status_code = 403;
   std::string www_authenticate = "Bearer";
-  /// A route name: redirect there (303 for a form post, else 307), with
+  /// A route name: redirect there (303, as Starlette), with
   /// `?next=<the URL asked for>`, instead of the status.
   std::string redirect;
 };

@@ -31,6 +31,7 @@ struct ServerOptions {
   /// request line, status, body bytes sent, duration).
   bool access_log = true;
   /// The Server header added to responses that have none; empty: none.
+  /// Server's constructor refuses one with CR, LF or NUL.
   std::string server_header = "Starling";
 };
 

@@ -1,6 +1,7 @@
 #include "server_state.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace starling::server {
 namespace {
@@ -15,7 +16,12 @@ std::chrono::milliseconds shortest_timeout(const ServerOptions& options) {
 }  // namespace
 
 ServerState::ServerState(App& app, ServerOptions options)
-    : app(app), options(std::move(options)), tick(shortest_timeout(this->options)) {}
+    : app(app), options(std::move(options)), tick(shortest_timeout(this->options)) {
+  // Written into every response head as it is: a line break would split it.
+  const auto& server = this->options.server_header;
+  if (std::any_of(server.begin(), server.end(), [](char c) { return c == '\r' || c == '\n' || c == '\0'; }))
+    throw std::invalid_argument("ServerOptions::server_header must be one line, without CR, LF or NUL");
+}
 
 bool ServerState::connection_opened() noexcept { return connections_.fetch_add(1) < options.max_connections; }
 
