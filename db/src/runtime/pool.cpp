@@ -49,8 +49,8 @@ void Pool::submit(RequestPtr request) {
   std::unique_lock lock(mutex_);
   if (closed_) {
     lock.unlock();
-    request->completion->complete(
-        std::make_exception_ptr(ConnectionError("the pool for " + settings_.description + " is closed")));
+    auto closed = std::make_exception_ptr(ConnectionError("the pool for " + settings_.description + " is closed"));
+    request->completion->complete(std::move(closed));  // the temporary is gone before the caller resumes
     return;
   }
   if (!idle_.empty()) {

@@ -105,8 +105,12 @@ void Pool::expire_waiting() {
     }
     if (!expired.empty()) {
       lock.unlock();
-      for (const auto& request : expired)
-        request->completion->complete(std::make_exception_ptr(PoolTimeout(timeout_message())));
+      for (const auto& request : expired) {
+        // Made in its own statement: the temporary PoolTimeout (which shares its
+        // message with the thrown copy) is gone before the caller resumes.
+        auto timeout = std::make_exception_ptr(PoolTimeout(timeout_message()));
+        request->completion->complete(std::move(timeout));
+      }
       lock.lock();
       continue;
     }
