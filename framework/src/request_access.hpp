@@ -4,8 +4,15 @@
 #include <starling/request.hpp>
 
 #include <exception>
+#include <memory>
 
 namespace starling::detail {
+
+struct RequestScope {
+  std::shared_ptr<starling::json> session;
+  std::shared_ptr<const BaseUser> user;
+  std::shared_ptr<const AuthCredentials> auth;
+};
 
 struct RequestAccess {
   static void set_app(Request& request, App* app, State& app_state, std::size_t max_body_size) {
@@ -16,11 +23,16 @@ struct RequestAccess {
   static void set_path_params(Request& request, PathParams params) { request.path_params_ = std::move(params); }
   static std::exception_ptr& unhandled_exception(Request& request) { return request.unhandled_exception_; }
   static const std::shared_ptr<WebSocketChannel>& websocket(Request& request) { return request.websocket_; }
-  static std::shared_ptr<starling::json>& session(Request& request) { return request.session_; }
+  static RequestScope& scope(Request& request) {
+    if (!request.scope_) request.scope_ = std::make_shared<RequestScope>();
+    return *request.scope_;
+  }
+  static const RequestScope* scope_if_any(const Request& request) { return request.scope_.get(); }
+  static std::shared_ptr<starling::json>& session(Request& request) { return scope(request).session; }
   static void set_auth(Request& request, std::shared_ptr<const AuthCredentials> auth,
                        std::shared_ptr<const BaseUser> user) {
-    request.auth_ = std::move(auth);
-    request.user_ = std::move(user);
+    scope(request).auth = std::move(auth);
+    scope(request).user = std::move(user);
   }
   static void set_client(Request& request, Address client) { request.client_ = std::move(client); }
   static URL& url(Request& request) { return request.url_; }

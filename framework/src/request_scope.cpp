@@ -4,23 +4,31 @@
 #include <starling/authentication.hpp>
 #include <starling/request.hpp>
 
+#include "request_access.hpp"
+
 #include <stdexcept>
 
 namespace starling {
 
 starling::json& Request::session() {
-  if (!session_) throw std::logic_error("request.session() needs SessionMiddleware in the app's middleware");
-  return *session_;
+  const auto* scope = detail::RequestAccess::scope_if_any(*this);
+  if (!scope || !scope->session)
+    throw std::logic_error("request.session() needs SessionMiddleware in the app's middleware");
+  return *scope->session;
 }
 
 const BaseUser& Request::user() const {
-  if (!user_) throw std::logic_error("request.user() needs AuthenticationMiddleware in the app's middleware");
-  return *user_;
+  const auto* scope = detail::RequestAccess::scope_if_any(*this);
+  if (!scope || !scope->user)
+    throw std::logic_error("request.user() needs AuthenticationMiddleware in the app's middleware");
+  return *scope->user;
 }
 
 const AuthCredentials& Request::auth() const {
-  if (!auth_) throw std::logic_error("request.auth() needs AuthenticationMiddleware in the app's middleware");
-  return *auth_;
+  const auto* scope = detail::RequestAccess::scope_if_any(*this);
+  if (!scope || !scope->auth)
+    throw std::logic_error("request.auth() needs AuthenticationMiddleware in the app's middleware");
+  return *scope->auth;
 }
 
 std::string Request::base_url() const {

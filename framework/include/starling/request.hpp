@@ -24,6 +24,7 @@ struct AuthCredentials;
 
 namespace detail {
 struct RequestAccess;    // what the server, the router and the app set on a request
+struct RequestScope;     // the session, user and scopes that middleware set
 class ClientConnection;  // the connection a request came on
 class WebSocketChannel;  // what a WebSocket handshake would be upgraded to
 }  // namespace detail
@@ -180,9 +181,9 @@ class Request {
   Address client_;
   PathParams path_params_;
   State state_;
-  std::shared_ptr<starling::json> session_;
-  std::shared_ptr<const BaseUser> user_;
-  std::shared_ptr<const AuthCredentials> auth_;
+  // What session and authentication middleware set; one pointer, null until
+  // one of them runs, so a request that uses neither carries one word for them.
+  std::shared_ptr<detail::RequestScope> scope_;
   App* app_ = nullptr;
   std::shared_ptr<FormData> form_;
   mutable std::unique_ptr<QueryParams> query_params_;
