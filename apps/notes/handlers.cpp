@@ -180,7 +180,7 @@ starling::Routes routes(db::Database& database, LiveNotes& live, const std::file
   const auto import = [&database, &live](Request& request) { return import_notes(request, database, live); };
   const auto watch = [&live](starling::WebSocket& websocket) { return live.serve(websocket); };
   const auto page = [index = static_dir / "index.html"](Request&) -> awaitable<Response> {
-    co_return starling::FileResponse(index);
+    co_return co_await starling::FileResponse::open(index);
   };
 
   return {

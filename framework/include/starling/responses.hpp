@@ -119,9 +119,18 @@ class StreamingResponse : public Response {
 /// guessed from the extension unless given.
 class FileResponse : public Response {
  public:
+  /// Opens the file on the calling thread (StaticFiles calls it on the worker
+  /// pool). From an endpoint on the event loop, prefer `co_await FileResponse::open(path)`.
   /// @throws HTTPException 404 when the file does not exist or is not a regular file.
   explicit FileResponse(const std::filesystem::path& path, int status_code = 200, Headers headers = {},
                         std::string_view media_type = {}, std::string_view filename = {});
+
+  /// The same response, with the file opened and examined on the worker pool:
+  /// `co_return co_await FileResponse::open(path);` never waits for the disk on
+  /// the event loop (a slow or network file system included).
+  /// @throws HTTPException as the constructor.
+  static awaitable<Response> open(std::filesystem::path path, int status_code = 200, Headers headers = {},
+                                  std::string media_type = {}, std::string filename = {});
 };
 
 /// The media type for a file name's extension (`application/octet-stream` if unknown).

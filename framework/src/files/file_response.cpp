@@ -1,6 +1,7 @@
 #include <starling/exceptions.hpp>
 #include <starling/responses.hpp>
 
+#include "blocking.hpp"
 #include "files/file_stream.hpp"
 #include "http_date.hpp"
 
@@ -45,6 +46,14 @@ FileResponse::FileResponse(const std::filesystem::path& path, int status_code, H
   this->headers.set("accept-ranges", "bytes");
   if (!filename.empty()) this->headers.set("content-disposition", content_disposition(filename));
   stream = std::make_shared<files::FileStream>(std::move(file), size, etag, info.st_mtime);
+}
+
+awaitable<Response> FileResponse::open(std::filesystem::path path, int status_code, Headers headers,
+                                       std::string media_type, std::string filename) {
+  std::function<Response()> make = [&]() -> Response {
+    return FileResponse(path, status_code, std::move(headers), media_type, filename);
+  };
+  co_return co_await detail::run_blocking<Response>(std::move(make));
 }
 
 std::string_view guess_media_type(const std::filesystem::path& path) {

@@ -47,38 +47,53 @@ bool is_within(const fs::path& path, const fs::path& root) {
 
 enum class Kind { missing, file, directory };
 
+// What a path names once symlinks are followed: the resolved path is the one
+// opened, so a link swapped after the check cannot lead the open elsewhere.
+struct Found {
+  Kind kind = Kind::missing;
+  fs::path real;
+};
+
 struct Lookup {
   Request& request;
   const fs::path& root;
   const StaticFilesOptions& options;
 
   // Follows symlinks, then refuses what leads out of the root unless allowed.
-  Kind kind_of(const fs::path& path) const {
-    const auto real = real_path(path);
-    if (!real || (!options.follow_symlinks && !is_within(*real, root))) return Kind::missing;
+  Found find(const fs::path& path) const {
+    auto real = real_path(path);
+    if (!real || (!options.follow_symlinks && !is_within(*real, root))) return {};
     struct stat info {};
-    if (::stat(real->c_str(), &info) != 0) return Kind::missing;
-    if (S_ISREG(info.st_mode)) return Kind::file;
-    return S_ISDIR(info.st_mode) ? Kind::directory : Kind::missing;
+    if (::stat(real->c_str(), &info) != 0) return {};
+    if (S_ISREG(info.st_mode)) return {Kind::file, std::move(*real)};
+    if (S_ISDIR(info.st_mode)) return {Kind::directory, std::move(*real)};
+    return {};
+  }
+
+  // The content type follows the name asked for, not a link's target.
+  static Response send(const Found& found, const fs::path& asked, int status = 200) {
+    return FileResponse(found.real, status, {}, guess_media_type(asked));
   }
 
   Response serve(std::string_view relative) const {
     const auto path = join_inside(root, relative);
-    const Kind kind = path ? kind_of(*path) : Kind::missing;
-    if (kind == Kind::file) return FileResponse(*path);
-    if (kind == Kind::directory && options.html) {
+    const Found found = path ? find(*path) : Found{};
+    if (found.kind == Kind::file) return send(found, *path);
+    if (found.kind == Kind::directory && options.html) {
       const auto index = *path / "index.html";
-      if (kind_of(index) == Kind::file) {
+      if (const Found page = find(index); page.kind == Kind::file) {
         // "/docs" → "/docs/", so the page's relative links resolve inside it.
         if (!request.url().raw_path.ends_with('/')) {
           URL url = request.url();
           url.raw_path += '/';
           return RedirectResponse(url.host.empty() ? url.raw_path : url.to_string());
         }
-        return FileResponse(index);
+        return send(page, index);
       }
     }
-    if (options.html && kind_of(root / "404.html") == Kind::file) return FileResponse(root / "404.html", 404);
+    const auto not_found = root / "404.html";
+    if (const Found page = options.html ? find(not_found) : Found{}; page.kind == Kind::file)
+      return send(page, not_found, 404);
     throw HTTPException(404);
   }
 };

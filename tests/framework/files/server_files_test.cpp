@@ -72,11 +72,16 @@ TEST_F(ServerFiles, CurlGetsWholeFilesRangesAnd304s) {
 }
 
 TEST_F(ServerFiles, PathsThatLeaveTheDirectoryAre404OverTheWire) {
+  fs::create_symlink(root / "secret.txt", root / "site" / "link.txt");  // leads out
+  fs::create_directory_symlink(root, root / "site" / "up");
   App app({.routes = {Mount("/static", StaticFiles(root / "site"))}});
   TestServer server(app);
   port = server.port();
-  for (const char* path :
-       {"/static/../secret.txt", "/static/%2e%2e/secret.txt", "/static/..%2fsecret.txt", "/static/..%5csecret.txt"}) {
+  const std::string absolute = "/static/" + (root / "secret.txt").string();  // "/static//tmp/.../secret.txt"
+  for (const std::string& path :
+       {std::string("/static/../secret.txt"), std::string("/static/%2e%2e/secret.txt"),
+        std::string("/static/..%2fsecret.txt"), std::string("/static/..%5csecret.txt"), std::string("/static/link.txt"),
+        std::string("/static/up/secret.txt"), absolute, "/static/%2f" + (root / "secret.txt").string().substr(1)}) {
     SCOPED_TRACE(path);
     // --path-as-is: curl would otherwise squash the dots before sending.
     EXPECT_EQ(run_command(std::string("curl -s --path-as-is -o /dev/null -w '%{http_code}' ") + url(path)), "404");

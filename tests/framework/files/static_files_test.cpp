@@ -46,8 +46,13 @@ class StaticFilesTest : public ::testing::Test {
 
   App make_app(StaticFilesOptions options = {}) {
     return App({.routes = {Mount("/static", StaticFiles(site(), options), "static"),
-                           Route("/download", [this](Request&) -> awaitable<Response> {
-                             co_return FileResponse(site() / "data.bin", 200, {}, {}, "report.bin");
+                           Route("/download",
+                                 [this](Request&) -> awaitable<Response> {
+                                   co_return co_await FileResponse::open(site() / "data.bin", 200, {}, {},
+                                                                         "report.bin");
+                                 }),
+                           Route("/missing", [this](Request&) -> awaitable<Response> {
+                             co_return co_await FileResponse::open(site() / "nothing.bin");
                            })}});
   }
 
@@ -241,6 +246,10 @@ TEST_F(StaticFilesTest, FileResponseFromAnEndpointAnswersTheSameWay) {
   const auto part = client.get("/download", {.headers = {{"range", "bytes=2-3"}}});
   EXPECT_EQ(part.status_code, 206);
   EXPECT_EQ(part.text(), "23");
+  // FileResponse::open opens on the worker pool, and fails there as the constructor would.
+  const auto missing = client.get("/missing");
+  EXPECT_EQ(missing.status_code, 404);
+  EXPECT_EQ(missing.json()["detail"], "File not found: nothing.bin");
 }
 
 TEST_F(StaticFilesTest, UnderGZipA304AndA206StayUncompressed) {
