@@ -1,5 +1,6 @@
 // Forms over real sockets, from real clients: curl -F with fields and files,
-// and a large multipart upload that takes little of the server's memory.
+// the limits and a malformed body answered over the wire, and a 200 MiB
+// multipart upload that takes little of the server's memory.
 #include <starling/forms.hpp>
 
 #include "support/run_command.hpp"
@@ -45,7 +46,21 @@ awaitable<Response> describe(Request& request) {
   co_return JSONResponse({{"fields", fields}, {"files", files}});
 }
 
-App make_app() { return App({.routes = {Route("/upload", describe, {"POST"}).max_body_size(std::size_t{1} << 30)}}); }
+awaitable<Response> strict(Request& request) {
+  FormLimits limits;
+  limits.max_fields = 2;
+  limits.max_files = 1;
+  limits.max_part_size = 10;
+  const FormData form = co_await request.form(limits);
+  std::size_t fields = 0;
+  for ([[maybe_unused]] const auto& field : form) ++fields;
+  co_return JSONResponse({{"fields", fields}});
+}
+
+App make_app() {
+  return App({.routes = {Route("/upload", describe, {"POST"}).max_body_size(std::size_t{1} << 30),
+                         Route("/strict", strict, {"POST"}).max_body_size(64 * 1024)}});
+}
 
 std::filesystem::path write_file(const std::string& name, const std::string& content) {
   const auto path = std::filesystem::temp_directory_path() / name;
@@ -78,10 +93,35 @@ TEST(ServerForms, CurlSendsFieldsAndFiles) {
   EXPECT_EQ(answer["files"][1]["size"], 26);
 }
 
+TEST(ServerForms, LimitsAndMalformedBodiesAreAnsweredOverTheWire) {
+  App app = make_app();
+  TestServer server(app);
+  const std::string url = "http://127.0.0.1:" + std::to_string(server.port()) + "/strict";
+  const auto curl = [&](const std::string& arguments) {
+    return run_command("curl -s -w ' %{http_code}' " + arguments + " " + url);
+  };
+  EXPECT_EQ(curl("-F a=1 -F b=2 -F c=3"), R"({"detail":"Too many fields in the form: limit is 2"} 400)");
+  EXPECT_EQ(curl("-F a=12345678901"), R"({"detail":"Form field 'a' too large: limit is 10 bytes"} 413)");
+  const auto file = write_file("starling-curl-limit.bin", std::string(100 * 1024, 'x'));
+  EXPECT_EQ(curl("-F 'f=@" + file.string() + "'"), R"({"detail":"Request body too large: limit is 65536 bytes"} 413)");
+  std::filesystem::remove(file);
+  // A part that never ends, from a raw socket: a 400, and the connection serves on.
+  auto connection = server.connect();
+  const std::string body = "--b\r\nContent-Disposition: form-data; name=a\r\n\r\nunfinished";
+  const auto response = connection.request(
+      "POST /strict HTTP/1.1\r\nHost: t\r\nContent-Type: multipart/form-data; "
+      "boundary=b\r\nContent-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n" + body);
+  EXPECT_EQ(response.status, 400);
+  EXPECT_NE(json::parse(response.body)["detail"].get<std::string>().find("Malformed multipart body"), std::string::npos)
+      << response.body;
+  EXPECT_EQ(curl("-F a=1"), R"({"fields":1} 200)");
+}
+
 TEST(ServerForms, ALargeUploadTakesLittleMemory) {
   App app = make_app();
   TestServer server(app);
-  constexpr std::size_t kSize = 100 * 1024 * 1024;
+  constexpr std::size_t kSize = 200 * 1024 * 1024;
   const auto path = std::filesystem::temp_directory_path() / "starling-large-upload.bin";
   {
     std::ofstream file(path, std::ios::binary);
@@ -98,7 +138,7 @@ TEST(ServerForms, ALargeUploadTakesLittleMemory) {
   EXPECT_EQ(answer["files"][0]["size"], kSize);
   EXPECT_EQ(answer["files"][0]["in_memory"], false);
 #if !defined(__SANITIZE_ADDRESS__)
-  // 100 MiB arrived through curl (another process); the server's peak grew by
+  // 200 MiB arrived through curl (another process); the server's peak grew by
   // a small part of it. (ASan's quarantine keeps freed pieces: no bound there.)
   getrusage(RUSAGE_SELF, &usage);
   EXPECT_LT(usage.ru_maxrss - before, 16 * 1024) << "peak RSS grew by " << usage.ru_maxrss - before << " KiB";

@@ -8,6 +8,7 @@
 #include "support/test_server.hpp"
 
 #include <starling/application.hpp>
+#include <starling/middleware/trusted_host.hpp>
 
 #include <gtest/gtest.h>
 #include <boost/asio/connect.hpp>
@@ -143,12 +144,15 @@ TEST(ServerWebSockets, AMessageOverTheLimitClosesWith1009) {
   EXPECT_EQ(client.close_code(), 1009);
 }
 
-TEST(ServerWebSockets, AnEndpointExceptionClosesWith1011AndTheServerGoesOn) {
+TEST(ServerWebSockets, AnEndpointExceptionClosesWith1011IsLoggedAndTheServerGoesOn) {
   App app = make_app();
   TestServer server(app);
+  ::testing::internal::CaptureStderr();
   Client failing(server.port(), "/fail");
   failing.ws.write(asio::buffer(std::string("go")));
   EXPECT_EQ(failing.close_code(), 1011);
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  EXPECT_NE(log.find("WebSocket endpoint for /fail failed: endpoint failure"), std::string::npos) << log;
   Client next(server.port(), "/echo");
   next.ws.write(asio::buffer(std::string("again")));
   EXPECT_EQ(next.read(), "again");
@@ -207,6 +211,33 @@ TEST(ServerWebSockets, BadHandshakesGetAnHttpAnswerNamingTheProblem) {
   Client fine(server.port(), "/echo");  // and the server goes on
   fine.ws.write(asio::buffer(std::string("ok")));
   EXPECT_EQ(fine.read(), "ok");
+}
+
+TEST(ServerWebSockets, OriginAndHostRulesRefuseHandshakesOverTheWire) {
+  App app({.routes = {WebSocketRoute("/echo", echo).allowed_origins({"https://notes.example"})},
+           .middleware = {TrustedHostMiddleware({.allowed_hosts = {"notes.example", "127.0.0.1"}})}});
+  TestServer server(app);
+  const auto wire = [](const std::string& host, const std::string& origin) {
+    return "GET /echo HTTP/1.1\r\nHost: " + host +
+           "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nOrigin: " + origin + "\r\n" + kKey + kVersion + "\r\n";
+  };
+  auto response = server.connect().request(wire("notes.example", "https://evil.example"));
+  EXPECT_EQ(response.status, 403);
+  EXPECT_EQ(json::parse(response.body)["detail"], "WebSocket origin not allowed");
+  response = server.connect().request(wire("evil.example", "https://notes.example"));
+  EXPECT_EQ(response.status, 400);
+  EXPECT_EQ(response.body, "Invalid host header");
+  // The same handshake with an allowed origin, from a real client, is a WebSocket.
+  asio::io_context context;
+  websocket::stream<asio::ip::tcp::socket> ws{context};
+  ws.next_layer().connect({asio::ip::make_address("127.0.0.1"), server.port()});
+  ws.set_option(websocket::stream_base::decorator(
+      [](websocket::request_type& request) { request.set(beast::http::field::origin, "https://notes.example"); }));
+  ws.handshake("notes.example", "/echo");
+  ws.write(asio::buffer(std::string("allowed")));
+  beast::flat_buffer buffer;
+  ws.read(buffer);
+  EXPECT_EQ(beast::buffers_to_string(buffer.data()), "allowed");
 }
 
 TEST(ServerWebSockets, ALongConversationTakesBoundedMemory) {
