@@ -2,6 +2,7 @@
 // pool, a database that goes away and comes back.
 #include "notes_environment.hpp"
 
+#include "support/run_command.hpp"
 #include "support/test_databases.hpp"
 #include "support/test_server.hpp"
 
@@ -11,6 +12,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -52,6 +55,19 @@ TEST(NotesServer, TwentyThreadsOfFiftyPostsStoreExactlyAThousandNotes) {
   std::set<std::string> texts;
   for (const auto& note : listed) texts.insert(note["text"].get<std::string>());
   EXPECT_EQ(texts.size(), static_cast<std::size_t>(kThreads * kEach));  // none lost, none duplicated
+}
+
+TEST(NotesServer, CurlImportsAFileOfNotes) {
+  starling::test::TestServer server(notes_app().app());
+  const auto path = std::filesystem::temp_directory_path() / "starling-notes-import.csv";
+  std::ofstream(path) << "text,completed\nfrom curl,true\n\"with, comma\",false\n";
+  const std::string base = "http://127.0.0.1:" + std::to_string(server.port());
+  const auto answer = starling::test::run_command("curl -s -F 'file=@" + path.string() + "' " + base + "/notes/import");
+  std::filesystem::remove(path);
+  EXPECT_EQ(json::parse(answer), (json{{"imported", 2}}));
+  const auto listed = json::parse(starling::test::run_command("curl -s " + base + "/notes"));
+  EXPECT_EQ(listed,
+            (json{{{"text", "from curl"}, {"completed", true}}, {{"text", "with, comma"}, {"completed", false}}}));
 }
 
 TEST(NotesServer, AnExhaustedPoolAnswers503WithRetryAfterNotAHang) {

@@ -3,7 +3,9 @@
 #include "notes_environment.hpp"
 
 #include "import.hpp"
+#include "support/test_databases.hpp"
 
+#include <starling/db/text.hpp>
 #include <starling/exceptions.hpp>
 #include <starling/testclient.hpp>
 
@@ -139,6 +141,33 @@ TEST(NotesImport, WrongFilesAndFormsAreRefusedClearly) {
   const auto too_big = import_file(client, "n.csv", std::string(kImportMaxBodySize + 1, 'x'));
   EXPECT_EQ(too_big.status_code, 413);
   EXPECT_EQ(client.get("/notes").json(), json::array());
+}
+
+// A row the database itself refuses, in the second batch of the multi-row
+// insert: the first thousand rows, already sent, are rolled back with it.
+TEST(NotesImport, ADatabaseFailurePartWayStoresNothing) {
+  TestClient client(notes_app().app());
+  auto& database = notes_app().database();
+  namespace db = starling::db;
+  if (on_postgres()) {
+    starling::test::run(
+        database.execute(db::text("CREATE FUNCTION refuse_boom() RETURNS trigger AS $$ BEGIN IF NEW.text = 'boom' THEN "
+                                  "RAISE EXCEPTION 'boom refused'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql")));
+    starling::test::run(database.execute(
+        db::text("CREATE TRIGGER refuse_boom BEFORE INSERT ON notes FOR EACH ROW EXECUTE FUNCTION refuse_boom()")));
+  } else {
+    starling::test::run(
+        database.execute(db::text("CREATE TRIGGER refuse_boom BEFORE INSERT ON notes WHEN "
+                                  "NEW.text = 'boom' BEGIN SELECT RAISE(ABORT, 'boom refused'); END")));
+  }
+  std::string csv = "text,completed\n";
+  for (int i = 0; i < 1500; ++i) csv += (i == 1200 ? std::string("boom") : "note " + std::to_string(i)) + ",false\n";
+  const auto answer = import_file(client, "n.csv", csv);
+  // SQLite reports RAISE(ABORT) as a constraint (409), PostgreSQL's RAISE as a 500.
+  EXPECT_GE(answer.status_code, 400) << answer.text();
+  EXPECT_EQ(client.get("/notes").json(), json::array());
+  // The service goes on: the next import is stored.
+  EXPECT_EQ(import_file(client, "n.csv", "text,completed\nafter,true\n").json(), (json{{"imported", 1}}));
 }
 
 TEST(NotesImport, CsvRecordsFollowRfc4180) {
