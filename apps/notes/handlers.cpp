@@ -55,12 +55,22 @@ std::int64_t note_id(const Request& request) { return request.path_params().get<
 
 [[noreturn]] void not_found(std::int64_t id) { throw HTTPException(404, "note " + std::to_string(id) + " not found"); }
 
+// The notes ?completed= asks for, in insertion order (as in the reference).
 db::Select filtered_notes(const Request& request) {
-  auto query = notes.select().order_by(notes.c("id"));  // insertion order, as in the reference
+  auto query = notes.select().order_by(notes.c("id"));
   if (const auto completed = bool_param(request, "completed")) query = query.where(notes.c("completed") == *completed);
-  if (const auto limit = count_param(request, "limit")) query = query.limit(*limit);
-  if (const auto offset = count_param(request, "offset")) query = query.offset(*offset);
   return query;
+}
+
+// The page ?limit= and ?offset= ask for, if they do.
+std::optional<db::Select> paged(const db::Select& query, const Request& request) {
+  const auto limit = count_param(request, "limit");
+  const auto offset = count_param(request, "offset");
+  if (!limit && !offset) return std::nullopt;
+  auto page = query;
+  if (limit) page = page.limit(*limit);
+  if (offset) page = page.offset(*offset);
+  return page;
 }
 
 // The reference's populate_note: inserts, then fails; the transaction must undo it.
@@ -70,19 +80,28 @@ db::Insert doomed_note() { return notes.insert().values({{"text", "you won't see
 
 starling::Routes routes(db::Database& database, LiveNotes& live, const std::filesystem::path& static_dir) {
   // ?full=true adds each note's id and created_at (the web page needs the ids).
+  // A page of the list says how many notes the whole list has (X-Total-Count).
   const auto list_notes = [&database](Request& request) -> awaitable<Response> {
     const auto query = filtered_notes(request);
+    const auto page = paged(query, request);
     const bool full = bool_param(request, "full").value_or(false);
-    const auto rows = co_await database.fetch_all(query);
+    const auto rows = co_await database.fetch_all(page.value_or(query));
     auto content = json::array();
     for (const auto& row : rows) content.push_back(full ? note_json_with_id(row) : note_json(row));
-    co_return JSONResponse(content);
+    starling::Headers headers;
+    if (page) {
+      const auto total = query.count();
+      const auto counted = co_await database.fetch_val(total);
+      headers.set("X-Total-Count", std::to_string(counted.as<std::int64_t>()));
+    }
+    co_return JSONResponse(content, 200, std::move(headers));
   };
 
   const auto add_note = [&database, &live](Request& request) -> awaitable<Response> {
     const auto note = co_await read_note(request, false);
-    const auto insert = notes.insert().values(note.values());
-    const auto id = co_await database.execute(insert);
+    const auto insert = notes.insert().values(note.values()).returning({notes.c("id")});
+    const auto inserted = co_await database.fetch_one(insert);
+    const auto id = inserted->get<std::int64_t>("id");
     live.publish({{"type", "created"}, {"note", {{"id", id}, {"text", *note.text}, {"completed", *note.completed}}}});
     JSONResponse response({{"text", *note.text}, {"completed", *note.completed}}, 200,
                           {{"Location", request.url_for("note", {{"id", id}})}});
@@ -102,19 +121,13 @@ starling::Routes routes(db::Database& database, LiveNotes& live, const std::file
     co_return JSONResponse(note_json_with_id(*row));
   };
 
-  // PUT replaces both fields, PATCH any of them; both answer the stored note.
+  // PUT replaces both fields, PATCH any of them; both answer the stored note,
+  // as the UPDATE's RETURNING gives it: one statement, no window between.
   const auto change_note = [&database, &live](Request& request) -> awaitable<Response> {
     const auto id = note_id(request);
     const auto note = co_await read_note(request, request.method() == "PATCH");
-    const auto update = notes.update().where(notes.c("id") == id).values(note.values());
-    const auto select = notes.select().where(notes.c("id") == id);
-    std::optional<db::Row> row;
-    const std::function<awaitable<void>(db::Connection&)> update_then_read =
-        [&](db::Connection& tx) -> awaitable<void> {
-      if (co_await tx.execute(update) == 0) co_return;
-      row = co_await tx.fetch_one(select);
-    };
-    co_await database.transaction(update_then_read);
+    const auto update = notes.update().where(notes.c("id") == id).values(note.values()).returning();
+    const auto row = co_await database.fetch_one(update);
     if (!row) not_found(id);
     const json changed = note_json_with_id(*row);
     live.publish({{"type", "changed"}, {"note", changed}});
@@ -124,7 +137,8 @@ starling::Routes routes(db::Database& database, LiveNotes& live, const std::file
   const auto delete_note = [&database, &live](Request& request) -> awaitable<Response> {
     const auto id = note_id(request);
     const auto delete_it = notes.delete_().where(notes.c("id") == id);
-    if (co_await database.execute(delete_it) == 0) not_found(id);
+    const auto deleted = co_await database.execute(delete_it);
+    if (deleted.rowcount == 0) not_found(id);
     live.publish({{"type", "deleted"}, {"id", id}});
     co_return Response("", 204);
   };

@@ -31,14 +31,18 @@ Dialect Queryable::dialect() const { return session().dialect(); }
 
 namespace {
 
-// What execute() answers; see its documentation.
-std::int64_t execute_answer(const CompiledQuery& query, const backend::Result& result) {
-  if (query.returns_id && !result.rows.empty()) return result.rows.front()[0].as<std::int64_t>("the returned id");
-  if (result.last_insert_id) return *result.last_insert_id;
-  if (query.returning && !result.rows.empty() && result.rows.front().size() > 0 &&
-      result.rows.front()[0].type() == ValueType::integer)
-    return result.rows.front()[0].as<std::int64_t>();  // ... RETURNING id written by hand
-  return query.read_only ? 0 : result.rows_affected;   // a SELECT changes no rows (PostgreSQL counts those it read)
+// What execute() answers; see ExecuteResult.
+ExecuteResult execute_result(const CompiledQuery& query, backend::Result& result) {
+  ExecuteResult answer;
+  answer.rowcount = query.read_only ? 0 : result.rows_affected;  // PostgreSQL counts the rows a SELECT read
+  if (query.returns_id) {
+    // The builder's own RETURNING of the key: lastrowid, not a row the caller asked for.
+    if (!result.rows.empty()) answer.lastrowid = result.rows.front()[0].as<std::int64_t>("the returned id");
+    return answer;
+  }
+  if (query.reports_lastrowid) answer.lastrowid = result.last_insert_id;
+  if (!query.read_only) answer.rows = std::move(result.rows);
+  return answer;
 }
 
 }  // namespace
@@ -80,16 +84,17 @@ awaitable<Value> Queryable::fetch_val(const Statement& query, std::size_t column
   co_return (*row)[column];
 }
 
-awaitable<std::int64_t> Queryable::execute(const Statement& query) {
+awaitable<ExecuteResult> Queryable::execute(const Statement& query) {
   const auto compiled = query.compile(session().dialect());
-  std::int64_t answer = 0;
+  ExecuteResult answer;
   const Job job = [&](PooledConnection& connection) {
     runtime::run_statement(connection, [&] {
-      answer = execute_answer(compiled, connection.backend->execute(compiled.sql, compiled.params));
+      auto result = connection.backend->execute(compiled.sql, compiled.params);
+      answer = execute_result(compiled, result);
     });
   };
   const runtime::PipelineEntry entry{{&compiled.sql, &compiled.params, compiled.read_only},
-                                     [&](backend::Result& result) { answer = execute_answer(compiled, result); }};
+                                     [&](backend::Result& result) { answer = execute_result(compiled, result); }};
   co_await session().run(compiled.read_only, job, &entry);
   co_return answer;
 }

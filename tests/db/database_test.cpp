@@ -28,24 +28,39 @@ class DatabaseApi : public test::ConnectedDatabaseTest {
   std::int64_t count() { return run(database().fetch_val(text("SELECT count(*) FROM notes"))).as<std::int64_t>(); }
 };
 
-TEST_P(DatabaseApi, ExecuteAnswersTheNewIdForAnInsertAndTheRowCountOtherwise) {
-  // Written by hand, `RETURNING id` names the id on both backends.
+TEST_P(DatabaseApi, ExecuteReportsRowcountLastrowidAndReturnedRowsApart) {
+  // Written by hand, `RETURNING id` gives the id as a row on both backends.
   const auto first = run(database().execute(text("INSERT INTO notes (body, done) VALUES (:body, :done) RETURNING id")
                                                 .bind("body", "one")
                                                 .bind("done", false)));
+  ASSERT_EQ(first.rows.size(), 1u);
+  EXPECT_EQ(first.rowcount, 1);
+  const auto first_id = first.rows.front().get<std::int64_t>("id");
   const auto second = run(database().execute(text("INSERT INTO notes (body, done) VALUES (:body, :done) RETURNING id")
                                                  .bind("body", "two")
                                                  .bind("done", true)));
-  EXPECT_EQ(second, first + 1);
-  EXPECT_EQ(run(database().fetch_val(text("SELECT body FROM notes WHERE id = :id").bind("id", second))), Value("two"));
-  // Without it, SQLite still knows the last rowid; PostgreSQL answers the row count.
+  ASSERT_EQ(second.rows.size(), 1u);
+  const auto second_id = second.rows.front().get<std::int64_t>("id");
+  EXPECT_EQ(second_id, first_id + 1);
+  EXPECT_EQ(run(database().fetch_val(text("SELECT body FROM notes WHERE id = :id").bind("id", second_id))),
+            Value("two"));
+  // Without RETURNING, SQLite still knows the last rowid; PostgreSQL cannot say.
   const auto third = run(database().execute(text("INSERT INTO notes (body, done) VALUES ('three', FALSE)")));
-  EXPECT_EQ(third, is_postgres() ? 1 : second + 1);
-  EXPECT_EQ(run(database().execute(text("UPDATE notes SET done = :done").bind("done", true))), 3);
-  EXPECT_EQ(run(database().execute(text("DELETE FROM notes WHERE body = :body").bind("body", "nothing"))), 0);
-  // An UPDATE ... RETURNING answers the returned id; a SELECT changes nothing, whatever it reads.
-  EXPECT_EQ(run(database().execute(text("UPDATE notes SET done = FALSE WHERE body = 'two' RETURNING id"))), second);
-  EXPECT_EQ(run(database().execute(text("SELECT 42"))), 0);
+  EXPECT_EQ(third.rowcount, 1);
+  EXPECT_TRUE(third.rows.empty());
+  EXPECT_EQ(third.lastrowid, is_postgres() ? std::nullopt : std::optional<std::int64_t>(second_id + 1));
+  const auto all = run(database().execute(text("UPDATE notes SET done = :done").bind("done", true)));
+  EXPECT_EQ(all.rowcount, 3);
+  EXPECT_EQ(all.lastrowid, std::nullopt);
+  EXPECT_EQ(run(database().execute(text("DELETE FROM notes WHERE body = :body").bind("body", "nothing"))).rowcount, 0);
+  const auto returned = run(database().execute(text("UPDATE notes SET done = FALSE WHERE body = 'two' RETURNING id")));
+  EXPECT_EQ(returned.rowcount, 1);
+  ASSERT_EQ(returned.rows.size(), 1u);
+  EXPECT_EQ(returned.rows.front()["id"], Value(second_id));
+  // A SELECT changes nothing, whatever it reads.
+  const auto read = run(database().execute(text("SELECT 42")));
+  EXPECT_EQ(read.rowcount, 0);
+  EXPECT_TRUE(read.rows.empty());
 }
 
 TEST_P(DatabaseApi, AQueryReadsATableThatChangedShapeSinceItRanInItsNewShape) {

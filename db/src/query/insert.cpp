@@ -43,9 +43,11 @@ void write_row(detail::SqlWriter& sql, const Values& row) {
 
 // `row` in the column order of `first`.
 // @throws ProgrammingError naming the row and a column only one of them sets.
-Values in_order_of(const Values& first, const Values& row, std::size_t row_index, const std::string& table) {
+// `caller`: "execute_many" or "rows()".
+Values in_order_of(const Values& first, const Values& row, std::size_t row_index, const std::string& table,
+                   std::string_view caller) {
   const auto fail = [&](const std::string& column, bool first_has_it) {
-    throw ProgrammingError("execute_many on table \"" + table + "\": row " + std::to_string(row_index) +
+    throw ProgrammingError(std::string(caller) + " on table \"" + table + "\": row " + std::to_string(row_index) +
                            (first_has_it ? " has no value for column \"" : " sets column \"") + column +
                            (first_has_it ? "\", which row 0 sets" : "\", which row 0 does not") +
                            " (every row of a multi-row insert sets the same columns)");
@@ -67,7 +69,11 @@ Values in_order_of(const Values& first, const Values& row, std::size_t row_index
 
 }  // namespace
 
-Insert::Insert(const Table& table) : table_(table.data()) {}
+Insert::Insert(const Table& table) : table_(table.data()) {
+  if (!table.alias().empty())
+    throw ProgrammingError("INSERT into alias \"" + table.alias() + "\": insert into table \"" + table.name() +
+                           "\" itself");
+}
 
 Insert Insert::values(const Values& values) const {
   Insert copy = *this;
@@ -75,15 +81,110 @@ Insert Insert::values(const Values& values) const {
   return copy;
 }
 
+Insert Insert::rows(const std::vector<Values>& rows) const {
+  if (rows.empty()) throw ProgrammingError("INSERT INTO \"" + table_->name + "\": rows() needs at least one row");
+  Insert copy = *this;
+  copy.rows_.clear();
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    auto row = detail::merge_values(*table_, values_, rows[i]);
+    copy.rows_.push_back(i == 0 ? std::move(row) : in_order_of(copy.rows_.front(), row, i, table_->name, "rows()"));
+  }
+  return copy;
+}
+
+Insert Insert::from_select(const std::vector<std::string>& columns, const Select& query) const {
+  std::vector<const std::string*> names;
+  for (const auto& name : columns) names.push_back(&name);
+  detail::check_names(*table_, names);
+  const auto selected = query.column_names().size();
+  if (selected != 0 && selected != columns.size())
+    throw ProgrammingError("INSERT INTO \"" + table_->name + "\" from_select(): " + std::to_string(columns.size()) +
+                           " columns named, but the query selects " + std::to_string(selected));
+  Insert copy = *this;
+  copy.select_columns_ = columns;
+  copy.select_ = std::make_shared<const Select>(query);
+  return copy;
+}
+
+Insert Insert::returning(std::vector<Expression> columns) const {
+  Insert copy = *this;
+  copy.returning_ = std::move(columns);
+  return copy;
+}
+
+Insert Insert::on_conflict_do_nothing(std::vector<ColumnRef> target) const {
+  Insert copy = *this;
+  copy.conflict_ = Conflict{std::move(target), {}};
+  return copy;
+}
+
+Insert Insert::on_conflict_do_update(std::vector<ColumnRef> target, const Assignments& set) const {
+  const auto where = "INSERT INTO \"" + table_->name + "\" on_conflict_do_update(): ";
+  if (target.empty()) throw ProgrammingError(where + "name the conflict target (the unique columns)");
+  if (set.empty()) throw ProgrammingError(where + "give the columns to set");
+  detail::merge_values(*table_, Assignments{}, set);  // checks the names
+  Insert copy = *this;
+  copy.conflict_ = Conflict{std::move(target), set};
+  return copy;
+}
+
+void Insert::write_tail(detail::SqlWriter& sql) const {
+  if (conflict_) {
+    sql.raw(" ON CONFLICT");
+    for (std::size_t i = 0; i < conflict_->target.size(); ++i)
+      sql.raw(i == 0 ? " (" : ", ").identifier(conflict_->target[i].name());
+    if (!conflict_->target.empty()) sql.raw(")");
+    if (conflict_->set.empty()) {
+      sql.raw(" DO NOTHING");
+    } else {
+      sql.raw(" DO UPDATE SET ");
+      for (std::size_t i = 0; i < conflict_->set.size(); ++i) {
+        if (i > 0) sql.raw(", ");
+        sql.identifier(conflict_->set[i].first).raw(" = ").expression(conflict_->set[i].second);
+      }
+    }
+  }
+  if (returning_) detail::write_returning(sql, *table_, *returning_);
+}
+
 CompiledQuery Insert::compile(Dialect dialect) const {
   detail::SqlWriter sql(dialect, false);
-  write_head(sql, *table_, values_);
-  if (!values_.empty()) write_row(sql, values_);
-  // SQLite reports the new id as last_insert_rowid; PostgreSQL must be asked.
+  if (select_) {
+    sql.raw("INSERT INTO ").identifier(table_->name).raw(" (");
+    for (std::size_t i = 0; i < select_columns_.size(); ++i) sql.raw(i == 0 ? "" : ", ").identifier(select_columns_[i]);
+    sql.raw(") ");
+    // SQLite reads `SELECT ... ON CONFLICT` as a join constraint unless the SELECT has a WHERE.
+    if (conflict_ && dialect == Dialect::sqlite)
+      sql.raw("SELECT * FROM (").select(*select_, false).raw(") WHERE true");
+    else
+      sql.select(*select_, false);
+  } else if (!rows_.empty()) {
+    const auto& merged = rows_;
+    const std::size_t max_params = dialect == Dialect::sqlite ? kSqliteMaxParams : kPostgresMaxParams;
+    if (merged.size() * merged.front().size() > max_params)
+      throw ProgrammingError("INSERT INTO \"" + table_->name + "\" rows(): " + std::to_string(merged.size()) +
+                             " rows of " + std::to_string(merged.front().size()) + " values pass the " +
+                             std::to_string(max_params) + " parameters one statement takes; use execute_many()");
+    write_head(sql, *table_, merged.front());
+    for (std::size_t i = 0; i < merged.size() && !merged.front().empty(); ++i) {
+      if (i > 0) sql.raw(", ");
+      write_row(sql, merged[i]);
+    }
+  } else {
+    write_head(sql, *table_, values_);
+    if (!values_.empty()) write_row(sql, values_);
+  }
+  write_tail(sql);
+  // lastrowid is only sure for one plain row: SQLite's last_insert_rowid is
+  // not touched by an upsert's update; PostgreSQL must be asked with RETURNING.
+  const bool one_row = !select_ && rows_.empty() && !conflict_ && !returning_;
   const auto id = table_->id_column();
-  const bool returning = dialect == Dialect::postgresql && id.has_value();
-  if (returning) sql.raw(" RETURNING ").identifier(table_->columns[*id].name());
-  return std::move(sql).finish(false, returning);
+  const bool returns_id = one_row && dialect == Dialect::postgresql && id.has_value();
+  if (returns_id) sql.raw(" RETURNING ").identifier(table_->columns[*id].name());
+  auto compiled = std::move(sql).finish(false, returns_id);
+  compiled.reports_lastrowid = one_row;
+  compiled.returning = returning_.has_value();
+  return compiled;
 }
 
 CompiledQuery Insert::compile_with(Dialect dialect, const Values& values) const {
@@ -91,11 +192,14 @@ CompiledQuery Insert::compile_with(Dialect dialect, const Values& values) const 
 }
 
 std::vector<CompiledQuery> Insert::compile_many(Dialect dialect, const std::vector<Values>& rows) const {
+  if (returning_ || select_ || !rows_.empty())
+    throw ProgrammingError("execute_many with INSERT INTO \"" + table_->name +
+                           "\": returning(), from_select() and rows() make one statement; run it with execute()");
   std::vector<Values> merged;
   merged.reserve(rows.size());
   for (std::size_t i = 0; i < rows.size(); ++i) {
     auto row = detail::merge_values(*table_, values_, rows[i]);
-    merged.push_back(i == 0 ? std::move(row) : in_order_of(merged.front(), row, i, table_->name));
+    merged.push_back(i == 0 ? std::move(row) : in_order_of(merged.front(), row, i, table_->name, "execute_many"));
   }
   std::vector<CompiledQuery> batches;
   if (merged.empty()) return batches;
@@ -112,6 +216,7 @@ std::vector<CompiledQuery> Insert::compile_many(Dialect dialect, const std::vect
       if (i > start) sql.raw(", ");
       write_row(sql, merged[i]);
     }
+    write_tail(sql);
     batches.push_back(std::move(sql).finish(false));
   }
   return batches;

@@ -10,7 +10,9 @@
 namespace starling::db::detail {
 
 // `name` in `values` takes `value`: replaced if there, else appended.
-inline void set_value(Values& values, std::string_view name, Value value) {
+// `Pairs` is Values, or Assignments (whose values are expressions).
+template <class Pairs, class V>
+void set_value(Pairs& values, std::string_view name, V value) {
   const auto found = std::find_if(values.begin(), values.end(), [&](const auto& entry) { return entry.first == name; });
   if (found != values.end())
     found->second = std::move(value);
@@ -19,7 +21,8 @@ inline void set_value(Values& values, std::string_view name, Value value) {
 }
 
 // `values` over `into`: a name already there takes its new value, a new name is appended.
-inline Values overlay(Values into, const Values& values) {
+template <class Pairs>
+Pairs overlay(Pairs into, const Pairs& values) {
   for (const auto& [name, value] : values) set_value(into, name, value);
   return into;
 }

@@ -1,39 +1,86 @@
+// Select's builder methods; select_writer.cpp turns one into SQL.
 #include <starling/db/query.hpp>
 
 #include <starling/db/schema.hpp>
 
+#include "query/node.hpp"
+#include "query/source.hpp"
 #include "query/sql_writer.hpp"
-#include "schema/table_data.hpp"
-
-#include <algorithm>
 
 namespace starling::db {
 
-namespace {
+Source::Source(const Table& table) : data_(detail::table_source(table.data(), table.alias())) {}
 
-void add_table(std::vector<const detail::TableData*>& tables, const detail::TableData* table) {
-  if (std::find(tables.begin(), tables.end(), table) == tables.end()) tables.push_back(table);
+const std::string& Subquery::name() const { return data_->alias; }
+
+Expression Subquery::c(std::string_view column) const {
+  const auto& columns = data_->columns;
+  if (std::find(columns.begin(), columns.end(), column) == columns.end()) {
+    std::string listed;
+    for (const auto& name : columns) listed += (listed.empty() ? "" : ", ") + (name.empty() ? "(unlabelled)" : name);
+    throw ProgrammingError("subquery \"" + data_->alias + "\" has no column \"" + std::string(column) +
+                           "\"; its columns: " + listed + " (label() an expression to name it)");
+  }
+  detail::Node node;
+  node.kind = detail::Node::Kind::source_column;
+  node.source = data_;
+  node.name = std::string(column);
+  return detail::make_expression(std::move(node));
 }
 
-// Two distinct definitions with one name would make an ambiguous FROM list.
-void check_distinct_names(const std::vector<const detail::TableData*>& tables) {
-  for (std::size_t i = 0; i < tables.size(); ++i)
-    for (std::size_t j = 0; j < i; ++j)
-      if (tables[i]->name == tables[j]->name)
-        throw ProgrammingError("SELECT uses two different tables named \"" + tables[i]->name + "\"");
+Select::Select(std::vector<Expression> columns) : columns_(std::move(columns)) {}
+
+void Select::refuse_after_union(std::string_view clause) const {
+  if (!compound_.empty())
+    throw ProgrammingError(std::string(clause) +
+                           " after union_() would apply to the first query only: call it on each query, or on "
+                           "the union's subquery()");
 }
 
-}  // namespace
-
-Select Select::select_from(const Table& table) const {
+Select Select::select_from(const Source& source) const {
+  refuse_after_union("select_from()");
   Select copy = *this;
-  copy.from_ = table.data();
+  copy.from_.push_back(source.data());
   return copy;
 }
 
+Select Select::with_join(const Source& target, std::optional<Expression> on, bool outer) const {
+  refuse_after_union("join()");
+  Select copy = *this;
+  copy.joins_.push_back(Join{target.data(), std::move(on), outer});
+  return copy;
+}
+
+Select Select::join(const Source& target, const Expression& on) const { return with_join(target, on, false); }
+Select Select::join(const Source& target) const { return with_join(target, std::nullopt, false); }
+Select Select::outerjoin(const Source& target, const Expression& on) const { return with_join(target, on, true); }
+Select Select::outerjoin(const Source& target) const { return with_join(target, std::nullopt, true); }
+
 Select Select::where(const Expression& condition) const {
+  refuse_after_union("where()");
   Select copy = *this;
   copy.where_ = where_ ? and_(*where_, condition) : condition;
+  return copy;
+}
+
+Select Select::group_by(const std::vector<Expression>& terms) const {
+  refuse_after_union("group_by()");
+  Select copy = *this;
+  copy.group_by_.insert(copy.group_by_.end(), terms.begin(), terms.end());
+  return copy;
+}
+
+Select Select::having(const Expression& condition) const {
+  refuse_after_union("having()");
+  Select copy = *this;
+  copy.having_ = having_ ? and_(*having_, condition) : condition;
+  return copy;
+}
+
+Select Select::distinct() const {
+  refuse_after_union("distinct()");
+  Select copy = *this;
+  copy.distinct_ = true;
   return copy;
 }
 
@@ -58,57 +105,73 @@ Select Select::offset(std::int64_t count) const {
 }
 
 Select Select::count() const {
+  // The rows a limit, offset, DISTINCT, GROUP BY or UNION leave are not those
+  // of the plain FROM ... WHERE: count what the query itself returns.
+  const bool shaped = limit_ || offset_ || distinct_ || !group_by_.empty() || !compound_.empty();
+  if (shaped) {
+    Select inner = *this;
+    if (!limit_ && !offset_) inner.order_.clear();  // order cannot change a count
+    return Select({db::count()}).select_from(inner.subquery("counted"));
+  }
+  // The columns go, but the tables they named stay in FROM.
   Select copy = *this;
-  copy.count_ = true;
+  std::vector<detail::SourcePtr> sources = from_;
+  for (const auto& column : columns_) detail::collect_sources(column, sources);
+  copy.from_ = std::move(sources);
+  copy.columns_ = {db::count()};
+  copy.order_.clear();
   return copy;
 }
 
-CompiledQuery Select::compile(Dialect dialect) const {
-  std::vector<const detail::TableData*> tables;
-  if (from_) tables.push_back(from_.get());
-  for (const auto& column : columns_) add_table(tables, column.table().get());
-  if (where_) detail::collect_tables(*where_, tables);
-  if (!count_)
-    for (const auto& term : order_) add_table(tables, term.column().table().get());
-  if (columns_.empty() && !from_ && !count_)
-    throw ProgrammingError("SELECT has no columns: list them or call select_from()");
-  if (tables.empty()) throw ProgrammingError("SELECT has no table: list columns or call select_from()");
-  check_distinct_names(tables);
+Select Select::with_compound(const Select& other, bool all) const {
+  for (const Select* part : {this, &other})
+    if (!part->order_.empty() || part->limit_ || part->offset_)
+      throw ProgrammingError(
+          "a query in a UNION cannot have its own order_by(), limit() or offset(): call them on the union");
+  Select copy = *this;
+  copy.compound_.push_back(Compound{all, std::make_shared<const Select>(other)});
+  return copy;
+}
 
-  // Columns are qualified only when the statement reads several tables: the
-  // common single-table query stays as readable as hand-written SQL.
-  detail::SqlWriter sql(dialect, tables.size() > 1);
-  sql.raw("SELECT ");
-  if (count_) {
-    sql.raw("count(*)");
-  } else if (columns_.empty()) {
-    for (std::size_t i = 0; i < from_->columns.size(); ++i) {
-      if (i > 0) sql.raw(", ");
-      sql.column(ColumnRef(from_, i));
-    }
-  } else {
-    for (std::size_t i = 0; i < columns_.size(); ++i) {
-      if (i > 0) sql.raw(", ");
-      sql.column(columns_[i]);
-    }
-  }
-  sql.raw(" FROM ");
-  for (std::size_t i = 0; i < tables.size(); ++i) {
-    if (i > 0) sql.raw(", ");
-    sql.identifier(tables[i]->name);
-  }
-  if (where_) sql.raw(" WHERE ").expression(*where_);
-  if (count_) return std::move(sql).finish(true);
+Select Select::union_(const Select& other) const { return with_compound(other, false); }
+Select Select::union_all(const Select& other) const { return with_compound(other, true); }
 
-  for (std::size_t i = 0; i < order_.size(); ++i) {
-    sql.raw(i == 0 ? " ORDER BY " : ", ").column(order_[i].column());
-    if (order_[i].descending()) sql.raw(" DESC");
+Subquery Select::subquery(std::string name) const {
+  if (name.empty()) throw ProgrammingError("subquery() needs a name");
+  auto data = std::make_shared<detail::SourceData>();
+  data->alias = std::move(name);
+  data->select = std::make_shared<const Select>(*this);
+  data->columns = column_names();
+  return Subquery(std::move(data));
+}
+
+Expression Select::scalar_subquery() const {
+  detail::Node node;
+  node.kind = detail::Node::Kind::scalar_select;
+  node.select = std::make_shared<const Select>(*this);
+  return detail::make_expression(std::move(node));
+}
+
+std::vector<std::string> Select::column_names() const {
+  std::vector<std::string> names;
+  if (columns_.empty()) {
+    if (from_.empty()) return names;
+    const auto& source = *from_.front();
+    if (!source.table) return source.columns;
+    for (const auto& column : source.table->columns) names.push_back(column.name());
+    return names;
   }
-  if (limit_) sql.raw(" LIMIT ").param(*limit_);
-  // SQLite has no OFFSET without a LIMIT; -1 means none.
-  if (offset_ && !limit_ && dialect == Dialect::sqlite) sql.raw(" LIMIT -1");
-  if (offset_) sql.raw(" OFFSET ").param(*offset_);
-  return std::move(sql).finish(true);
+  for (const auto& column : columns_) {
+    const auto& node = *column.node();
+    using Kind = detail::Node::Kind;
+    if (node.kind == Kind::label || node.kind == Kind::source_column)
+      names.push_back(node.name);
+    else if (node.kind == Kind::column)
+      names.push_back(node.table->columns[node.index].name());
+    else
+      names.emplace_back();
+  }
+  return names;
 }
 
 }  // namespace starling::db

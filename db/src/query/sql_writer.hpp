@@ -4,7 +4,11 @@
 // expression rendering live in one place.
 
 #include <starling/db/expression.hpp>
+#include <starling/db/query.hpp>
 #include <starling/db/statement.hpp>
+
+#include "query/overlay.hpp"
+#include "query/source.hpp"
 
 #include <optional>
 #include <string>
@@ -18,33 +22,72 @@ class SqlWriter {
   // `qualify`: write columns as "table"."column" (when a statement reads several tables).
   SqlWriter(Dialect dialect, bool qualify) : dialect_(dialect), qualify_(qualify) {}
 
+  Dialect dialect() const { return dialect_; }
+  bool qualify() const { return qualify_; }
+  void set_qualify(bool qualify) { qualify_ = qualify; }
+
   SqlWriter& raw(std::string_view sql);
   SqlWriter& identifier(std::string_view name);
-  SqlWriter& column(const ColumnRef& column);
   // A placeholder for `value`: `?` or `$n`.
   SqlWriter& param(Value value);
-  SqlWriter& expression(const Expression& condition);
+  // An expression whose bound values take their type from what they meet
+  // (`"id" = $1`): the placeholder alone.
+  SqlWriter& expression(const Expression& expression);
+  // An expression standing alone (a select list, a function argument, a CASE
+  // result): on PostgreSQL a bound value is cast to its type, as nothing else
+  // tells the server what `$1` is.
+  SqlWriter& value_expression(const Expression& expression);
+  // A SELECT nested in this statement. `correlate`: tables of the enclosing
+  // queries are not listed in its FROM (WHERE and select-list subqueries).
+  SqlWriter& select(const Select& query, bool correlate);
+  // `expressions` separated by ", ", each as value_expression().
+  SqlWriter& list(const std::vector<Expression>& expressions);
+
+  // The FROM entries of the enclosing queries, innermost last (for correlation).
+  std::vector<std::vector<SourcePtr>>& scopes() { return scopes_; }
 
   CompiledQuery finish(bool read_only, bool returns_id = false) &&;
 
  private:
+  SqlWriter& operand(const Expression& expression, bool typed);
+  SqlWriter& binary(const Expression& left, std::string_view op, const Expression& right);
+
   Dialect dialect_;
   bool qualify_;
   std::string sql_;
   std::vector<Value> params_;
+  std::vector<std::vector<SourcePtr>> scopes_;
 };
 
-// The distinct tables an expression's columns belong to, appended to `tables` in order of appearance.
-void collect_tables(const Expression& condition, std::vector<const TableData*>& tables);
+// The distinct FROM entries an expression's columns belong to, appended to
+// `sources` in order of appearance. Subqueries in it keep their own.
+void collect_sources(const Expression& expression, std::vector<SourcePtr>& sources);
+// `source` appended to `sources` unless already there.
+void add_source(std::vector<SourcePtr>& sources, const SourcePtr& source);
+
+// Each name checked against `table`: @throws ProgrammingError naming an
+// unknown column and the table, or a name given twice.
+void check_names(const TableData& table, const std::vector<const std::string*>& names);
 
 // Each of `values`' names checked against `table` and merged over `into`.
-// @throws ProgrammingError naming an unknown column and the table, or a name given twice in `values`.
-Values merge_values(const TableData& table, Values into, const Values& values);
+template <class Pairs>
+Pairs merge_values(const TableData& table, Pairs into, const Pairs& values) {
+  std::vector<const std::string*> names;
+  for (const auto& entry : values) names.push_back(&entry.first);
+  check_names(table, names);
+  return overlay(std::move(into), values);
+}
 
 // An UPDATE's or DELETE's WHERE with `condition` ANDed on; it may only use the
 // target table's columns. @throws ProgrammingError naming the statement, the
 // table and the foreign column.
 Expression single_table_where(const TableData& table, const std::optional<Expression>& where,
                               const Expression& condition, std::string_view statement);
+
+// ` RETURNING ...` for `table`: `columns`, or every column when empty.
+void write_returning(SqlWriter& sql, const TableData& table, const std::vector<Expression>& columns);
+
+// A Values list as Assignments (bound values as expressions).
+Assignments to_assignments(const Values& values);
 
 }  // namespace starling::db::detail

@@ -7,7 +7,10 @@
 
 namespace starling::db {
 
-Update::Update(const Table& table) : table_(table.data()) {}
+Update::Update(const Table& table) : table_(table.data()) {
+  if (!table.alias().empty())
+    throw ProgrammingError("UPDATE of alias \"" + table.alias() + "\": update table \"" + table.name() + "\" itself");
+}
 
 Update Update::where(const Expression& condition) const {
   Update copy = *this;
@@ -17,7 +20,19 @@ Update Update::where(const Expression& condition) const {
 
 Update Update::values(const Values& values) const {
   Update copy = *this;
-  copy.values_ = detail::merge_values(*table_, values_, values);
+  copy.values_ = detail::merge_values(*table_, values_, detail::to_assignments(values));
+  return copy;
+}
+
+Update Update::set(std::string column, const Expression& value) const {
+  Update copy = *this;
+  copy.values_ = detail::merge_values(*table_, values_, Assignments{{std::move(column), value}});
+  return copy;
+}
+
+Update Update::returning(std::vector<Expression> columns) const {
+  Update copy = *this;
+  copy.returning_ = std::move(columns);
   return copy;
 }
 
@@ -25,12 +40,17 @@ CompiledQuery Update::compile(Dialect dialect) const {
   if (values_.empty()) throw ProgrammingError("UPDATE \"" + table_->name + "\" has no values to set: call values()");
   detail::SqlWriter sql(dialect, false);
   sql.raw("UPDATE ").identifier(table_->name).raw(" SET ");
+  // A subquery that uses this table's columns reads the row being changed.
+  sql.scopes().push_back({detail::table_source(table_, {})});
   for (std::size_t i = 0; i < values_.size(); ++i) {
     if (i > 0) sql.raw(", ");
-    sql.identifier(values_[i].first).raw(" = ").param(values_[i].second);
+    sql.identifier(values_[i].first).raw(" = ").expression(values_[i].second);
   }
   if (where_) sql.raw(" WHERE ").expression(*where_);
-  return std::move(sql).finish(false);
+  if (returning_) detail::write_returning(sql, *table_, *returning_);
+  auto compiled = std::move(sql).finish(false);
+  compiled.returning = returning_.has_value();
+  return compiled;
 }
 
 CompiledQuery Update::compile_with(Dialect dialect, const Values& values) const {

@@ -61,28 +61,40 @@ Table::Table(std::string name, MetaData& metadata, std::vector<Column> columns) 
     }
   }
   data_ = std::move(data);
+  make_column_refs();
   metadata.add(*this);
+}
+
+void Table::make_column_refs() {
+  std::vector<ColumnRef> refs;
+  refs.reserve(data_->columns.size());
+  for (std::size_t i = 0; i < data_->columns.size(); ++i) refs.emplace_back(data_, i, alias_);
+  refs_ = std::make_shared<const std::vector<ColumnRef>>(std::move(refs));
+}
+
+Table Table::alias(std::string name) const {
+  if (name.empty()) throw ProgrammingError("alias() of table \"" + data_->name + "\" needs a name");
+  Table aliased;
+  aliased.data_ = data_;
+  aliased.alias_ = std::move(name);
+  aliased.make_column_refs();
+  return aliased;
 }
 
 const std::string& Table::name() const { return data_->name; }
 
 const std::vector<Column>& Table::columns() const { return data_->columns; }
 
-ColumnRef Table::c(std::string_view name) const { return ColumnRef(data_, data_->position(name)); }
+ColumnRef Table::c(std::string_view name) const { return (*refs_)[data_->position(name)]; }
 
 bool Table::has_column(std::string_view name) const { return data_->find(name).has_value(); }
 
 std::vector<ColumnRef> Table::primary_key() const {
   std::vector<ColumnRef> refs;
-  for (const auto index : data_->primary_key) refs.emplace_back(data_, index);
+  for (const auto index : data_->primary_key) refs.push_back((*refs_)[index]);
   return refs;
 }
 
-Select Table::select() const {
-  std::vector<ColumnRef> refs;
-  refs.reserve(data_->columns.size());
-  for (std::size_t i = 0; i < data_->columns.size(); ++i) refs.emplace_back(data_, i);
-  return Select(std::move(refs));
-}
+Select Table::select() const { return Select(std::vector<Expression>(refs_->begin(), refs_->end())); }
 
 }  // namespace starling::db

@@ -91,8 +91,12 @@ TEST(NotesApi, FiltersAndPagesWithoutLimitGiveEveryNote) {
   EXPECT_EQ(client.get("/notes").json().size(), 7u);
   const auto done = client.get("/notes?completed=true").json();
   EXPECT_EQ(done, (json{note("n0", true), note("n2", true), note("n4", true), note("n6", true)}));
-  EXPECT_EQ(client.get("/notes?completed=false&limit=2&offset=1").json(), (json{note("n3", false), note("n5", false)}));
+  const auto page = client.get("/notes?completed=false&limit=2&offset=1");
+  EXPECT_EQ(page.json(), (json{note("n3", false), note("n5", false)}));
+  EXPECT_EQ(page.headers.at("X-Total-Count"), "3");  // every open note, not the page
   EXPECT_EQ(client.get("/notes?offset=5").json(), (json{note("n5", false), note("n6", true)}));
+  EXPECT_EQ(client.get("/notes?offset=5").headers.at("X-Total-Count"), "7");
+  EXPECT_FALSE(client.get("/notes").headers.contains("X-Total-Count"));  // no page, no count query
   EXPECT_EQ(client.get("/notes?limit=0").json(), json::array());
   for (const char* bad : {"/notes?completed=yes", "/notes?completed=1", "/notes?limit=-1", "/notes?limit=ten",
                           "/notes?offset=1.5", "/notes?limit=99999999999999999999"}) {

@@ -116,7 +116,9 @@ TEST_F(Expressions, OrderTerms) {
   EXPECT_FALSE(plain.descending());
   EXPECT_FALSE(id_.asc().descending());
   EXPECT_TRUE(id_.desc().descending());
-  EXPECT_TRUE(id_.desc().column().same_as(id_));
+  EXPECT_EQ(id_.desc().expression().node(), id_.node());
+  EXPECT_EQ(id_.desc().nulls_last().nulls(), db::OrderBy::Nulls::last);
+  EXPECT_TRUE(id_.desc().nulls_first().descending());
 }
 
 TEST_F(Expressions, AreReusable) {

@@ -41,6 +41,19 @@ class RowStream {
   std::unique_ptr<State> state_;
 };
 
+/// What execute() reports, each figure under its own name.
+struct ExecuteResult {
+  /// Rows inserted, updated or deleted (0 for a statement that only reads).
+  std::int64_t rowcount = 0;
+  /// The new row's integer primary key after a single-row INSERT: SQLite's
+  /// last_insert_rowid, on PostgreSQL the builder's `RETURNING` of the key.
+  /// Empty after anything else, an upsert and a multi-row insert included
+  /// (ask returning() for those), and after a db::text insert on PostgreSQL.
+  std::optional<std::int64_t> lastrowid;
+  /// The rows a RETURNING clause gave (empty without one).
+  std::vector<Row> rows;
+};
+
 /// What runs queries. Every call compiles the statement for the database's
 /// dialect and runs it on a driver thread; the caller co_awaits it.
 class Queryable {
@@ -54,11 +67,9 @@ class Queryable {
   /// One value of the first row (NULL when there is no row).
   /// @throws std::out_of_range when the row has no such column.
   awaitable<Value> fetch_val(const Statement& query, std::size_t column = 0);
-  /// Runs a statement. Returns the new row's primary key for an INSERT of one
-  /// row (SQLite's last_insert_rowid; on PostgreSQL the builder's RETURNING, or
-  /// the first value a `RETURNING` text query gives), otherwise the number of
-  /// rows changed.
-  awaitable<std::int64_t> execute(const Statement& query);
+  /// Runs a statement: how many rows it changed, the new row's id, and any
+  /// RETURNING rows (see ExecuteResult).
+  awaitable<ExecuteResult> execute(const Statement& query);
   /// Runs one statement for each element of `rows` (named values: a db::text
   /// query's parameters, or an insert's rows), all or nothing: inside one
   /// transaction, or a savepoint when one is open. An insert sends many rows

@@ -41,6 +41,13 @@ class Table {
 
   /// The table's name.
   const std::string& name() const;
+  /// This table under another name in a query, for a self-join or two roles:
+  /// `auto parent = notes.alias("parent"); parent.c("id")`. Its columns are
+  /// distinct from the table's own; it cannot be inserted into or changed.
+  /// @throws ProgrammingError for an empty name.
+  [[nodiscard]] Table alias(std::string name) const;
+  /// The alias, or "" for the table itself.
+  const std::string& alias() const { return alias_; }
   /// The columns, in definition order.
   const std::vector<Column>& columns() const;
   /// The column `name`, for queries: `notes.c("text") == "x"`.
@@ -64,7 +71,13 @@ class Table {
   const std::shared_ptr<const detail::TableData>& data() const { return data_; }
 
  private:
+  Table() = default;
+  void make_column_refs();
+
   std::shared_ptr<const detail::TableData> data_;
+  std::string alias_;
+  // One ColumnRef per column, made once: c() and select() copy them.
+  std::shared_ptr<const std::vector<ColumnRef>> refs_;
 };
 
 /// The tables of an application, in definition order: what create_all and

@@ -27,9 +27,11 @@ struct CompiledQuery {
   bool read_only = false;
   /// The SQL ends in `RETURNING <primary key>`: Database::execute answers that value.
   bool returns_id = false;
-  /// The SQL has a RETURNING clause (db::text): execute answers its first
-  /// column when that is an integer.
+  /// The SQL has a RETURNING clause: execute() gives its rows.
   bool returning = false;
+  /// execute() reports the backend's last inserted row id (SQLite): false
+  /// where it could be stale or ambiguous (an upsert, several rows).
+  bool reports_lastrowid = true;
 };
 
 /// Base of every runnable query.
