@@ -2,6 +2,7 @@
 
 #include "access.hpp"
 #include "import.hpp"
+#include "note.hpp"
 #include "note_input.hpp"
 #include "tables.hpp"
 
@@ -12,8 +13,6 @@
 #include <starling/responses.hpp>
 #include <starling/staticfiles.hpp>
 
-#include <chrono>
-#include <cstdio>
 #include <functional>
 #include <stdexcept>
 
@@ -27,29 +26,6 @@ using starling::HTTPException;
 using starling::JSONResponse;
 using starling::Request;
 using starling::Response;
-
-// "2026-12-06T21:40:05Z": the same text whichever database stored the time.
-std::string iso_utc(std::chrono::sys_seconds time) {
-  const auto day = std::chrono::floor<std::chrono::days>(time);
-  const std::chrono::year_month_day date(day);
-  const std::chrono::hh_mm_ss clock(time - day);
-  char text[32];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
-                static_cast<int>(clock.hours().count()), static_cast<int>(clock.minutes().count()),
-                static_cast<int>(clock.seconds().count()));
-  return text;
-}
-
-// The reference's shape: {"text", "completed"}.
-json note_json(const db::Row& row) { return {{"text", row["text"]}, {"completed", row["completed"]}}; }
-// One note in full: its id and when it was created (ISO 8601, UTC) as well.
-json note_json_with_id(const db::Row& row) {
-  return {{"id", row["id"]},
-          {"text", row["text"]},
-          {"completed", row["completed"]},
-          {"created_at", iso_utc(row.get<std::chrono::sys_seconds>("created_at"))}};
-}
 
 std::int64_t note_id(const Request& request) { return request.path_params().get<long long>("id"); }
 
@@ -85,9 +61,12 @@ starling::Routes routes(db::Database& database, LiveNotes& live, const std::file
     const auto query = filtered_notes(request);
     const auto page = paged(query, request);
     const bool full = bool_param(request, "full").value_or(false);
-    const auto rows = co_await database.fetch_all(page.value_or(query));
-    auto content = json::array();
-    for (const auto& row : rows) content.push_back(full ? note_json_with_id(row) : note_json(row));
+    const auto& shown = page ? *page : query;
+    json content;
+    if (full)
+      content = co_await database.fetch_all<Note>(shown);
+    else
+      content = co_await database.fetch_all<NoteBody>(shown);
     starling::Headers headers;
     if (page) {
       const auto total = query.count();
@@ -116,9 +95,9 @@ starling::Routes routes(db::Database& database, LiveNotes& live, const std::file
   const auto get_note = [&database](Request& request) -> awaitable<Response> {
     const auto id = note_id(request);
     const auto query = notes.select().where(notes.c("id") == id);
-    const auto row = co_await database.fetch_one(query);
-    if (!row) not_found(id);
-    co_return JSONResponse(note_json_with_id(*row));
+    const auto note = co_await database.fetch_one<Note>(query);
+    if (!note) not_found(id);
+    co_return JSONResponse(*note);
   };
 
   // PUT replaces both fields, PATCH any of them; both answer the stored note,
@@ -127,9 +106,9 @@ starling::Routes routes(db::Database& database, LiveNotes& live, const std::file
     const auto id = note_id(request);
     const auto note = co_await read_note(request, request.method() == "PATCH");
     const auto update = notes.update().where(notes.c("id") == id).values(note.values()).returning();
-    const auto row = co_await database.fetch_one(update);
+    const auto row = co_await database.fetch_one<Note>(update);
     if (!row) not_found(id);
-    const json changed = note_json_with_id(*row);
+    const json changed = *row;
     live.publish({{"type", "changed"}, {"note", changed}});
     co_return JSONResponse(changed);
   };

@@ -84,6 +84,12 @@ awaitable<Value> Queryable::fetch_val(const Statement& query, std::size_t column
   co_return (*row)[column];
 }
 
+awaitable<Value> Queryable::fetch_val(const Statement& query, std::string column) {
+  auto row = co_await fetch_one(query);
+  if (!row) co_return Value();
+  co_return (*row)[column];
+}
+
 awaitable<ExecuteResult> Queryable::execute(const Statement& query) {
   const auto compiled = query.compile(session().dialect());
   ExecuteResult answer;

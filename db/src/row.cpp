@@ -6,17 +6,41 @@
 
 namespace starling::db {
 
+namespace {
+
+// Past this many columns a hash lookup beats comparing names one by one.
+constexpr std::size_t kIndexedWidth = 8;
+
+}  // namespace
+
+ColumnNames::ColumnNames(std::vector<std::string> names) : names_(std::move(names)) {
+  if (names_.size() <= kIndexedWidth) return;
+  index_.reserve(names_.size());
+  for (std::size_t i = 0; i < names_.size(); ++i) index_.emplace(names_[i], i);  // the first of a repeated name wins
+}
+
+std::optional<std::size_t> ColumnNames::find(std::string_view name) const {
+  if (!index_.empty()) {
+    const auto found = index_.find(name);
+    if (found == index_.end()) return std::nullopt;
+    return found->second;
+  }
+  for (std::size_t i = 0; i < names_.size(); ++i)
+    if (names_[i] == name) return i;
+  return std::nullopt;
+}
+
+Columns make_columns(std::vector<std::string> names) { return std::make_shared<const ColumnNames>(std::move(names)); }
+
 Row::Row(Columns columns, std::vector<Value> values) : columns_(std::move(columns)), values_(std::move(values)) {
   if (!columns_ || columns_->size() != values_.size())
     throw std::invalid_argument("Row: the number of columns and values differ");
 }
 
 const Value& Row::operator[](std::string_view column) const {
-  // Linear: rows are narrow, and this beats hashing for a handful of columns.
-  for (std::size_t i = 0; i < columns_->size(); ++i)
-    if ((*columns_)[i] == column) return values_[i];
+  if (const auto index = columns_->find(column)) return values_[*index];
   std::string known;
-  for (const auto& name : *columns_) known += (known.empty() ? "" : ", ") + name;
+  for (const auto& name : columns_->names()) known += (known.empty() ? "" : ", ") + name;
   throw std::out_of_range("no column '" + std::string(column) + "' in this row (columns: " + known + ")");
 }
 
@@ -27,19 +51,17 @@ const Value& Row::operator[](std::size_t index) const {
   return values_[index];
 }
 
-bool Row::contains(std::string_view column) const {
-  for (const auto& name : *columns_)
-    if (name == column) return true;
-  return false;
-}
-
-nlohmann::json Row::to_json() const {
-  // nlohmann::json orders keys by name; the column order stays in columns().
-  nlohmann::json object = nlohmann::json::object();
-  for (std::size_t i = 0; i < values_.size(); ++i) object[(*columns_)[i]] = values_[i].to_json();
+nlohmann::ordered_json Row::to_json() const {
+  nlohmann::ordered_json object = nlohmann::ordered_json::object();
+  for (std::size_t i = 0; i < values_.size(); ++i) {
+    auto& slot = object[(*columns_)[i]];
+    if (slot.is_null()) slot = nlohmann::ordered_json(values_[i].to_json());  // a repeated name keeps its first value
+  }
   return object;
 }
 
-void to_json(nlohmann::json& json, const Row& row) { json = row.to_json(); }
+void to_json(nlohmann::ordered_json& json, const Row& row) { json = row.to_json(); }
+
+void to_json(nlohmann::json& json, const Row& row) { json = nlohmann::json(row.to_json()); }
 
 }  // namespace starling::db

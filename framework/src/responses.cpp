@@ -85,6 +85,10 @@ JSONResponse::JSONResponse(const json& content, int status_code, Headers headers
     : Response(content.dump(-1, ' ', false, json::error_handler_t::replace), status_code, std::move(headers),
                "application/json") {}
 
+std::string JSONResponse::dump_ordered(const nlohmann::ordered_json& content) {
+  return content.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
 RedirectResponse::RedirectResponse(std::string_view url, int status_code, Headers headers)
     : Response(std::string{}, status_code, std::move(headers)) {
   // As Starlette: what may not stand in a URL (spaces, non-ASCII bytes, quotes)

@@ -10,7 +10,7 @@ using namespace starling::db;
 namespace {
 
 Row note_row() {
-  auto columns = std::make_shared<const std::vector<std::string>>(std::vector<std::string>{"id", "text", "completed"});
+  auto columns = make_columns({"id", "text", "completed"});
   return Row(columns, {Value(3), Value("buy milk"), Value(1)});
 }
 
@@ -56,7 +56,35 @@ TEST(Row, ConvertsToJson) {
   EXPECT_EQ(note, nlohmann::json({{"text", "buy milk"}, {"completed", true}}));
 }
 
+TEST(Row, JsonKeepsTheQueryColumnOrder) {
+  const auto columns = make_columns({"zeta", "alpha", "mid"});
+  const Row row(columns, {Value(1), Value("a"), Value(nullptr)});
+  EXPECT_EQ(row.to_json().dump(), R"({"zeta":1,"alpha":"a","mid":null})");
+  nlohmann::ordered_json converted = row;
+  EXPECT_EQ(converted.dump(), R"({"zeta":1,"alpha":"a","mid":null})");
+}
+
+TEST(Row, WideRowsFindColumnsByNameAndTheFirstOfARepeatedName) {
+  std::vector<std::string> names;
+  std::vector<Value> values;
+  for (int i = 0; i < 40; ++i) {
+    names.push_back("c" + std::to_string(i));
+    values.emplace_back(i);
+  }
+  names.push_back("c7");  // a join can repeat a name
+  values.emplace_back(-1);
+  const Row row(make_columns(names), values);
+  EXPECT_EQ(row.get<int>("c0"), 0);
+  EXPECT_EQ(row.get<int>("c39"), 39);
+  EXPECT_EQ(row.get<int>("c7"), 7);
+  EXPECT_FALSE(row.contains("c40"));
+  EXPECT_THROW(row["nope"], std::out_of_range);
+  const Row narrow(make_columns({"a", "a"}), {Value(1), Value(2)});
+  EXPECT_EQ(narrow.get<int>("a"), 1);
+  EXPECT_EQ(narrow.to_json().dump(), R"({"a":1})");
+}
+
 TEST(Row, ColumnsAndValuesMustAgree) {
-  auto columns = std::make_shared<const std::vector<std::string>>(std::vector<std::string>{"a"});
+  auto columns = make_columns({"a"});
   EXPECT_THROW(Row(columns, {}), std::invalid_argument);
 }

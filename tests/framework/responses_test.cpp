@@ -35,6 +35,15 @@ TEST(Responses, JsonIsCompact) {
   EXPECT_EQ(JSONResponse({{"message", "Hello, World!"}}).body, R"({"message":"Hello, World!"})");
 }
 
+TEST(Responses, OrderedJsonKeepsItsKeyOrder) {
+  const nlohmann::ordered_json ordered = {{"zeta", 1}, {"alpha", 2}};
+  const JSONResponse response(ordered, 201);
+  EXPECT_EQ(response.body, R"({"zeta":1,"alpha":2})");
+  EXPECT_EQ(response.status_code, 201);
+  EXPECT_EQ(response.headers.get("content-type", ""), "application/json");
+  EXPECT_EQ(JSONResponse(nlohmann::json(ordered)).body, R"({"alpha":2,"zeta":1})");  // json sorts
+}
+
 TEST(Responses, RedirectDefaultsTo307) {
   RedirectResponse redirect("/next");
   EXPECT_EQ(redirect.status_code, 307);

@@ -20,5 +20,6 @@
 #include <starling/db/testing.hpp>
 #include <starling/db/text.hpp>
 #include <starling/db/transaction.hpp>
+#include <starling/db/typed_rows.hpp>
 #include <starling/db/url.hpp>
 #include <starling/db/value.hpp>

@@ -7,6 +7,7 @@
 #include <starling/types.hpp>
 
 #include <chrono>
+#include <concepts>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -93,6 +94,15 @@ class JSONResponse : public Response {
   /// `JSONResponse({{"text", "x"}, {"completed", true}})`: a braced JSON literal.
   JSONResponse(json::initializer_list_t content, int status_code = 200, Headers headers = {})
       : JSONResponse(json(content), status_code, std::move(headers)) {}
+  /// Keys in insertion order, as built: `JSONResponse(row.to_json())` keeps the
+  /// query's column order. (A template so that other values still go to `json`.)
+  template <class Ordered>
+  requires std::same_as<Ordered, nlohmann::ordered_json> JSONResponse(const Ordered& content, int status_code = 200,
+                                                                      Headers headers = {})
+      : Response(dump_ordered(content), status_code, std::move(headers), "application/json") {}
+
+ private:
+  static std::string dump_ordered(const nlohmann::ordered_json& content);
 };
 
 /// A redirect (307 by default, as in Starlette) to `url`; characters a URL

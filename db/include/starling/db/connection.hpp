@@ -67,6 +67,18 @@ class Queryable {
   /// One value of the first row (NULL when there is no row).
   /// @throws std::out_of_range when the row has no such column.
   awaitable<Value> fetch_val(const Statement& query, std::size_t column = 0);
+  /// One value of the first row, by column name (NULL when there is no row).
+  /// @throws std::out_of_range naming the column and listing the row's columns.
+  awaitable<Value> fetch_val(const Statement& query, std::string column);
+  /// Every row as a `T`, a struct described with BOOST_DESCRIBE_STRUCT: each
+  /// member read from the column of its name (<starling/db/typed_rows.hpp>).
+  /// @throws ProgrammingError naming a member's missing column; TypeError
+  /// naming a column whose value does not fit its member.
+  template <class T>
+  awaitable<std::vector<T>> fetch_all(const Statement& query);
+  /// The first row as a `T`, or nullopt when there is none (as fetch_all<T>).
+  template <class T>
+  awaitable<std::optional<T>> fetch_one(const Statement& query);
   /// Runs a statement: how many rows it changed, the new row's id, and any
   /// RETURNING rows (see ExecuteResult).
   awaitable<ExecuteResult> execute(const Statement& query);

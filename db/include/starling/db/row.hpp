@@ -6,15 +6,40 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace starling::db {
 
+/// The column names of a result, in query order, shared by all its rows.
+/// Finding a name is a hash lookup on a wide result, a short scan on a narrow one.
+class ColumnNames {
+ public:
+  explicit ColumnNames(std::vector<std::string> names);
+  ColumnNames(const ColumnNames&) = delete;  // the index points into names_
+  ColumnNames& operator=(const ColumnNames&) = delete;
+
+  const std::vector<std::string>& names() const { return names_; }
+  std::size_t size() const { return names_.size(); }
+  const std::string& operator[](std::size_t index) const { return names_[index]; }
+  /// The position of the first column called `name`, if any.
+  std::optional<std::size_t> find(std::string_view name) const;
+
+ private:
+  std::vector<std::string> names_;
+  std::unordered_map<std::string_view, std::size_t> index_;  // only past a handful of columns
+};
+
 /// The column names of a result, shared by all its rows.
-using Columns = std::shared_ptr<const std::vector<std::string>>;
+using Columns = std::shared_ptr<const ColumnNames>;
+
+/// Columns made from names (for backends and tests).
+Columns make_columns(std::vector<std::string> names);
 
 class Row {
  public:
@@ -37,19 +62,22 @@ class Row {
     }
   }
   bool is_null(std::string_view column) const { return (*this)[column].is_null(); }
-  bool contains(std::string_view column) const;
+  bool contains(std::string_view column) const { return columns_->find(column).has_value(); }
 
   std::size_t size() const { return values_.size(); }
-  const std::vector<std::string>& columns() const { return *columns_; }
+  const std::vector<std::string>& columns() const { return columns_->names(); }
   const std::vector<Value>& values() const { return values_; }
-  /// `{"column": value, ...}` (keys in nlohmann::json's sorted order).
-  nlohmann::json to_json() const;
+  /// `{"column": value, ...}` with the keys in the query's column order.
+  nlohmann::ordered_json to_json() const;
 
  private:
   Columns columns_;
   std::vector<Value> values_;
 };
 
+/// `nlohmann::ordered_json json = row;` keeps the query's column order.
+void to_json(nlohmann::ordered_json& json, const Row& row);
+/// `nlohmann::json json = row;` (nlohmann::json sorts an object's keys).
 void to_json(nlohmann::json& json, const Row& row);
 
 }  // namespace starling::db

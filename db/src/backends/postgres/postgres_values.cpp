@@ -127,11 +127,11 @@ std::vector<std::optional<std::string>> to_parameters(const std::vector<Value>& 
 }
 
 Columns column_names(const pg_result* result) {
-  auto names = std::make_shared<std::vector<std::string>>();
+  std::vector<std::string> names;
   const int count = PQnfields(result);
-  names->reserve(static_cast<std::size_t>(count));
-  for (int i = 0; i < count; ++i) names->emplace_back(PQfname(result, i));
-  return names;
+  names.reserve(static_cast<std::size_t>(count));
+  for (int i = 0; i < count; ++i) names.emplace_back(PQfname(result, i));
+  return make_columns(std::move(names));
 }
 
 bool same_columns(const pg_result* result, const Columns& columns) {

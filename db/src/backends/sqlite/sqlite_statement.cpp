@@ -90,13 +90,13 @@ SqliteStatement::SqliteStatement(SQLite::Database& database, const std::string& 
 
 void SqliteStatement::describe() {
   const int width = sqlite3_column_count(raw_);
-  auto names = std::make_shared<std::vector<std::string>>();
+  std::vector<std::string> names;
   types.clear();
   for (int i = 0; i < width; ++i) {
-    names->emplace_back(sqlite3_column_name(raw_, i));
+    names.emplace_back(sqlite3_column_name(raw_, i));
     types.push_back(declared_type(sqlite3_column_decltype(raw_, i)));  // null for an expression
   }
-  columns = std::move(names);
+  columns = make_columns(std::move(names));
   reprepares_ = sqlite3_stmt_status(raw_, SQLITE_STMTSTATUS_REPREPARE, 0);
 }
 

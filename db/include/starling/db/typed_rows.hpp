@@ -1,0 +1,132 @@
+#pragma once
+/// @file typed_rows.hpp
+/// Rows as structs, described once with Boost.Describe:
+///
+///     struct Note {
+///       std::int64_t id;
+///       std::string text;
+///       bool completed;
+///       std::optional<std::string> owner;     // a nullable column
+///     };
+///     BOOST_DESCRIBE_STRUCT(Note, (), (id, text, completed, owner))
+///
+///     auto notes = co_await database.fetch_all<Note>(query);   // std::vector<Note>
+///     co_return JSONResponse(notes);                           // {"id": ..., "text": ...}
+///
+/// Each member is read from the column of its name (a missing column is a
+/// ProgrammingError naming it; a value that does not fit, a TypeError naming
+/// it); extra columns are ignored. Members are what Value::as reads (bool,
+/// integers, floating types, std::string, Blob, std::chrono::sys_time,
+/// year_month_day, std::optional of those) or nlohmann::json (a JSON column).
+/// A described struct also converts to JSON, members in declared order, times
+/// as RFC 3339 text ("2026-12-07T10:30:00Z").
+
+#include <starling/db/connection.hpp>
+#include <starling/db/errors.hpp>
+#include <starling/db/row.hpp>
+
+#include <boost/describe/class.hpp>
+#include <boost/describe/members.hpp>
+#include <boost/mp11/algorithm.hpp>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+namespace starling::db {
+
+/// A struct described with BOOST_DESCRIBE_STRUCT (public data members).
+template <class T>
+concept DescribedStruct = std::is_class_v<T> && boost::describe::has_describe_members<T>::value;
+
+namespace detail {
+
+template <class T>
+struct is_optional_member : std::false_type {};
+template <class T>
+struct is_optional_member<std::optional<T>> : std::true_type {};
+template <class T>
+struct is_time_member : std::false_type {};
+template <class Duration>
+struct is_time_member<std::chrono::sys_time<Duration>> : std::true_type {};
+
+// "2026-12-07T10:30:00Z", with the fraction a finer duration carries when it is not zero.
+std::string rfc3339(std::chrono::sys_time<std::chrono::microseconds> time);
+// "2026-12-07".
+std::string iso_date(std::chrono::year_month_day date);
+// @throws ProgrammingError naming `column` and listing the row's columns.
+[[noreturn]] void missing_member_column(const Row& row, std::string_view column);
+
+template <class M>
+M read_member(const Row& row, const char* column) {
+  if (!row.contains(column)) missing_member_column(row, column);
+  if constexpr (std::is_same_v<M, nlohmann::json>) {
+    return row[column].to_json();
+  } else {
+    return row.get<M>(column);
+  }
+}
+
+template <class Json, class M>
+Json member_json(const M& member) {
+  if constexpr (is_optional_member<M>::value) {
+    return member ? member_json<Json>(*member) : Json(nullptr);
+  } else if constexpr (is_time_member<M>::value) {
+    return Json(rfc3339(std::chrono::floor<std::chrono::microseconds>(member)));
+  } else if constexpr (std::is_same_v<M, std::chrono::year_month_day>) {
+    return Json(iso_date(member));
+  } else {
+    return Json(member);
+  }
+}
+
+}  // namespace detail
+
+/// `row` as a `T`, each member from the column of its name.
+/// @throws ProgrammingError naming a missing column; TypeError naming a column whose value does not fit.
+template <DescribedStruct T>
+T from_row(const Row& row) {
+  T object{};
+  boost::mp11::mp_for_each<boost::describe::describe_members<T, boost::describe::mod_public>>([&](auto member) {
+    using Member = std::remove_cvref_t<decltype(object.*member.pointer)>;
+    object.*member.pointer = detail::read_member<Member>(row, member.name);
+  });
+  return object;
+}
+
+template <class T>
+awaitable<std::vector<T>> Queryable::fetch_all(const Statement& query) {
+  const auto rows = co_await fetch_all(query);
+  std::vector<T> objects;
+  objects.reserve(rows.size());
+  for (const auto& row : rows) objects.push_back(from_row<T>(row));
+  co_return objects;
+}
+
+template <class T>
+awaitable<std::optional<T>> Queryable::fetch_one(const Statement& query) {
+  const auto row = co_await fetch_one(query);
+  if (!row) co_return std::nullopt;
+  co_return from_row<T>(*row);
+}
+
+}  // namespace starling::db
+
+namespace nlohmann {
+
+/// JSON for every described struct: `nlohmann::json j = note;`, members in declared order
+/// (within nlohmann::ordered_json; nlohmann::json sorts keys).
+template <starling::db::DescribedStruct T>
+struct adl_serializer<T> {
+  template <class Json>
+  static void to_json(Json& json, const T& object) {
+    json = Json::object();
+    boost::mp11::mp_for_each<boost::describe::describe_members<T, boost::describe::mod_public>>(
+        [&](auto member) { json[member.name] = starling::db::detail::member_json<Json>(object.*member.pointer); });
+  }
+};
+
+}  // namespace nlohmann

@@ -1,0 +1,124 @@
+// Rows as described structs on every backend: fetch_all<T>/fetch_one<T>,
+// nullable members, times, errors naming the column, the struct as JSON in
+// member order; fetch_val by column name.
+#include <starling/db.hpp>
+
+#include "support/test_databases.hpp"
+
+#include <gtest/gtest.h>
+
+namespace typed {
+
+struct Note {
+  std::int64_t id = 0;
+  std::string text;
+  bool completed = false;
+  std::optional<std::int64_t> rank;
+  std::chrono::sys_seconds created_at;
+};
+BOOST_DESCRIBE_STRUCT(Note, (), (id, text, completed, rank, created_at))
+
+struct Summary {
+  std::string text;
+  nlohmann::json doc;
+};
+BOOST_DESCRIBE_STRUCT(Summary, (), (text, doc))
+
+struct Mistyped {
+  std::int64_t text = 0;  // the column holds text
+};
+BOOST_DESCRIBE_STRUCT(Mistyped, (), (text))
+
+struct Wanting {
+  std::string title;  // no such column
+};
+BOOST_DESCRIBE_STRUCT(Wanting, (), (title))
+
+}  // namespace typed
+
+namespace starling::db {
+namespace {
+
+using test::run;
+using typed::Note;
+
+class TypedRows : public test::ConnectedDatabaseTest {
+ protected:
+  void SetUp() override {
+    ConnectedDatabaseTest::SetUp();
+    if (IsSkipped() || HasFailure()) return;
+    run(metadata_.create_all(database()));
+    run(database().execute_many(notes_.insert(),
+                                {{{"text", "one"}, {"rank", 3}, {"created_at", "2026-12-07 10:30:00"}},
+                                 {{"text", "two"}, {"rank", nullptr}, {"created_at", "2026-12-07 11:00:05"}}}));
+  }
+
+  MetaData metadata_;
+  Table notes_{"notes",
+               metadata_,
+               {Column("id", Integer, primary_key), Column("text", String(50), not_null),
+                Column("completed", Boolean, not_null, default_(false)), Column("rank", Integer),
+                Column("created_at", DateTime, not_null), Column("doc", JSON)}};
+};
+
+TEST_P(TypedRows, RowsBecomeStructsMemberByColumnName) {
+  const auto notes = run(database().fetch_all<Note>(notes_.select().order_by(notes_.c("id"))));
+  ASSERT_EQ(notes.size(), 2u);
+  EXPECT_EQ(notes[0].id, 1);
+  EXPECT_EQ(notes[0].text, "one");
+  EXPECT_FALSE(notes[0].completed);
+  EXPECT_EQ(notes[0].rank, std::optional<std::int64_t>(3));
+  EXPECT_EQ(notes[1].rank, std::nullopt);  // NULL
+  using namespace std::chrono;
+  EXPECT_EQ(notes[1].created_at, sys_days(2026y / 12 / 7) + 11h + 5s);
+  const auto one = run(database().fetch_one<Note>(notes_.select().where(notes_.c("text") == "two")));
+  ASSERT_TRUE(one.has_value());
+  EXPECT_EQ(one->id, 2);
+  EXPECT_FALSE(run(database().fetch_one<Note>(notes_.select().where(notes_.c("id") == 99))).has_value());
+}
+
+TEST_P(TypedRows, AStructIsJsonInMemberOrderWithRfc3339Times) {
+  const auto notes = run(database().fetch_all<Note>(notes_.select().order_by(notes_.c("id"))));
+  const nlohmann::ordered_json ordered = notes.at(1);
+  EXPECT_EQ(ordered.dump(),
+            R"({"id":2,"text":"two","completed":false,"rank":null,"created_at":"2026-12-07T11:00:05Z"})");
+  const nlohmann::json list = notes;  // a vector of structs, as JSONResponse(notes) takes it
+  EXPECT_EQ(list.at(0).at("created_at"), "2026-12-07T10:30:00Z");
+  EXPECT_EQ(list.at(0).at("rank"), 3);
+}
+
+TEST_P(TypedRows, AJsonColumnReadsAsTheDocument) {
+  run(database().execute(notes_.update().values({{"doc", JsonText{R"({"tags": ["a"]})"}}}).where(notes_.c("id") == 1)));
+  const auto summary =
+      run(database().fetch_one<typed::Summary>(select({notes_.c("text"), notes_.c("doc")}).where(notes_.c("id") == 1)));
+  ASSERT_TRUE(summary.has_value());
+  EXPECT_EQ(summary->doc, (nlohmann::json{{"tags", {"a"}}}));
+}
+
+TEST_P(TypedRows, AMissingOrMistypedColumnIsNamed) {
+  try {
+    run(database().fetch_all<typed::Wanting>(select({notes_.c("id"), notes_.c("text")})));
+    FAIL() << "no error";
+  } catch (const ProgrammingError& error) {
+    EXPECT_STREQ(error.what(), "the row has no column 'title' for the struct member of that name (columns: id, text)");
+  }
+  try {
+    run(database().fetch_all<typed::Mistyped>(notes_.select()));
+    FAIL() << "no error";
+  } catch (const TypeError& error) {
+    EXPECT_STREQ(error.what(), "column 'text' is TEXT, which cannot be read as an integer");
+  }
+}
+
+TEST_P(TypedRows, FetchValTakesAColumnName) {
+  const auto query = select({notes_.c("id"), notes_.c("text")}).where(notes_.c("id") == 2);
+  EXPECT_EQ(run(database().fetch_val(query, "text")), Value("two"));
+  EXPECT_EQ(run(database().fetch_val(query, 0)), Value(2));
+  EXPECT_TRUE(run(database().fetch_val(query.where(notes_.c("id") == 3), "text")).is_null());  // no row
+  EXPECT_THROW(run(database().fetch_val(query, "nope")), std::out_of_range);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, TypedRows, ::testing::ValuesIn(test::database_backends()));
+
+}  // namespace
+}  // namespace starling::db
