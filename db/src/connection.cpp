@@ -183,29 +183,65 @@ awaitable<RowStream> Queryable::iterate(const Statement& query, std::size_t batc
 
 // ---- transactions ----
 
-awaitable<Transaction> Queryable::begin() {
-  auto lease = co_await session().lease(false);
+namespace {
+
+// The statement that opens an outermost transaction with `options` ("" = the backend's own).
+std::string begin_statement(Dialect dialect, const TransactionOptions& options) {
+  if (dialect == Dialect::sqlite) {
+    if (options.read_only || options.deferred) return "BEGIN DEFERRED";
+    return {};
+  }
+  std::string sql = "BEGIN";
+  switch (options.isolation) {
+    case Isolation::database_default: break;
+    case Isolation::read_committed: sql += " ISOLATION LEVEL READ COMMITTED"; break;
+    case Isolation::repeatable_read: sql += " ISOLATION LEVEL REPEATABLE READ"; break;
+    case Isolation::serializable: sql += " ISOLATION LEVEL SERIALIZABLE"; break;
+  }
+  if (options.read_only) sql += " READ ONLY";
+  return sql == "BEGIN" ? std::string() : sql;
+}
+
+bool has_options(const TransactionOptions& options) {
+  return options.isolation != Isolation::database_default || options.read_only || options.deferred;
+}
+
+}  // namespace
+
+awaitable<Transaction> Queryable::begin(TransactionOptions options) {
+  const Dialect dialect = session().dialect();
+  // SQLite: a read-only transaction needs no writer; it runs on a reader.
+  auto lease = co_await session().lease(options.read_only && dialect == Dialect::sqlite);
+  const std::string begin = begin_statement(dialect, options);
   int level = 0;
   const Job job = [&](PooledConnection& connection) {
-    runtime::begin_level(connection);
+    // Under force_rollback every transaction is a savepoint of the test's own: options cannot apply.
+    const bool outermost = connection.depth == connection.base_depth;
+    if (has_options(options) && !outermost)
+      throw ProgrammingError(
+          "transaction options (isolation, read_only, deferred) apply to an outermost transaction; this one would "
+          "be a savepoint inside another");
+    runtime::begin_level(connection, connection.depth == 0 ? begin : std::string());
+    if (options.read_only && dialect == Dialect::sqlite && connection.depth == 1) {
+      connection.backend->execute("PRAGMA query_only = 1", {});
+      connection.query_only = true;
+    }
     level = connection.depth;
   };
   co_await lease->run(job);
   co_return Transaction(std::make_shared<detail::TransactionSession>(std::move(lease), level));
 }
 
-awaitable<void> Queryable::transaction(std::function<awaitable<void>(Connection&)> fn) {
-  auto tx = co_await begin();
-  std::exception_ptr failure;
+bool detail::is_retryable(const std::exception_ptr& error) {
   try {
-    co_await fn(tx);
-    co_await tx.commit();
-    co_return;
+    std::rethrow_exception(error);
+  } catch (const Error& failure) {
+    const auto& state = failure.sqlstate();
+    constexpr int kSqliteBusy = 5;  // SQLITE_BUSY and its extended codes
+    return state == "40001" || state == "40P01" || (failure.result_code() & 0xff) == kSqliteBusy;
   } catch (...) {
-    failure = std::current_exception();
+    return false;
   }
-  co_await tx.rollback();
-  std::rethrow_exception(failure);
 }
 
 // ---- Connection ----

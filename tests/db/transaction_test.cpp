@@ -225,6 +225,98 @@ TEST_P(Transactions, ACommitAfterAFailedStatementNeverReportsSuccessForLostWork)
   EXPECT_EQ(committed, !is_postgres());
 }
 
+TEST_P(Transactions, ATransactionAnswersWhatItsBlockReturns) {
+  const auto counted = run(database().transaction([](auto& tx) -> awaitable<std::int64_t> {
+    co_await tx.execute(insert("a"));
+    co_await tx.execute(insert("b"));
+    const auto rows = co_await tx.fetch_val(text("SELECT count(*) FROM notes"));
+    co_return rows.template as<std::int64_t>();
+  }));
+  EXPECT_EQ(counted, 2);
+  EXPECT_EQ(count(), 2);  // and committed
+}
+
+TEST_P(Transactions, AReadOnlyTransactionReadsRefusesWritesAndLeavesNoTrace) {
+  run(database().execute(insert("before")));
+  const auto seen = run(database().transaction({.read_only = true}, [](Connection& tx) -> awaitable<std::int64_t> {
+    const auto rows = co_await tx.fetch_val(text("SELECT count(*) FROM notes"));
+    co_return rows.as<std::int64_t>();
+  }));
+  EXPECT_EQ(seen, 1);
+  const auto write = [](Connection& tx) -> awaitable<void> { co_await tx.execute(insert("refused")); };
+  EXPECT_THROW(run(database().transaction({.read_only = true}, write)), Error);
+  EXPECT_EQ(count(), 1);
+  // The connection that ran it writes again (SQLite cleared its query_only).
+  for (int i = 0; i < 3; ++i) run(database().transaction(write));
+  EXPECT_EQ(count(), 4);
+}
+
+TEST_P(Transactions, IsolationLevelsAreSetOnPostgresAndAcceptedOnSqlite) {
+  const std::pair<Isolation, std::string> levels[] = {{Isolation::serializable, "serializable"},
+                                                      {Isolation::repeatable_read, "repeatable read"},
+                                                      {Isolation::read_committed, "read committed"}};
+  for (const auto& level : levels) {
+    const std::string name = level.second;
+    const bool postgres = is_postgres();
+    const auto shown =
+        run(database().transaction({.isolation = level.first}, [&, postgres](Connection& tx) -> awaitable<std::string> {
+          co_await tx.execute(insert(name));
+          if (!postgres) co_return name;  // SQLite's transactions are serializable whatever is asked
+          const auto shown_level = co_await tx.fetch_val(text("SHOW transaction_isolation"));
+          co_return shown_level.as<std::string>();
+        }));
+    EXPECT_EQ(shown, name);
+  }
+  EXPECT_EQ(count(), 3);
+  // Options cannot reach a savepoint.
+  bool refused = false;
+  run(database().transaction([&](Connection& tx) -> awaitable<void> {
+    try {
+      auto nested = co_await tx.begin({.isolation = Isolation::serializable});
+    } catch (const ProgrammingError&) {
+      refused = true;
+    }
+  }));
+  EXPECT_TRUE(refused);
+}
+
+// A real failure a retry cures on each backend: PostgreSQL raises SQLSTATE
+// 40001; on SQLite a deferred transaction whose snapshot another connection
+// made stale gets SQLITE_BUSY_SNAPSHOT at its first write.
+TEST_P(Transactions, RetriesRerunTheBlockOnlyForFailuresARetryCures) {
+  if (is_memory()) GTEST_SKIP() << ":memory: has one connection: nothing else can make its snapshot stale";
+  Database other(url());
+  run(other.connect());
+  int attempts = 0;
+  const bool postgres = is_postgres();
+  const auto fails_twice = [&](Connection& tx) -> awaitable<void> {
+    ++attempts;
+    co_await tx.fetch_val(text("SELECT count(*) FROM notes"));  // SQLite: the read snapshot starts here
+    if (attempts <= 2 && postgres)
+      co_await tx.execute(
+          text("DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = 'serialization_failure'; END $$"));
+    if (attempts <= 2 && !postgres) co_await other.execute(insert("elsewhere"));
+    co_await tx.execute(insert("attempt " + std::to_string(attempts)));
+  };
+  run(database().transaction({.deferred = true, .retries = 3}, fails_twice));
+  EXPECT_EQ(attempts, 3);
+  const auto kept = run(database().fetch_val(text("SELECT count(*) FROM notes WHERE body LIKE 'attempt%'")));
+  EXPECT_EQ(kept, Value(1));  // only the last attempt's row
+
+  attempts = 0;
+  EXPECT_THROW(run(database().transaction({.deferred = true, .retries = 1}, fails_twice)), Error);
+  EXPECT_EQ(attempts, 2);  // one retry, then the error
+
+  attempts = 0;
+  const auto broken = [&](Connection& tx) -> awaitable<void> {
+    ++attempts;
+    co_await tx.execute(text("INSERT INTO missing_table VALUES (1)"));
+  };
+  EXPECT_THROW(run(database().transaction({.retries = 3}, broken)), ProgrammingError);
+  EXPECT_EQ(attempts, 1);  // not an error a retry cures
+  run(other.disconnect());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, Transactions, ::testing::ValuesIn(test::database_backends()));
 
 }  // namespace

@@ -17,6 +17,8 @@ struct PooledConnection {
   /// PostgreSQL under force_rollback: a failed statement would abort the base
   /// transaction and every query after it, so each runs in a savepoint of its own.
   bool contain_statements = false;
+  /// SQLite: a read-only transaction set `PRAGMA query_only`, cleared when it ends.
+  bool query_only = false;
 };
 
 }  // namespace starling::db::runtime

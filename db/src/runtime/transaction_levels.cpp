@@ -12,17 +12,37 @@ std::string savepoint(int level) { return "starling_savepoint_" + std::to_string
 
 }  // namespace
 
-void begin_level(PooledConnection& connection) {
+void begin_level(PooledConnection& connection, const std::string& begin) {
   const int level = connection.depth + 1;
-  connection.backend->execute(level == 1 ? connection.backend->begin_statement() : "SAVEPOINT " + savepoint(level), {});
+  if (level > 1)
+    connection.backend->execute("SAVEPOINT " + savepoint(level), {});
+  else
+    connection.backend->execute(begin.empty() ? connection.backend->begin_statement() : begin, {});
   connection.depth = level;
 }
+
+namespace {
+
+// A read-only SQLite transaction's PRAGMA outlives it unless cleared; a
+// connection that cannot clear it would refuse every later write: dropped.
+void end_query_only(PooledConnection& connection) {
+  if (!connection.query_only || connection.depth != 0) return;
+  connection.query_only = false;
+  try {
+    connection.backend->execute("PRAGMA query_only = 0", {});
+  } catch (const std::exception&) {
+    connection.broken = true;
+  }
+}
+
+}  // namespace
 
 void commit_level(PooledConnection& connection) {
   const int level = connection.depth;
   try {
     connection.backend->execute(level == 1 ? "COMMIT" : "RELEASE SAVEPOINT " + savepoint(level), {});
     connection.depth = level - 1;
+    end_query_only(connection);
   } catch (const Error&) {
     // A failed COMMIT can leave the transaction open (SQLite when busy): end it.
     try {
@@ -44,6 +64,7 @@ void rollback_level(PooledConnection& connection) {
       connection.backend->execute("ROLLBACK TO SAVEPOINT " + savepoint(level), {});
       connection.backend->execute("RELEASE SAVEPOINT " + savepoint(level), {});
     }
+    end_query_only(connection);
   } catch (const Error&) {
     // The server may still hold the transaction open: never hand this connection out again.
     connection.broken = true;

@@ -7,10 +7,12 @@
 
 #include <exception>
 #include <functional>
+#include <string>
 
 namespace starling::db::runtime {
 
-void begin_level(PooledConnection& connection);
+/// `begin`: the statement that opens a transaction at level 1 ("" = the backend's own).
+void begin_level(PooledConnection& connection, const std::string& begin = {});
 void commit_level(PooledConnection& connection);
 /// Marks the connection broken when even the rollback fails.
 void rollback_level(PooledConnection& connection);

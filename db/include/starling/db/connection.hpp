@@ -9,9 +9,11 @@
 #include <starling/db/statement.hpp>
 
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <type_traits>
 #include <vector>
 
 namespace starling::db {
@@ -54,6 +56,33 @@ struct ExecuteResult {
   std::vector<Row> rows;
 };
 
+/// The isolation level of a PostgreSQL transaction. SQLite's transactions are
+/// always serializable, so any level is met there.
+enum class Isolation { database_default, read_committed, repeatable_read, serializable };
+
+/// How a transaction runs: `database.transaction({.isolation = db::Isolation::serializable, .retries = 3}, fn)`.
+/// Options apply to an outermost transaction; a nested one (a savepoint) refuses them.
+struct TransactionOptions {
+  /// PostgreSQL's `ISOLATION LEVEL`.
+  Isolation isolation = Isolation::database_default;
+  /// Writes are refused: PostgreSQL's `READ ONLY`; SQLite runs it on a reader
+  /// connection under `PRAGMA query_only`.
+  bool read_only = false;
+  /// SQLite: `BEGIN DEFERRED`, taking the write lock at the first write, rather
+  /// than `BEGIN IMMEDIATE` (the default, which cannot fail later on a busy lock).
+  bool deferred = false;
+  /// transaction(options, fn) runs `fn` again, in a new transaction, up to this
+  /// many times after a failure a retry can cure: a serialization failure or
+  /// deadlock (PostgreSQL 40001, 40P01) or a busy database (SQLite). Any other
+  /// error, or the last retry's, is thrown.
+  int retries = 0;
+};
+
+namespace detail {
+/// Whether `error` is one TransactionOptions::retries retries.
+bool is_retryable(const std::exception_ptr& error);
+}  // namespace detail
+
 /// What runs queries. Every call compiles the statement for the database's
 /// dialect and runs it on a driver thread; the caller co_awaits it.
 class Queryable {
@@ -93,10 +122,17 @@ class Queryable {
 
   /// Starts a transaction (a SAVEPOINT when one is already open on the
   /// connection). Commit or roll it back; dropped without either, it rolls back.
-  awaitable<Transaction> begin();
-  /// Runs `fn` inside a transaction: committed when `fn` returns, rolled back
-  /// (and the exception rethrown) when it throws.
-  awaitable<void> transaction(std::function<awaitable<void>(Connection&)> fn);
+  /// @throws ProgrammingError for options on a nested transaction.
+  awaitable<Transaction> begin(TransactionOptions options = {});
+  /// Runs `fn(Connection& tx) -> awaitable<R>` inside a transaction: committed
+  /// when `fn` returns, rolled back (and the exception rethrown) when it throws.
+  /// Answers what `fn` returns: a block returning awaitable<std::int64_t>
+  /// makes `co_await database.transaction(block)` an std::int64_t.
+  template <class Fn>
+  std::invoke_result_t<Fn&, Connection&> transaction(Fn fn);
+  /// The same, with options; with `retries`, `fn` may run more than once.
+  template <class Fn>
+  std::invoke_result_t<Fn&, Connection&> transaction(TransactionOptions options, Fn fn);
 
   /// The SQL dialect queries compile to.
   Dialect dialect() const;
@@ -128,3 +164,6 @@ class Connection : public Queryable {
 };
 
 }  // namespace starling::db
+
+// Transaction, and the definitions of Queryable::transaction, which need it.
+#include <starling/db/transaction.hpp>  // IWYU pragma: export

@@ -45,6 +45,38 @@ class Transaction : public Connection {
   detail::TransactionSession& transaction() const;
 };
 
+template <class Fn>
+std::invoke_result_t<Fn&, Connection&> Queryable::transaction(Fn fn) {
+  return transaction(TransactionOptions{}, std::move(fn));
+}
+
+template <class Fn>
+std::invoke_result_t<Fn&, Connection&> Queryable::transaction(TransactionOptions options, Fn fn) {
+  using Result = typename std::invoke_result_t<Fn&, Connection&>::value_type;
+  for (int attempt = 0;; ++attempt) {
+    std::optional<Transaction> tx;
+    std::exception_ptr failure;
+    try {
+      auto opened = co_await begin(options);  // SQLite: BEGIN IMMEDIATE itself may find the database busy
+      tx.emplace(std::move(opened));
+      Connection& connection = *tx;
+      if constexpr (std::is_void_v<Result>) {
+        co_await fn(connection);
+        co_await tx->commit();
+        co_return;
+      } else {
+        Result result = co_await fn(connection);
+        co_await tx->commit();
+        co_return result;
+      }
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    if (tx) co_await tx->rollback();
+    if (attempt >= options.retries || !detail::is_retryable(failure)) std::rethrow_exception(failure);
+  }
+}
+
 /// Wraps `fn(Connection& tx, args...) -> awaitable<R>` into `(args...) -> awaitable<R>`
 /// that runs each call in its own transaction: committed when `fn` returns,
 /// rolled back when it throws. The reference's `@database.transaction()`.
