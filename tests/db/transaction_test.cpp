@@ -229,7 +229,8 @@ TEST_P(Transactions, ATransactionAnswersWhatItsBlockReturns) {
   const auto counted = run(database().transaction([](auto& tx) -> awaitable<std::int64_t> {
     co_await tx.execute(insert("a"));
     co_await tx.execute(insert("b"));
-    const auto rows = co_await tx.fetch_val(text("SELECT count(*) FROM notes"));
+    const auto count_all = text("SELECT count(*) FROM notes");
+    const auto rows = co_await tx.fetch_val(count_all);
     co_return rows.template as<std::int64_t>();
   }));
   EXPECT_EQ(counted, 2);
