@@ -73,7 +73,7 @@ std::optional<TypeKind> known_kind(const std::string& base) {
     std::string_view name;
     TypeKind kind;
   };
-  static constexpr std::array<Entry, 36> kNames = {{
+  static constexpr std::array<Entry, 37> kNames = {{
       {"INTEGER", TypeKind::integer},
       {"INT", TypeKind::integer},
       {"INT4", TypeKind::integer},
@@ -103,8 +103,9 @@ std::optional<TypeKind> known_kind(const std::string& base) {
       {"DATETIME", TypeKind::date_time},
       {"TIMESTAMP", TypeKind::date_time},
       {"TIMESTAMP WITHOUT TIME ZONE", TypeKind::date_time},
-      {"TIMESTAMP WITH TIME ZONE", TypeKind::date_time},
-      {"TIMESTAMPTZ", TypeKind::date_time},
+      {"TIMESTAMP WITH TIME ZONE", TypeKind::date_time_tz},
+      {"TIMESTAMPTZ", TypeKind::date_time_tz},
+      {"UUID", TypeKind::uuid},
       {"DATE", TypeKind::date},
       {"JSON", TypeKind::json},
       {"JSONB", TypeKind::json},
@@ -147,6 +148,8 @@ std::string postgres_type_name(const Type& type) {
     case TypeKind::date: return "date";
     case TypeKind::json: return "jsonb";
     case TypeKind::large_binary: return "bytea";
+    case TypeKind::date_time_tz: return "timestamp with time zone";
+    case TypeKind::uuid: return "uuid";
   }
   return "text";
 }

@@ -178,6 +178,8 @@ std::string render_type(const Type& type) {
     case TypeKind::date: return "db::Date";
     case TypeKind::json: return "db::JSON";
     case TypeKind::large_binary: return "db::LargeBinary";
+    case TypeKind::date_time_tz: return "db::DateTime(db::with_timezone)";
+    case TypeKind::uuid: return "db::Uuid";
   }
   return "db::Text";
 }

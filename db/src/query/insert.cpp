@@ -77,7 +77,7 @@ Insert::Insert(const Table& table) : table_(table.data()) {
 
 Insert Insert::values(const Values& values) const {
   Insert copy = *this;
-  copy.values_ = detail::merge_values(*table_, values_, values);
+  copy.values_ = detail::merge_values(*table_, values_, detail::checked_values(*table_, values));
   return copy;
 }
 
@@ -86,7 +86,7 @@ Insert Insert::rows(const std::vector<Values>& rows) const {
   Insert copy = *this;
   copy.rows_.clear();
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    auto row = detail::merge_values(*table_, values_, rows[i]);
+    auto row = detail::merge_values(*table_, values_, detail::checked_values(*table_, rows[i]));
     copy.rows_.push_back(i == 0 ? std::move(row) : in_order_of(copy.rows_.front(), row, i, table_->name, "rows()"));
   }
   return copy;
@@ -198,7 +198,7 @@ std::vector<CompiledQuery> Insert::compile_many(Dialect dialect, const std::vect
   std::vector<Values> merged;
   merged.reserve(rows.size());
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    auto row = detail::merge_values(*table_, values_, rows[i]);
+    auto row = detail::merge_values(*table_, values_, detail::checked_values(*table_, rows[i]));
     merged.push_back(i == 0 ? std::move(row) : in_order_of(merged.front(), row, i, table_->name, "execute_many"));
   }
   std::vector<CompiledQuery> batches;

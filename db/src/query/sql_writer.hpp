@@ -78,6 +78,11 @@ Pairs merge_values(const TableData& table, Pairs into, const Pairs& values) {
   return overlay(std::move(into), values);
 }
 
+// `values` with each checked against its column's type and put in the form
+// both backends store alike: a UUID lower-cased, an instant in UTC.
+// @throws DataError naming the column (not the value).
+Values checked_values(const TableData& table, Values values);
+
 // An UPDATE's or DELETE's WHERE with `condition` ANDed on; it may only use the
 // target table's columns. @throws ProgrammingError naming the statement, the
 // table and the foreign column.

@@ -20,7 +20,8 @@ Update Update::where(const Expression& condition) const {
 
 Update Update::values(const Values& values) const {
   Update copy = *this;
-  copy.values_ = detail::merge_values(*table_, values_, detail::to_assignments(values));
+  copy.values_ =
+      detail::merge_values(*table_, values_, detail::to_assignments(detail::checked_values(*table_, values)));
   return copy;
 }
 

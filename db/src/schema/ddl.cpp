@@ -164,6 +164,8 @@ std::string sql_type(const Type& type, Dialect dialect) {
     case TypeKind::date: return "DATE";
     case TypeKind::json: return sqlite ? "JSON" : "JSONB";
     case TypeKind::large_binary: return sqlite ? "BLOB" : "BYTEA";
+    case TypeKind::date_time_tz: return sqlite ? "TIMESTAMPTZ" : "TIMESTAMP WITH TIME ZONE";
+    case TypeKind::uuid: return "UUID";
   }
   return "?";
 }

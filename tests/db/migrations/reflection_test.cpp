@@ -191,7 +191,7 @@ TEST_P(ReflectionTest, DialectSpecifics) {
     EXPECT_FALSE(t.column("s")->default_sql.has_value());
     EXPECT_EQ(t.column("s")->sql_type, "integer");
     EXPECT_TRUE(t.column("id")->type == db::BigInteger);
-    EXPECT_TRUE(t.column("at")->type == db::DateTime);
+    EXPECT_TRUE(t.column("at")->type == db::DateTime(db::with_timezone));
     EXPECT_EQ(t.column("at")->default_sql, "now()");
     EXPECT_EQ(t.column("n")->sql_type, "numeric(10,2)");
     EXPECT_TRUE(t.column("n")->type == db::Numeric(10, 2));

@@ -31,7 +31,9 @@ enum class TypeKind {
   date_time,
   date,
   json,
-  large_binary
+  large_binary,
+  date_time_tz,
+  uuid
 };
 
 /// A column type: a kind and its parameters.
@@ -55,6 +57,18 @@ struct NumericType : Type {
   constexpr Type operator()(int precision, int scale = 0) const { return Type{TypeKind::numeric, 0, precision, scale}; }
 };
 
+/// Option type of `db::with_timezone`.
+struct WithTimezoneOption {};
+/// `db::DateTime(db::with_timezone)`: an instant, TIMESTAMP WITH TIME ZONE.
+inline constexpr WithTimezoneOption with_timezone{};
+
+/// The type of `db::DateTime`: bare for a time without zone, or
+/// `db::DateTime(db::with_timezone)` for an instant (TIMESTAMP WITH TIME ZONE on
+/// PostgreSQL, UTC text on SQLite): a value given with an offset is stored as UTC.
+struct DateTimeType : Type {
+  constexpr Type operator()(WithTimezoneOption) const { return Type{TypeKind::date_time_tz}; }
+};
+
 /// 32-bit integer (SQLite stores every integer as 64 bits).
 inline constexpr Type Integer{TypeKind::integer};
 /// 64-bit integer.
@@ -69,8 +83,11 @@ inline constexpr Type Boolean{TypeKind::boolean};
 inline constexpr Type Float{TypeKind::float_};
 /// Exact decimal: `db::Numeric` or `db::Numeric(10, 2)`.
 inline constexpr NumericType Numeric{{TypeKind::numeric}};
-/// Date and time, without time zone.
-inline constexpr Type DateTime{TypeKind::date_time};
+/// Date and time, without time zone; `db::DateTime(db::with_timezone)` for an instant.
+inline constexpr DateTimeType DateTime{{TypeKind::date_time}};
+/// A UUID, as text "123e4567-e89b-12d3-a456-426614174000": UUID on PostgreSQL,
+/// text on SQLite. A value is checked and lower-cased when bound by the builder.
+inline constexpr Type Uuid{TypeKind::uuid};
 /// Calendar date.
 inline constexpr Type Date{TypeKind::date};
 /// A JSON document (JSONB on PostgreSQL).

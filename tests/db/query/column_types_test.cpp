@@ -1,0 +1,87 @@
+// UUID and timestamp-with-time-zone columns on every backend: the DDL, values
+// stored alike on both (a UUID lower-cased, an instant in UTC), bad values
+// refused naming the column, and autogenerate seeing no difference after
+// create_all.
+#include <starling/db.hpp>
+
+#include "support/test_databases.hpp"
+
+#include <gtest/gtest.h>
+
+namespace starling::db {
+namespace {
+
+using test::run;
+using namespace std::chrono;
+
+class ColumnTypes : public test::ConnectedDatabaseTest {
+ protected:
+  void SetUp() override {
+    ConnectedDatabaseTest::SetUp();
+    if (IsSkipped() || HasFailure()) return;
+    run(metadata_.create_all(database()));
+  }
+
+  MetaData metadata_;
+  Table events_{"events",
+                metadata_,
+                {Column("id", Integer, primary_key), Column("uid", Uuid, unique), Column("at", DateTime(with_timezone)),
+                 Column("local", DateTime)}};
+};
+
+TEST_P(ColumnTypes, TheDdlNamesEachType) {
+  const auto sql = create_statements(metadata_, database().dialect()).front();
+  if (is_postgres())
+    EXPECT_NE(sql.find("\"uid\" UUID UNIQUE, \"at\" TIMESTAMP WITH TIME ZONE, \"local\" TIMESTAMP"), std::string::npos)
+        << sql;
+  else
+    EXPECT_NE(sql.find("\"uid\" UUID UNIQUE, \"at\" TIMESTAMPTZ, \"local\" DATETIME"), std::string::npos) << sql;
+}
+
+TEST_P(ColumnTypes, AUuidIsStoredLowerCaseOnBothBackends) {
+  run(database().execute(events_.insert().values({{"uid", "123E4567-E89B-12D3-A456-426614174000"}})));
+  const auto uid = run(database().fetch_val(select({events_.c("uid")}), "uid"));
+  EXPECT_EQ(uid, Value("123e4567-e89b-12d3-a456-426614174000"));
+  // And found by it, whatever the case it is asked in (the builder binds it as stored).
+  const auto found =
+      run(database().fetch_all(events_.select().where(events_.c("uid") == "123e4567-e89b-12d3-a456-426614174000")));
+  EXPECT_EQ(found.size(), 1u);
+}
+
+TEST_P(ColumnTypes, ATimeWithAnOffsetIsStoredAsTheSameInstantInUtc) {
+  run(database().execute(events_.insert().values({{"at", "2026-12-07T12:30:00+02:00"}})));
+  run(database().execute(events_.insert().values({{"at", sys_days(2026y / 12 / 7) + 10h + 45min}})));
+  const auto rows = run(database().fetch_all(select({events_.c("at")}).order_by(events_.c("id"))));
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].get<sys_seconds>("at"), sys_days(2026y / 12 / 7) + 10h + 30min);
+  EXPECT_EQ(rows[1].get<sys_seconds>("at"), sys_days(2026y / 12 / 7) + 10h + 45min);
+  // Compared as instants in SQL too.
+  const auto later = run(
+      database().fetch_all(select({events_.c("id")}).where(events_.c("at") > sys_days(2026y / 12 / 7) + 10h + 40min)));
+  EXPECT_EQ(later.size(), 1u);
+}
+
+TEST_P(ColumnTypes, ABadValueIsADataErrorNamingTheColumnNotTheValue) {
+  try {
+    (void)events_.insert().values({{"uid", "not-a-uuid-secret"}});
+    FAIL() << "no error";
+  } catch (const DataError& error) {
+    EXPECT_STREQ(error.what(),
+                 "column \"events\".\"uid\" takes a UUID (8-4-4-4-12 hex digits); the value given is not one");
+  }
+  EXPECT_THROW((void)events_.update().values({{"at", "yesterday"}}), DataError);
+  const std::vector<Values> rows = {{{"uid", "123e4567-e89b-12d3-a456-426614174000"}}, {{"uid", 42}}};
+  EXPECT_THROW(run(database().execute_many(events_.insert(), rows)), DataError);
+  EXPECT_EQ(run(database().fetch_val(events_.select().count())), Value(0));  // nothing half-written
+}
+
+TEST_P(ColumnTypes, AutogenerateSeesNoDifferenceAfterCreateAll) {
+  if (is_memory()) GTEST_SKIP() << "compare_metadata opens a connection of its own";
+  const auto differences = compare_metadata(url(), metadata_);
+  for (const auto& difference : differences) ADD_FAILURE() << difference.description;
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ColumnTypes, ::testing::ValuesIn(test::database_backends()));
+
+}  // namespace
+}  // namespace starling::db
