@@ -71,6 +71,23 @@ Expression exists(const Select& subquery) {
   return make_expression(std::move(node));
 }
 
+Expression json_text(const Expression& document, std::vector<JsonStep> path) {
+  if (path.empty()) throw ProgrammingError("db::json_text() needs a path of at least one key or index");
+  Node node;
+  node.kind = Kind::json_text;
+  node.children = {document};
+  for (auto& step : path) {
+    if (auto* key = std::get_if<std::string>(&step)) {
+      if (key->find('"') != std::string::npos)
+        throw ProgrammingError("db::json_text(): a key holding '\"' cannot be written in a SQLite JSON path");
+      node.values.emplace_back(std::move(*key));
+    } else {
+      node.values.emplace_back(std::get<std::int64_t>(step));
+    }
+  }
+  return make_expression(std::move(node));
+}
+
 Expression excluded(const ColumnRef& column) {
   Node node;
   node.kind = Kind::excluded;

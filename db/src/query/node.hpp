@@ -36,6 +36,7 @@ struct Node {
     scalar_select,  // (select)
     label,          // children[0] AS "name"
     excluded,       // EXCLUDED."name"
+    json_text,      // children[0]'s value at `values` (keys as text, indexes as integers), as text
   };
 
   Kind kind = Kind::constant;
@@ -45,7 +46,7 @@ struct Node {
   std::shared_ptr<const SourceData> source;  // source_column
   std::string name;                          // operator, function, label, column name
   Value value;                               // literal
-  std::vector<Value> values;                 // in_list
+  std::vector<Value> values;                 // in_list, json_text
   std::vector<Expression> children;          // see Kind
   std::shared_ptr<const Select> select;      // in_select, exists, scalar_select
   bool flag = false;                         // constant: truth; in_*: negated; function: DISTINCT; case_: has ELSE

@@ -161,8 +161,30 @@ SqlWriter& SqlWriter::expression(const Expression& expression) {
     case Kind::scalar_select: return raw("(").select(*node.select, true).raw(")");
     case Kind::label: return value_expression(node.children.front()).raw(" AS ").identifier(node.name);
     case Kind::excluded: return raw("excluded.").identifier(node.name);
+    case Kind::json_text: return json_text(node);
   }
   return *this;
+}
+
+SqlWriter& SqlWriter::json_text(const Node& node) {
+  if (dialect_ == Dialect::postgresql) {
+    // Every step as text: jsonb_extract_path_text reads "0" as an index in an array.
+    raw("jsonb_extract_path_text(").expression(node.children.front());
+    for (const auto& step : node.values) {
+      raw(", CAST(").param(step.type() == ValueType::integer ? Value(std::to_string(step.as<std::int64_t>())) : step);
+      raw(" AS TEXT)");
+    }
+    return raw(")");
+  }
+  // SQLite's json_extract gives 1/0 for true/false: spelled out as PostgreSQL does.
+  std::string path = "$";
+  for (const auto& step : node.values)
+    path += step.type() == ValueType::integer ? "[" + std::to_string(step.as<std::int64_t>()) + "]"
+                                              : ".\"" + step.as<std::string>() + "\"";
+  raw("CASE json_type(").expression(node.children.front()).raw(", ").param(path);
+  raw(") WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE CAST(json_extract(");
+  expression(node.children.front()).raw(", ").param(path);
+  return raw(") AS TEXT) END");
 }
 
 CompiledQuery SqlWriter::finish(bool read_only, bool returns_id) && {

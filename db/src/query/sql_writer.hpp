@@ -17,6 +17,8 @@
 
 namespace starling::db::detail {
 
+struct Node;
+
 class SqlWriter {
  public:
   // `qualify`: write columns as "table"."column" (when a statement reads several tables).
@@ -51,6 +53,7 @@ class SqlWriter {
  private:
   SqlWriter& operand(const Expression& expression, bool typed);
   SqlWriter& binary(const Expression& left, std::string_view op, const Expression& right);
+  SqlWriter& json_text(const Node& node);
 
   Dialect dialect_;
   bool qualify_;

@@ -26,7 +26,7 @@ class ColumnTypes : public test::ConnectedDatabaseTest {
   Table events_{"events",
                 metadata_,
                 {Column("id", Integer, primary_key), Column("uid", Uuid, unique), Column("at", DateTime(with_timezone)),
-                 Column("local", DateTime)}};
+                 Column("local", DateTime), Column("doc", JSON)}};
 };
 
 TEST_P(ColumnTypes, TheDdlNamesEachType) {
@@ -59,6 +59,29 @@ TEST_P(ColumnTypes, ATimeWithAnOffsetIsStoredAsTheSameInstantInUtc) {
   const auto later = run(
       database().fetch_all(select({events_.c("id")}).where(events_.c("at") > sys_days(2026y / 12 / 7) + 10h + 40min)));
   EXPECT_EQ(later.size(), 1u);
+}
+
+TEST_P(ColumnTypes, JsonTextReadsAPathInsideADocumentAlikeOnBothBackends) {
+  const auto doc = events_.c("doc");
+  run(database().execute(events_.insert().values(
+      {{"doc",
+        JsonText{R"({"status": "open", "tags": ["urgent", "home"], "size": 3, "done": true, "gone": null})"}}})));
+  run(database().execute(events_.insert().values({{"doc", JsonText{R"({"status": "closed"})"}}})));
+  const auto row = run(database().fetch_one(
+      select({json_text(doc, {"status"}).label("status"), json_text(doc, {"tags", 0}).label("first_tag"),
+              json_text(doc, {"size"}).label("size"), json_text(doc, {"done"}).label("done"),
+              json_text(doc, {"gone"}).label("gone"), json_text(doc, {"missing", "deeper"}).label("missing")})
+          .where(events_.c("id") == 1)));
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ((*row)["status"], Value("open"));
+  EXPECT_EQ((*row)["first_tag"], Value("urgent"));
+  EXPECT_EQ((*row)["size"], Value("3"));
+  EXPECT_EQ((*row)["done"], Value("true"));
+  EXPECT_TRUE((*row)["gone"].is_null());
+  EXPECT_TRUE((*row)["missing"].is_null());
+  EXPECT_EQ(run(database().fetch_val(select({events_.c("id")}).where(json_text(doc, {"status"}) == "closed"))),
+            Value(2));
+  EXPECT_THROW((void)json_text(doc, {}), ProgrammingError);
 }
 
 TEST_P(ColumnTypes, ABadValueIsADataErrorNamingTheColumnNotTheValue) {

@@ -189,6 +189,21 @@ TEST_F(SelectSql, LabelsArithmeticAndTypedParameters) {
   EXPECT_EQ(names, (std::vector<std::string>{"text", "next", ""}));
 }
 
+TEST_F(SelectSql, JsonTextBindsItsPath) {
+  db::MetaData metadata;
+  const db::Table docs("docs", metadata, {db::Column("id", db::Integer, db::primary_key), db::Column("doc", db::JSON)});
+  const auto query = db::select({db::json_text(docs.c("doc"), {"tags", 0}).label("tag")});
+  EXPECT_EQ(postgres(query),
+            std::pair(std::string("SELECT jsonb_extract_path_text(\"doc\", CAST($1 AS TEXT), CAST($2 AS TEXT)) AS "
+                                  "\"tag\" FROM \"docs\""),
+                      (Params{"tags", "0"})));
+  const auto compiled = query.compile(Dialect::sqlite);
+  EXPECT_EQ(compiled.sql,
+            "SELECT CASE json_type(\"doc\", ?) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE "
+            "CAST(json_extract(\"doc\", ?) AS TEXT) END AS \"tag\" FROM \"docs\"");
+  EXPECT_EQ(compiled.params, (Params{"$.\"tags\"[0]", "$.\"tags\"[0]"}));
+}
+
 TEST_F(SelectSql, UnionAppliesOrderAndLimitToTheWhole) {
   const auto done = db::select({text_}).where(notes_.c("completed") == true);
   const auto emails = db::select({users_.c("email")});

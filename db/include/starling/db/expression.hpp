@@ -23,6 +23,7 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <variant>
 #include <vector>
 
 namespace starling::db {
@@ -279,6 +280,16 @@ Expression case_(std::vector<When> whens, std::optional<Expression> otherwise = 
 /// `EXISTS (SELECT ...)`: the subquery returns a row. Tables of the enclosing
 /// query are correlated, as in SQLAlchemy.
 Expression exists(const Select& subquery);
+
+/// One step into a JSON document: an object's key or an array's index.
+using JsonStep = std::variant<std::string, std::int64_t>;
+/// The value at `path` in a JSON column, as text (NULL where there is none):
+/// `db::json_text(notes.c("doc"), {"tags", 0}) == "urgent"`. A string comes
+/// without its quotes, a number or boolean as its JSON text ("3", "true"), an
+/// object or array as JSON. `jsonb_extract_path_text` on PostgreSQL,
+/// `json_extract` on SQLite; the steps are bound parameters.
+/// @throws ProgrammingError for an empty path, or a key holding `"` (SQLite's paths cannot).
+Expression json_text(const Expression& document, std::vector<JsonStep> path);
 
 /// In an upsert's on_conflict_do_update(), the value the row proposed for
 /// insertion had for `column`: `excluded(notes.c("text"))` (`EXCLUDED."text"`).
