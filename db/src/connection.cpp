@@ -203,7 +203,8 @@ std::string begin_statement(Dialect dialect, const TransactionOptions& options) 
 }
 
 bool has_options(const TransactionOptions& options) {
-  return options.isolation != Isolation::database_default || options.read_only || options.deferred;
+  return options.isolation != Isolation::database_default || options.read_only || options.deferred ||
+         options.retries > 0;  // a savepoint re-run cannot cure its transaction's serialization failure
 }
 
 }  // namespace
@@ -219,7 +220,8 @@ awaitable<Transaction> Queryable::begin(TransactionOptions options) {
     const bool outermost = connection.depth == connection.base_depth;
     if (has_options(options) && !outermost)
       throw ProgrammingError(
-          "transaction options (isolation, read_only, deferred) apply to an outermost transaction; this one would "
+          "transaction options (isolation, read_only, deferred, retries) apply to an outermost transaction; this one "
+          "would "
           "be a savepoint inside another");
     runtime::begin_level(connection, connection.depth == 0 ? begin : std::string());
     if (options.read_only && dialect == Dialect::sqlite && connection.depth == 1) {

@@ -54,8 +54,9 @@ const Value& Row::operator[](std::size_t index) const {
 nlohmann::ordered_json Row::to_json() const {
   nlohmann::ordered_json object = nlohmann::ordered_json::object();
   for (std::size_t i = 0; i < values_.size(); ++i) {
-    auto& slot = object[(*columns_)[i]];
-    if (slot.is_null()) slot = nlohmann::ordered_json(values_[i].to_json());  // a repeated name keeps its first value
+    const auto& name = (*columns_)[i];
+    if (object.contains(name)) continue;  // a repeated name keeps its first value, as operator[] reads it
+    object[name] = nlohmann::ordered_json(values_[i].to_json());
   }
   return object;
 }

@@ -82,6 +82,8 @@ TEST(Row, WideRowsFindColumnsByNameAndTheFirstOfARepeatedName) {
   const Row narrow(make_columns({"a", "a"}), {Value(1), Value(2)});
   EXPECT_EQ(narrow.get<int>("a"), 1);
   EXPECT_EQ(narrow.to_json().dump(), R"({"a":1})");
+  const Row first_null(make_columns({"a", "a"}), {Value(), Value(2)});
+  EXPECT_EQ(first_null.to_json().dump(), R"({"a":null})");  // as first_null["a"] reads it
 }
 
 TEST(Row, ColumnsAndValuesMustAgree) {

@@ -34,6 +34,12 @@ struct Wanting {
 };
 BOOST_DESCRIBE_STRUCT(Wanting, (), (title))
 
+struct Custom {
+  int value = 0;
+};
+BOOST_DESCRIBE_STRUCT(Custom, (), (value))
+void to_json(nlohmann::json& json, const Custom& custom) { json = {{"custom", custom.value}}; }
+
 }  // namespace typed
 
 namespace starling::db {
@@ -85,6 +91,18 @@ TEST_P(TypedRows, AStructIsJsonInMemberOrderWithRfc3339Times) {
   const nlohmann::json list = notes;  // a vector of structs, as JSONResponse(notes) takes it
   EXPECT_EQ(list.at(0).at("created_at"), "2026-12-07T10:30:00Z");
   EXPECT_EQ(list.at(0).at("rank"), 3);
+}
+
+TEST(TypedJson, AStructReadsBackFromJsonAndAnOwnToJsonIsKept) {
+  using namespace std::chrono;
+  const auto note =
+      nlohmann::json::parse(R"({"id": 4, "text": "x", "completed": true, "created_at": "2026-12-07T10:30:00Z"})")
+          .get<Note>();
+  EXPECT_EQ(note.id, 4);
+  EXPECT_EQ(note.rank, std::nullopt);  // absent: an optional member is empty
+  EXPECT_EQ(note.created_at, sys_days(2026y / 12 / 7) + 10h + 30min);
+  EXPECT_THROW(nlohmann::json::parse(R"({"id": 4})").get<Note>(), nlohmann::json::out_of_range);
+  EXPECT_EQ(nlohmann::json(typed::Custom{7}), (nlohmann::json{{"custom", 7}}));
 }
 
 TEST_P(TypedRows, AJsonColumnReadsAsTheDocument) {

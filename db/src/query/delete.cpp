@@ -20,6 +20,7 @@ Delete Delete::where(const Expression& condition) const {
 }
 
 Delete Delete::returning(std::vector<Expression> columns) const {
+  detail::check_own_columns(*table_, columns, "DELETE FROM", "RETURNING");
   Delete copy = *this;
   copy.returning_ = std::move(columns);
   return copy;

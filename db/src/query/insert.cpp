@@ -83,6 +83,10 @@ Insert Insert::values(const Values& values) const {
 
 Insert Insert::rows(const std::vector<Values>& rows) const {
   if (rows.empty()) throw ProgrammingError("INSERT INTO \"" + table_->name + "\": rows() needs at least one row");
+  for (const auto& row : rows)
+    if (row.empty() && values_.empty())
+      throw ProgrammingError("INSERT INTO \"" + table_->name +
+                             "\" rows(): a row sets no column; insert DEFAULT VALUES rows with execute_many()");
   Insert copy = *this;
   copy.rows_.clear();
   for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -107,6 +111,7 @@ Insert Insert::from_select(const std::vector<std::string>& columns, const Select
 }
 
 Insert Insert::returning(std::vector<Expression> columns) const {
+  detail::check_own_columns(*table_, columns, "INSERT INTO", "RETURNING");
   Insert copy = *this;
   copy.returning_ = std::move(columns);
   return copy;
@@ -122,9 +127,8 @@ Insert Insert::on_conflict_do_update(std::vector<ColumnRef> target, const Assign
   const auto where = "INSERT INTO \"" + table_->name + "\" on_conflict_do_update(): ";
   if (target.empty()) throw ProgrammingError(where + "name the conflict target (the unique columns)");
   if (set.empty()) throw ProgrammingError(where + "give the columns to set");
-  detail::merge_values(*table_, Assignments{}, set);  // checks the names
   Insert copy = *this;
-  copy.conflict_ = Conflict{std::move(target), set};
+  copy.conflict_ = Conflict{std::move(target), detail::checked_assignments(*table_, Assignments{}, set, "INSERT INTO")};
   return copy;
 }
 
@@ -137,11 +141,18 @@ void Insert::write_tail(detail::SqlWriter& sql) const {
     if (conflict_->set.empty()) {
       sql.raw(" DO NOTHING");
     } else {
+      // The row that clashed and `excluded` are both in scope: its columns are
+      // qualified (PostgreSQL calls a bare one ambiguous), and a subquery correlates.
+      const bool qualify = sql.qualify();
+      sql.set_qualify(true);
+      sql.scopes().push_back({detail::table_source(table_, {})});
       sql.raw(" DO UPDATE SET ");
       for (std::size_t i = 0; i < conflict_->set.size(); ++i) {
         if (i > 0) sql.raw(", ");
         sql.identifier(conflict_->set[i].first).raw(" = ").expression(conflict_->set[i].second);
       }
+      sql.scopes().pop_back();
+      sql.set_qualify(qualify);
     }
   }
   if (returning_) detail::write_returning(sql, *table_, *returning_);
@@ -177,9 +188,10 @@ CompiledQuery Insert::compile(Dialect dialect) const {
   write_tail(sql);
   // lastrowid is only sure for one plain row: SQLite's last_insert_rowid is
   // not touched by an upsert's update; PostgreSQL must be asked with RETURNING.
-  const bool one_row = !select_ && rows_.empty() && !conflict_ && !returning_;
   const auto id = table_->id_column();
-  const bool returns_id = one_row && dialect == Dialect::postgresql && id.has_value();
+  // Only an integer key is a row id on both backends (SQLite has a hidden rowid besides).
+  const bool one_row = !select_ && rows_.empty() && !conflict_ && !returning_ && id.has_value();
+  const bool returns_id = one_row && dialect == Dialect::postgresql;
   if (returns_id) sql.raw(" RETURNING ").identifier(table_->columns[*id].name());
   auto compiled = std::move(sql).finish(false, returns_id);
   compiled.reports_lastrowid = one_row;
@@ -206,8 +218,10 @@ std::vector<CompiledQuery> Insert::compile_many(Dialect dialect, const std::vect
 
   const std::size_t columns = merged.front().size();
   const std::size_t max_params = dialect == Dialect::sqlite ? kSqliteMaxParams : kPostgresMaxParams;
-  // DEFAULT VALUES has no multi-row form: one statement per row.
-  const std::size_t per_batch = columns == 0 ? 1 : std::min(kMaxRowsPerInsert, max_params / columns);
+  // DEFAULT VALUES has no multi-row form, and PostgreSQL refuses an upsert that
+  // updates one row twice in a statement (SQLite would apply both): one statement per row.
+  const bool updates = conflict_ && !conflict_->set.empty();
+  const std::size_t per_batch = columns == 0 || updates ? 1 : std::min(kMaxRowsPerInsert, max_params / columns);
   for (std::size_t start = 0; start < merged.size(); start += per_batch) {
     const std::size_t end = std::min(merged.size(), start + per_batch);
     detail::SqlWriter sql(dialect, false);

@@ -7,6 +7,8 @@
 #include "query/source.hpp"
 #include "query/sql_writer.hpp"
 
+#include <algorithm>
+
 namespace starling::db {
 
 Source::Source(const Table& table) : data_(detail::table_source(table.data(), table.alias())) {}
@@ -15,6 +17,7 @@ const std::string& Subquery::name() const { return data_->alias; }
 
 Expression Subquery::c(std::string_view column) const {
   const auto& columns = data_->columns;
+  if (column.empty()) throw ProgrammingError("subquery \"" + data_->alias + "\": c() needs a column name");
   if (std::find(columns.begin(), columns.end(), column) == columns.end()) {
     std::string listed;
     for (const auto& name : columns) listed += (listed.empty() ? "" : ", ") + (name.empty() ? "(unlabelled)" : name);
@@ -107,7 +110,14 @@ Select Select::offset(std::int64_t count) const {
 Select Select::count() const {
   // The rows a limit, offset, DISTINCT, GROUP BY or UNION leave are not those
   // of the plain FROM ... WHERE: count what the query itself returns.
-  const bool shaped = limit_ || offset_ || distinct_ || !group_by_.empty() || !compound_.empty();
+  // An aggregate or any computed column may fold rows together (max(x): one
+  // row); only plain columns keep the FROM ... WHERE rows as they are.
+  const auto plain = [](const Expression& column) {
+    const auto kind = column.node()->kind;
+    return kind == detail::Node::Kind::column || kind == detail::Node::Kind::source_column;
+  };
+  const bool shaped = limit_ || offset_ || distinct_ || !group_by_.empty() || having_ || !compound_.empty() ||
+                      !std::all_of(columns_.begin(), columns_.end(), plain);
   if (shaped) {
     Select inner = *this;
     if (!limit_ && !offset_) inner.order_.clear();  // order cannot change a count

@@ -74,6 +74,24 @@ Expression foreign_key_condition(const std::vector<SourcePtr>& joined, const Sou
                          "; give one: join(table, condition)");
 }
 
+bool is_bound_value(const Expression& expression) { return expression.node()->kind == Node::Kind::literal; }
+
+// A bare C++ value converts to a bound parameter anywhere an expression goes:
+// where it can only be a mistake for a column ("owner" for t.c("owner")), say so.
+void refuse_bound_values(const std::vector<Expression>& columns, const std::vector<Expression>& group_by,
+                         const std::vector<OrderBy>& order) {
+  for (std::size_t i = 0; i < columns.size(); ++i)
+    if (is_bound_value(columns[i]))
+      throw ProgrammingError("select list item " + std::to_string(i + 1) +
+                             " is a bound value, not a column: use table.c(name), or label() a value meant as one");
+  for (const auto& term : group_by)
+    if (is_bound_value(term))
+      throw ProgrammingError("GROUP BY a bound value groups every row together: use table.c(name)");
+  for (const auto& term : order)
+    if (is_bound_value(term.expression()))
+      throw ProgrammingError("ORDER BY a bound value orders nothing: use table.c(name)");
+}
+
 }  // namespace
 
 struct SelectWriter {
@@ -100,6 +118,7 @@ struct SelectWriter {
  private:
   // SELECT ... FROM ... WHERE ... GROUP BY ... HAVING ... [ORDER BY ...]
   static void body(SqlWriter& sql, const Select& query, bool with_order) {
+    refuse_bound_values(query.columns_, query.group_by_, with_order ? query.order_ : std::vector<OrderBy>{});
     std::vector<SourcePtr> used;
     for (const auto& column : query.columns_) collect_sources(column, used);
     if (query.where_) collect_sources(*query.where_, used);
@@ -131,6 +150,8 @@ struct SelectWriter {
     named.insert(named.end(), correlated.begin(), correlated.end());
     check_distinct_names(named);
 
+    check_join_conditions(sql, query, items.front());
+
     // Columns are qualified only when the statement reads several tables: the
     // common single-table query stays as readable as hand-written SQL.
     const bool saved_qualify = sql.qualify();
@@ -141,7 +162,7 @@ struct SelectWriter {
     if (query.columns_.empty())
       every_column(sql, *query.from_.front());
     else
-      sql.list(query.columns_);
+      sql.select_list(query.columns_);
     sql.raw(" FROM ");
     source(sql, items.front());
     std::vector<SourcePtr> before = {items.front()};
@@ -162,8 +183,28 @@ struct SelectWriter {
     sql.set_qualify(saved_qualify);
   }
 
+  // Each ON may use its target, what is joined before it, and enclosing queries' tables.
+  static void check_join_conditions(SqlWriter& sql, const Select& query, const SourcePtr& first) {
+    std::vector<SourcePtr> before = {first};
+    for (const auto& join : query.joins_) {
+      std::vector<SourcePtr> on_sources;
+      if (join.on) collect_sources(*join.on, on_sources);
+      for (const auto& used_source : on_sources)
+        if (!used_source->same_as(*join.target) && !contains(before, used_source) &&
+            !in_scopes(sql.scopes(), used_source))
+          throw ProgrammingError("join() to \"" + join.target->name() + "\": its ON condition uses \"" +
+                                 used_source->name() +
+                                 "\", which is not in the query before it: select_from() or join() it first");
+      before.push_back(join.target);
+    }
+  }
+
   static void every_column(SqlWriter& sql, const SourceData& from) {
     if (!from.table) {
+      for (const auto& name : from.columns)
+        if (name.empty())
+          throw ProgrammingError("subquery \"" + from.alias +
+                                 "\" has a column without a name: label() its expressions to select them all");
       for (std::size_t i = 0; i < from.columns.size(); ++i)
         sql.raw(i == 0 ? "" : ", ").identifier(from.alias).raw(".").identifier(from.columns[i]);
       return;

@@ -86,6 +86,19 @@ SqlWriter& SqlWriter::binary(const Expression& left, std::string_view op, const 
   return side(right);
 }
 
+SqlWriter& SqlWriter::select_list(const std::vector<Expression>& expressions) {
+  for (std::size_t i = 0; i < expressions.size(); ++i) {
+    if (i > 0) raw(", ");
+    const Node& node = *expressions[i].node();
+    if (node.kind != Kind::label) {
+      value_expression(expressions[i]);
+      continue;
+    }
+    value_expression(node.children.front()).raw(" AS ").identifier(node.name);
+  }
+  return *this;
+}
+
 SqlWriter& SqlWriter::list(const std::vector<Expression>& expressions) {
   for (std::size_t i = 0; i < expressions.size(); ++i) {
     if (i > 0) raw(", ");
@@ -159,7 +172,7 @@ SqlWriter& SqlWriter::expression(const Expression& expression) {
     }
     case Kind::exists: return raw("EXISTS (").select(*node.select, true).raw(")");
     case Kind::scalar_select: return raw("(").select(*node.select, true).raw(")");
-    case Kind::label: return value_expression(node.children.front()).raw(" AS ").identifier(node.name);
+    case Kind::label: return this->expression(node.children.front());  // `AS` only in a select list
     case Kind::excluded: return raw("excluded.").identifier(node.name);
     case Kind::json_text: return json_text(node);
   }
@@ -229,23 +242,55 @@ void check_names(const TableData& table, const std::vector<const std::string*>& 
   }
 }
 
+namespace {
+
+// The first source of `expressions` other than `table` itself, if any.
+SourcePtr foreign_source(const TableData& table, const std::vector<Expression>& expressions) {
+  std::vector<SourcePtr> sources;
+  for (const auto& expression : expressions) collect_sources(expression, sources);
+  for (const auto& source : sources)
+    if (source->table.get() != &table || !source->alias.empty()) return source;
+  return nullptr;
+}
+
+}  // namespace
+
+void check_own_columns(const TableData& table, const std::vector<Expression>& expressions, std::string_view statement,
+                       std::string_view clause) {
+  const auto other = foreign_source(table, expressions);
+  if (!other) return;
+  throw ProgrammingError(std::string(statement) + " \"" + table.name + "\": the " + std::string(clause) +
+                         " uses a column of " + (other->alias.empty() ? "table \"" : "\"") + other->name() +
+                         "\"; only the table's own columns can be used");
+}
+
 Expression single_table_where(const TableData& table, const std::optional<Expression>& where,
                               const Expression& condition, std::string_view statement) {
-  std::vector<SourcePtr> sources;
-  collect_sources(condition, sources);
-  for (const auto& other : sources) {
-    if (other->table.get() == &table && other->alias.empty()) continue;
-    throw ProgrammingError(std::string(statement) + " \"" + table.name + "\": the WHERE uses a column of " +
-                           (other->alias.empty() ? "table \"" : "\"") + other->name() +
-                           "\"; only the table's own columns can be used");
-  }
+  check_own_columns(table, {condition}, statement, "WHERE");
   return where ? and_(*where, condition) : condition;
+}
+
+Assignments checked_assignments(const TableData& table, Assignments into, const Assignments& set,
+                                std::string_view statement) {
+  Assignments checked;
+  for (const auto& [name, value] : set) {
+    check_own_columns(table, {value}, statement, "SET of \"" + name + "\"");
+    const Node& node = *value.node();
+    if (node.kind != Kind::literal) {
+      checked.emplace_back(name, value);
+      continue;
+    }
+    // A bound value is checked and normalised as values() does it.
+    auto normalised = checked_values(table, Values{{name, node.value}});
+    checked.emplace_back(name, Expression(std::move(normalised.front().second)));
+  }
+  return merge_values(table, std::move(into), checked);
 }
 
 void write_returning(SqlWriter& sql, const TableData& table, const std::vector<Expression>& columns) {
   sql.raw(" RETURNING ");
   if (!columns.empty()) {
-    sql.list(columns);
+    sql.select_list(columns);
     return;
   }
   for (std::size_t i = 0; i < table.columns.size(); ++i) {

@@ -39,6 +39,8 @@ class SqlWriter {
   // result): on PostgreSQL a bound value is cast to its type, as nothing else
   // tells the server what `$1` is.
   SqlWriter& value_expression(const Expression& expression);
+  // Select-list items: an expression, `AS "label"` when it has one.
+  SqlWriter& select_list(const std::vector<Expression>& expressions);
   // A SELECT nested in this statement. `correlate`: tables of the enclosing
   // queries are not listed in its FROM (WHERE and select-list subqueries).
   SqlWriter& select(const Select& query, bool correlate);
@@ -85,6 +87,16 @@ Pairs merge_values(const TableData& table, Pairs into, const Pairs& values) {
 // both backends store alike: a UUID lower-cased, an instant in UTC.
 // @throws DataError naming the column (not the value).
 Values checked_values(const TableData& table, Values values);
+
+// `set` merged over `into`, each name checked, each bound value checked as
+// checked_values() does, and only `table`'s own columns used (`statement`
+// names it in the error). @throws ProgrammingError; DataError.
+Assignments checked_assignments(const TableData& table, Assignments into, const Assignments& set,
+                                std::string_view statement);
+// @throws ProgrammingError naming `statement`, `clause` and the column when an
+// expression uses a column of another table than `table`.
+void check_own_columns(const TableData& table, const std::vector<Expression>& expressions, std::string_view statement,
+                       std::string_view clause);
 
 // An UPDATE's or DELETE's WHERE with `condition` ANDed on; it may only use the
 // target table's columns. @throws ProgrammingError naming the statement, the

@@ -27,11 +27,12 @@ Update Update::values(const Values& values) const {
 
 Update Update::set(std::string column, const Expression& value) const {
   Update copy = *this;
-  copy.values_ = detail::merge_values(*table_, values_, Assignments{{std::move(column), value}});
+  copy.values_ = detail::checked_assignments(*table_, values_, {{std::move(column), value}}, "UPDATE");
   return copy;
 }
 
 Update Update::returning(std::vector<Expression> columns) const {
+  detail::check_own_columns(*table_, columns, "UPDATE", "RETURNING");
   Update copy = *this;
   copy.returning_ = std::move(columns);
   return copy;

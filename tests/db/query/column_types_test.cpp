@@ -46,6 +46,10 @@ TEST_P(ColumnTypes, AUuidIsStoredLowerCaseOnBothBackends) {
   const auto found =
       run(database().fetch_all(events_.select().where(events_.c("uid") == "123e4567-e89b-12d3-a456-426614174000")));
   EXPECT_EQ(found.size(), 1u);
+  // set() checks and lower-cases as values() does.
+  run(database().execute(events_.update().set("uid", "AAAAAAAA-E89B-12D3-A456-426614174000")));
+  EXPECT_EQ(run(database().fetch_val(select({events_.c("uid")}))), Value("aaaaaaaa-e89b-12d3-a456-426614174000"));
+  EXPECT_THROW((void)events_.update().set("uid", "nope"), DataError);
 }
 
 TEST_P(ColumnTypes, ATimeWithAnOffsetIsStoredAsTheSameInstantInUtc) {

@@ -101,6 +101,13 @@ TEST_P(SelectRows, GroupingAggregatesAndFunctions) {
   EXPECT_EQ(totals->get<std::int64_t>("ranked"), 3);
   EXPECT_EQ(totals->get<std::int64_t>("owners"), 2);
   EXPECT_EQ(totals->get<std::int64_t>("all"), 5);
+  // A labelled expression orders and filters by its expression.
+  const auto n = count().label("n");
+  EXPECT_EQ(
+      column<std::int64_t>(
+          select({owner_, n}).where(owner_.is_not_null()).group_by(owner_).having(n >= 2).order_by(n.desc(), owner_),
+          "n"),
+      (Ints{2, 2}));
   EXPECT_EQ(ids(notes_.select().where(func("upper", {text_}) == "BUY BREAD")), (Ints{2}));
   EXPECT_EQ(column<std::int64_t>(select({id_, func("coalesce", {rank_, 0}).label("rank")}).order_by(id_), "rank"),
             (Ints{2, 0, 5, 1, 0}));
@@ -171,7 +178,8 @@ TEST_P(SelectRows, UnionAndCountOfShapedQueries) {
   // count() counts the rows the query returns, however it is shaped.
   for (const auto& query : {notes_.select().order_by(id_).limit(2).offset(1), select({owner_}).distinct(),
                             select({owner_}).group_by(owner_), done.union_(emails), notes_.select().join(users_),
-                            notes_.select().where(text_.ilike("%u%"))}) {
+                            notes_.select().where(text_.ilike("%u%")), select({max(rank_)}),
+                            select({count().label("n")}).select_from(notes_).having(count() > 0)}) {
     SCOPED_TRACE(query.compile(database().dialect()).sql);
     EXPECT_EQ(count_of(query), static_cast<std::int64_t>(run(database().fetch_all(query)).size()));
   }
@@ -219,6 +227,15 @@ TEST_P(SelectRows, UpsertsSkipOrUpdateTheClashingRow) {
   ASSERT_EQ(updated.rows.size(), 1u);
   EXPECT_EQ(updated.rows.front().get<std::int64_t>("id"), 1);
   EXPECT_EQ(run(database().fetch_val(select({users_.c("name")}).where(users_.c("id") == 1))), Value("Annie"));
+  // The SET may use the clashing row's own columns (qualified: PostgreSQL would call them ambiguous).
+  run(database().execute(
+      ann.on_conflict_do_update({users_.c("email")}, {{"name", func("upper", {users_.c("name")})}})));
+  EXPECT_EQ(run(database().fetch_val(select({users_.c("name")}).where(users_.c("id") == 1))), Value("ANNIE"));
+  // One key twice in one execute_many: applied in order on both backends.
+  run(database().execute_many(
+      users_.insert().on_conflict_do_update({users_.c("email")}, {{"name", excluded(users_.c("name"))}}),
+      {{{"email", "cid@x"}, {"name", "first"}}, {{"email", "cid@x"}, {"name", "second"}}}));
+  EXPECT_EQ(run(database().fetch_val(select({users_.c("name")}).where(users_.c("email") == "cid@x"))), Value("second"));
   // Many rows, the clashing ones skipped, in one call.
   run(database().execute_many(users_.insert().on_conflict_do_nothing(),
                               {{{"email", "bob@x"}}, {{"email", "dan@x"}}, {{"email", "eve@x"}}}));
@@ -241,6 +258,8 @@ TEST_P(SelectRows, InsertFromSelectAndMultiRowValues) {
   EXPECT_EQ(many.rowcount, 2);
   EXPECT_EQ(many.lastrowid, std::nullopt);
   EXPECT_EQ(ids(notes_.select().where(text_.in_({"a", "b"})).order_by(id_)), (Ints{6, 7}));
+  // No integer key, no lastrowid: on SQLite either (its hidden rowid is not the row's key).
+  EXPECT_EQ(run(database().execute(tags_.insert().values({{"name", "x"}}))).lastrowid, std::nullopt);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, SelectRows, ::testing::ValuesIn(test::database_backends()));

@@ -204,6 +204,39 @@ TEST_F(SelectSql, JsonTextBindsItsPath) {
   EXPECT_EQ(compiled.params, (Params{"$.\"tags\"[0]", "$.\"tags\"[0]"}));
 }
 
+TEST_F(SelectSql, MistakesAreNamedRatherThanCompiled) {
+  // A bare value where a column was surely meant.
+  EXPECT_EQ(programming_error_of([&] { sqlite(db::select({owner_}).group_by("owner")); }),
+            "GROUP BY a bound value groups every row together: use table.c(name)");
+  EXPECT_EQ(programming_error_of([&] { sqlite(notes_.select().order_by(text_, "rank")); }),
+            "ORDER BY a bound value orders nothing: use table.c(name)");
+  EXPECT_EQ(programming_error_of([&] { sqlite(db::select({"id"}).select_from(notes_)); }),
+            "select list item 1 is a bound value, not a column: use table.c(name), or label() a value meant as one");
+  // A label is `AS` in the select list only; elsewhere the expression itself.
+  const auto n = db::count().label("n");
+  EXPECT_EQ(sqlite(db::select({owner_, n}).group_by(owner_).having(n > 1).order_by(n.desc())),
+            "SELECT \"owner\", count(*) AS \"n\" FROM \"notes\" GROUP BY \"owner\" HAVING count(*) > ? ORDER BY "
+            "count(*) DESC");
+  // An ON condition naming a table not joined before it.
+  EXPECT_EQ(programming_error_of([&] { sqlite(notes_.select().join(users_, users_.c("id") == tags_.c("name"))); }),
+            "join() to \"users\": its ON condition uses \"tags\", which is not in the query before it: "
+            "select_from() or join() it first");
+  // Every column of a subquery with an unnamed one.
+  const auto unnamed = db::select({owner_, db::count()}).group_by(owner_).subquery("s");
+  EXPECT_EQ(programming_error_of([&] { sqlite(db::select({}).select_from(unnamed)); }),
+            "subquery \"s\" has a column without a name: label() its expressions to select them all");
+  EXPECT_EQ(programming_error_of([&] {
+              (void)notes_.insert().rows({{}, {}});
+            }),
+            "INSERT INTO \"notes\" rows(): a row sets no column; insert DEFAULT VALUES rows with execute_many()");
+  EXPECT_EQ(programming_error_of([&] { (void)notes_.update().set("rank", users_.c("id")); }),
+            "UPDATE \"notes\": the SET of \"rank\" uses a column of table \"users\"; only the table's own columns "
+            "can be used");
+  EXPECT_EQ(programming_error_of([&] { (void)notes_.delete_().returning({users_.c("id")}); }),
+            "DELETE FROM \"notes\": the RETURNING uses a column of table \"users\"; only the table's own columns "
+            "can be used");
+}
+
 TEST_F(SelectSql, UnionAppliesOrderAndLimitToTheWhole) {
   const auto done = db::select({text_}).where(notes_.c("completed") == true);
   const auto emails = db::select({users_.c("email")});
@@ -232,6 +265,8 @@ TEST_F(SelectSql, CountCountsWhatTheQueryReturns) {
             "SELECT count(*) FROM (SELECT DISTINCT \"owner\" FROM \"notes\") AS \"counted\"");
   EXPECT_EQ(sqlite(db::select({owner_}).group_by(owner_).count()),
             "SELECT count(*) FROM (SELECT \"owner\" FROM \"notes\" GROUP BY \"owner\") AS \"counted\"");
+  EXPECT_EQ(sqlite(db::select({db::max(rank_)}).count()),
+            "SELECT count(*) FROM (SELECT max(\"rank\") FROM \"notes\") AS \"counted\"");
   EXPECT_EQ(sqlite(notes_.select().join(users_).count()),
             "SELECT count(*) FROM \"notes\" JOIN \"users\" ON \"notes\".\"owner\" = \"users\".\"id\"");
 }

@@ -72,7 +72,13 @@ std::invoke_result_t<Fn&, Connection&> Queryable::transaction(TransactionOptions
     } catch (...) {
       failure = std::current_exception();
     }
-    if (tx) co_await tx->rollback();
+    if (tx) {
+      // A rollback that fails too (its connection is then dropped) must not hide the first error.
+      try {
+        co_await tx->rollback();
+      } catch (const Error&) {
+      }
+    }
     if (attempt >= options.retries || !detail::is_retryable(failure)) std::rethrow_exception(failure);
   }
 }

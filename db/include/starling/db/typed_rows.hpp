@@ -44,6 +44,12 @@ concept DescribedStruct = std::is_class_v<T> && boost::describe::has_describe_me
 
 namespace detail {
 
+// A type with a to_json of its own (found by ADL) keeps it.
+template <class T>
+concept HasOwnToJson = requires(nlohmann::json& json, const T& value) {
+  to_json(json, value);
+};
+
 template <class T>
 struct is_optional_member : std::false_type {};
 template <class T>
@@ -83,6 +89,18 @@ Json member_json(const M& member) {
   }
 }
 
+template <class M, class Json>
+M member_from_json(const Json& json) {
+  if constexpr (is_optional_member<M>::value) {
+    if (json.is_null()) return std::nullopt;
+    return member_from_json<typename M::value_type>(json);
+  } else if constexpr (is_time_member<M>::value || std::is_same_v<M, std::chrono::year_month_day>) {
+    return Value(json.template get<std::string>()).template as<M>("a JSON member");  // ISO 8601 text
+  } else {
+    return json.template get<M>();
+  }
+}
+
 }  // namespace detail
 
 /// `row` as a `T`, each member from the column of its name.
@@ -117,15 +135,31 @@ awaitable<std::optional<T>> Queryable::fetch_one(const Statement& query) {
 
 namespace nlohmann {
 
-/// JSON for every described struct: `nlohmann::json j = note;`, members in declared order
-/// (within nlohmann::ordered_json; nlohmann::json sorts keys).
-template <starling::db::DescribedStruct T>
-struct adl_serializer<T> {
+/// JSON for a described struct without a to_json of its own: `nlohmann::json j = note;`,
+/// members in declared order (within nlohmann::ordered_json; nlohmann::json sorts keys),
+/// and back: `json.get<Note>()` (a missing key is nlohmann's out_of_range, but for an
+/// optional member, which is then empty).
+template <class T>
+requires starling::db::DescribedStruct<T> &&(!starling::db::detail::HasOwnToJson<T>)struct adl_serializer<T> {
   template <class Json>
   static void to_json(Json& json, const T& object) {
     json = Json::object();
     boost::mp11::mp_for_each<boost::describe::describe_members<T, boost::describe::mod_public>>(
         [&](auto member) { json[member.name] = starling::db::detail::member_json<Json>(object.*member.pointer); });
+  }
+
+  template <class Json>
+  static void from_json(const Json& json, T& object) {
+    boost::mp11::mp_for_each<boost::describe::describe_members<T, boost::describe::mod_public>>([&](auto member) {
+      using Member = std::remove_cvref_t<decltype(object.*member.pointer)>;
+      if constexpr (starling::db::detail::is_optional_member<Member>::value) {
+        const auto found = json.find(member.name);
+        object.*member.pointer =
+            found == json.end() ? Member() : starling::db::detail::member_from_json<Member>(*found);
+      } else {
+        object.*member.pointer = starling::db::detail::member_from_json<Member>(json.at(member.name));
+      }
+    });
   }
 };
 
