@@ -5,6 +5,8 @@
 
 #include "support/test_databases.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <gtest/gtest.h>
 
 namespace typed {

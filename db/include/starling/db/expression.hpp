@@ -16,9 +16,9 @@
 #include <concepts>
 #include <cstddef>
 #include <initializer_list>
+#include <iterator>
 #include <memory>
 #include <optional>
-#include <ranges>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -37,6 +37,14 @@ namespace detail {
 struct TableData;
 struct Node;
 }  // namespace detail
+
+/// A container of values: `std::vector<int>`, `std::set<std::string>`, an array.
+template <class Range>
+concept ValueRange = requires(const Range& range) {
+  std::begin(range);
+  std::end(range);
+}
+&&std::constructible_from<Value, decltype(*std::begin(std::declval<const Range&>()))>;
 
 /// Any SQL expression: a column, a bound value, an operator, a function call,
 /// a subquery. A C++ value converts to a bound parameter wherever an

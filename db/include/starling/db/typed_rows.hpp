@@ -19,7 +19,8 @@
 /// integers, floating types, std::string, Blob, std::chrono::sys_time,
 /// year_month_day, std::optional of those) or nlohmann::json (a JSON column).
 /// A described struct also converts to JSON, members in declared order, times
-/// as RFC 3339 text ("2026-12-07T10:30:00Z").
+/// as RFC 3339 text ("2026-12-07T10:30:00Z"), where <nlohmann/json.hpp> is
+/// included (this header only declares the conversion).
 
 #include <starling/db/connection.hpp>
 #include <starling/db/errors.hpp>
@@ -28,7 +29,7 @@
 #include <boost/describe/class.hpp>
 #include <boost/describe/members.hpp>
 #include <boost/mp11/algorithm.hpp>
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include <chrono>
 #include <optional>
@@ -66,11 +67,18 @@ std::string iso_date(std::chrono::year_month_day date);
 // @throws ProgrammingError naming `column` and listing the row's columns.
 [[noreturn]] void missing_member_column(const Row& row, std::string_view column);
 
+// A JSON column's document; a template so that nlohmann::json need only be
+// complete where a struct has such a member.
+template <class Json, class V>
+Json document_of(const V& value) {
+  return value.to_json();
+}
+
 template <class M>
 M read_member(const Row& row, const char* column) {
   if (!row.contains(column)) missing_member_column(row, column);
   if constexpr (std::is_same_v<M, nlohmann::json>) {
-    return row[column].to_json();
+    return document_of<M>(row[column]);
   } else {
     return row.get<M>(column);
   }
