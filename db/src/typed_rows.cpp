@@ -1,30 +1,15 @@
 #include <starling/db/typed_rows.hpp>
 
-#include <cstdio>
-
 namespace starling::db::detail {
 
-std::string iso_date(std::chrono::year_month_day date) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
-                static_cast<unsigned>(date.day()));
-  return text;
-}
+// Value writes dates and times as the databases store them; JSON wants RFC 3339.
+std::string iso_date(std::chrono::year_month_day date) { return Value(date).as<std::string>(); }
 
 std::string rfc3339(std::chrono::sys_time<std::chrono::microseconds> time) {
-  using namespace std::chrono;
-  const auto day = floor<days>(time);
-  const hh_mm_ss clock(time - day);
-  char text[64];
-  std::snprintf(text, sizeof text, "%sT%02d:%02d:%02d", iso_date(year_month_day(day)).c_str(),
-                static_cast<int>(clock.hours().count()), static_cast<int>(clock.minutes().count()),
-                static_cast<int>(clock.seconds().count()));
-  std::string result = text;
-  if (const auto micros = clock.subseconds().count(); micros != 0) {
-    std::snprintf(text, sizeof text, ".%06lld", static_cast<long long>(micros));
-    result += text;
-  }
-  return result + "Z";
+  std::string text = Value(time).as<std::string>();  // "2026-12-07 10:30:00.000000"
+  text[10] = 'T';
+  if (text.ends_with(".000000")) text.resize(text.size() - 7);
+  return text + "Z";
 }
 
 void missing_member_column(const Row& row, std::string_view column) {
