@@ -6,12 +6,14 @@
 
 #include "support/test_databases.hpp"
 
+#include <gmock/gmock.h>
 #include <nlohmann/json.hpp>
 
 namespace starling::db {
 namespace {
 
 using test::run;
+using ::testing::HasSubstr;
 
 class DatabaseApi : public test::ConnectedDatabaseTest {
  protected:
@@ -61,6 +63,8 @@ TEST_P(DatabaseApi, ExecuteReportsRowcountLastrowidAndReturnedRowsApart) {
   const auto read = run(database().execute(text("SELECT 42")));
   EXPECT_EQ(read.rowcount, 0);
   EXPECT_TRUE(read.rows.empty());
+  // Rows come only from a RETURNING clause, not from whatever a statement yields.
+  EXPECT_TRUE(run(database().execute(text("WITH answer AS (SELECT 42 AS x) SELECT x FROM answer"))).rows.empty());
 }
 
 TEST_P(DatabaseApi, AQueryReadsATableThatChangedShapeSinceItRanInItsNewShape) {
@@ -143,22 +147,45 @@ TEST_P(DatabaseApi, ANumericColumnReadsBackAsAnExactDecimal) {
   run(database().execute(text("CREATE TABLE prices (small NUMERIC(10, 2), whole NUMERIC, big NUMERIC(30, 10))")));
   run(database().execute(text("INSERT INTO prices VALUES (:small, :whole, :big)")
                              .bind("small", Decimal{"12.50"})
-                             .bind("whole", Decimal{"42"})
-                             .bind("big", Decimal{"12345678901234567890.0123456789"})));
+                             .bind("whole", Decimal{"9007199254740993"})  // 2^53 + 1: no double holds it
+                             .bind("big", Decimal{"1234567890.12345"})));
   const auto row = run(database().fetch_one(text("SELECT small, whole, big FROM prices")));
   ASSERT_TRUE(row);
-  // PostgreSQL gives the column's scale; SQLite stores a REAL and writes it shortest.
-  EXPECT_EQ(row->get<std::string>("small"), is_postgres() ? "12.50" : "12.5");
-  EXPECT_EQ(row->get<int>("whole"), 42);
+  // Both give the column's scale back, as PostgreSQL writes it.
+  EXPECT_EQ(row->get<std::string>("small"), "12.50");
+  EXPECT_EQ(row->get<std::string>("whole"), "9007199254740993");
+  EXPECT_EQ(row->get<std::int64_t>("whole"), 9007199254740993);
+  EXPECT_EQ(row->get<std::string>("big"), "1234567890.1234500000");
   EXPECT_EQ(nlohmann::json(*row)["small"], 12.5);
-  EXPECT_DOUBLE_EQ(row->get<double>("big"), 12345678901234567890.0123456789);
-  if (is_postgres()) {
-    EXPECT_EQ(row->get<std::string>("big"), "12345678901234567890.0123456789");  // every digit
-  }
   // Compared in SQL, the exact value matches itself.
   EXPECT_EQ(run(database().fetch_val(
                 text("SELECT count(*) FROM prices WHERE small = :price").bind("price", Decimal{"12.5"}))),
             Value(1));
+}
+
+TEST_P(DatabaseApi, ADecimalSQLiteCannotHoldExactlyIsRefusedAtBind) {
+  run(database().execute(text("CREATE TABLE prices (big NUMERIC(30, 10))")));
+  const auto insert = [&](std::string digits) {
+    auto statement = text("INSERT INTO prices VALUES (:big)").bind("big", Decimal{std::move(digits)});
+    return run(database().execute(statement));
+  };
+  const std::string twenty_digits = "12345678901234567890.0123456789";
+  if (is_postgres()) {
+    insert(twenty_digits);
+    EXPECT_EQ(run(database().fetch_val(text("SELECT big FROM prices"))).as<std::string>(), twenty_digits);
+    return;
+  }
+  // SQLite's NUMERIC is a double past 64-bit integers: it would keep 15 digits without a word.
+  try {
+    insert(twenty_digits);
+    FAIL() << "a 30-digit decimal was stored on SQLite";
+  } catch (const DataError& error) {
+    EXPECT_THAT(error.what(), HasSubstr("parameter 1 is a Decimal of 30 significant digits"));
+    EXPECT_THAT(error.what(), HasSubstr("15 significant digits"));
+  }
+  EXPECT_THROW(insert("1e400"), DataError);
+  EXPECT_THROW(insert("ten"), DataError);
+  EXPECT_EQ(run(database().fetch_val(text("SELECT count(*) FROM prices"))), Value(0));
 }
 
 TEST_P(DatabaseApi, TimestampsAndDatesRoundTripAsChronoTypes) {

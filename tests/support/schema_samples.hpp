@@ -24,7 +24,8 @@ inline void define_everything(db::MetaData& metadata) {
        db::Column("born", db::Date, db::default_sql("CURRENT_DATE")),
        db::Column("settings", db::JSON, db::default_(db::JsonText{"{}"})), db::Column("avatar", db::LargeBinary),
        db::Column("rank", db::BigInteger, db::default_(-1)),
-       db::Column("lowered", db::Text, db::default_sql("lower('X')"))});
+       db::Column("lowered", db::Text, db::default_sql("lower('X')")),
+       db::Column("role", db::Enum({"member", "admin", "it's"}), db::not_null, db::default_("member"))});
   const db::Table posts(
       "posts", metadata,
       {db::Column("id", db::BigInteger, db::primary_key),

@@ -157,6 +157,7 @@ bool same_default(const std::optional<std::string>& a, const std::optional<std::
 }
 
 bool same_type(const ColumnSchema& live, const ColumnSchema& declared, Dialect dialect) {
+  if (live.type.choices != declared.type.choices) return false;  // an enum's CHECK
   // PostgreSQL's format_type() spells both sides, so its text is exact where the
   // Starling type is not: timestamptz and json read as DateTime and JSON too.
   if (dialect == Dialect::postgresql) return live.sql_type == declared.sql_type;

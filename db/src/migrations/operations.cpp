@@ -5,6 +5,7 @@
 #include <starling/db/schema.hpp>
 
 #include "migrations/operations_sqlite.hpp"
+#include "migrations/reflect_connection.hpp"
 #include "migrations/runner.hpp"
 #include "migrations/table_sql.hpp"
 
@@ -27,6 +28,20 @@ std::string column_of(std::string_view table, std::string_view column) {
   return alter(table) + "ALTER COLUMN " + quote_identifier(column) + " ";
 }
 
+// An enum's choices are a CHECK on the column; it goes with the old type, since
+// the new type or choices may not meet it. Other CHECKs stay.
+void drop_enum_checks(migrations::Runner& runner, std::string_view table, const std::string& column) {
+  if (!runner.online()) {
+    runner.note("a CHECK on \"" + column + "\" that held an enum's old choices must be dropped by hand here");
+    return;
+  }
+  for (const auto& row : runner.read(migrations::kPostgresColumnChecks, {Value(quote_identifier(table))}).rows) {
+    const auto name = row[0].as<std::string>();
+    if (row[1].as<std::string>() == column && migrations::postgres_enum_choices(row[2].as<std::string>(), column))
+      runner.run(alter(table) + "DROP CONSTRAINT " + quote_identifier(name));
+  }
+}
+
 void alter_postgres_column(migrations::Runner& runner, std::string_view table, std::string column,
                            const ColumnChanges& changes) {
   if (changes.new_name) {
@@ -36,13 +51,16 @@ void alter_postgres_column(migrations::Runner& runner, std::string_view table, s
   }
   if (changes.type) {
     const auto type = sql_type(*changes.type, Dialect::postgresql);
+    drop_enum_checks(runner, table, column);
     // To text, the assignment cast PostgreSQL applies by itself fails on a value
     // too long; an explicit cast (USING) would cut it short without a word. To
     // anything else it takes USING, whose casts fail on what they cannot convert.
     const auto kind = changes.type->kind;
-    const bool to_text = kind == TypeKind::string || kind == TypeKind::text;
+    const bool to_text = kind == TypeKind::string || kind == TypeKind::text || kind == TypeKind::enum_;
     runner.run(column_of(table, column) + "TYPE " + type +
                (to_text ? "" : " USING " + quote_identifier(column) + "::" + type));
+    if (kind == TypeKind::enum_)
+      runner.run(alter(table) + "ADD" + type_check(column, *changes.type, Dialect::postgresql));
   }
   if (changes.nullable) runner.run(column_of(table, column) + (*changes.nullable ? "DROP NOT NULL" : "SET NOT NULL"));
   if (changes.drop_server_default) runner.run(column_of(table, column) + "DROP DEFAULT");

@@ -34,6 +34,17 @@ std::vector<std::string> postgres_table_names(backend::Connection& connection);
 /// reflect_table for PostgreSQL (current_schema()).
 std::optional<TableSchema> reflect_postgres_table(backend::Connection& connection, std::string_view table);
 
+/// The choices of an Enum's CHECK on `column` as PostgreSQL's
+/// pg_get_constraintdef() gives it back, or none for any other CHECK.
+std::optional<std::vector<std::string>> postgres_enum_choices(std::string_view definition, std::string_view column);
+
+/// The enum CHECKs on one column of a PostgreSQL table: their names.
+constexpr const char* kPostgresColumnChecks = R"(
+SELECT c.conname::text, a.attname::text, pg_catalog.pg_get_constraintdef(c.oid)
+FROM pg_catalog.pg_constraint c
+JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+WHERE c.conrelid = $1::regclass AND c.contype = 'c' AND cardinality(c.conkey) = 1)";
+
 /// `column` as `dialect` reflects it once create_statements has made it
 /// (`inline_key`: its table's only primary key column).
 ColumnSchema declared_column(const Column& column, bool inline_key, Dialect dialect);

@@ -3,6 +3,8 @@
 // answers, unlike information_schema's, include index and constraint details).
 #include "migrations/reflect_connection.hpp"
 
+#include <starling/db/ddl.hpp>
+
 #include <map>
 #include <utility>
 
@@ -50,6 +52,24 @@ LEFT JOIN pg_catalog.pg_class r ON r.oid = c.confrelid
 LEFT JOIN pg_catalog.pg_attribute ra ON ra.attrelid = c.confrelid AND ra.attnum = c.confkey[k.ord]
 WHERE c.conrelid = $1::oid AND c.contype IN ('p', 'u', 'f')
 ORDER BY c.conname, k.ord)";
+
+// The text after a string literal's cast (`::character varying`, `::text`).
+std::size_t skip_literal_cast(std::string_view text, std::size_t i) {
+  for (const std::string_view cast : {"::character varying", "::text"})
+    if (text.substr(i, cast.size()) == cast) return i + cast.size();
+  return i;
+}
+
+// Enum CHECKs are kept in the column's type; any other CHECK is not modelled.
+void read_enum_checks(backend::Connection& connection, const Value& oid, TableSchema& table) {
+  for (const auto& row : connection.execute(kPostgresColumnChecks, {oid}).rows) {
+    auto* column = table.column(text_of(row[1]));
+    const auto choices = postgres_enum_choices(text_of(row[2]), text_of(row[1]));
+    if (column == nullptr || !choices || column->type.kind != TypeKind::string) continue;
+    column->type.kind = TypeKind::enum_;
+    column->type.choices = *choices;
+  }
+}
 
 void read_columns(backend::Connection& connection, const Value& oid, TableSchema& table) {
   for (const auto& row : connection.execute(kColumns, {oid}).rows) {
@@ -117,6 +137,42 @@ void read_constraints(backend::Connection& connection, const Value& oid, TableSc
 
 }  // namespace
 
+std::optional<std::vector<std::string>> postgres_enum_choices(std::string_view definition, std::string_view column) {
+  // The literals come out and leave a `?`; what remains must be the shape
+  // PostgreSQL gives `CHECK ("c" IN ('a', 'b'))` on a VARCHAR column.
+  std::vector<std::string> choices;
+  std::string shape;
+  for (std::size_t i = 0; i < definition.size();) {
+    if (definition[i] != '\'') {
+      shape += definition[i++];
+      continue;
+    }
+    std::string literal;
+    for (++i; i < definition.size(); ++i) {
+      if (definition[i] != '\'') {
+        literal += definition[i];
+      } else if (i + 1 < definition.size() && definition[i + 1] == '\'') {
+        literal += definition[++i];
+      } else {
+        break;
+      }
+    }
+    if (i >= definition.size()) return std::nullopt;  // unterminated
+    i = skip_literal_cast(definition, i + 1);
+    choices.push_back(std::move(literal));
+    shape += '?';
+  }
+  if (choices.empty()) return std::nullopt;
+  std::string list;
+  for (std::size_t i = 0; i < choices.size(); ++i) list += i == 0 ? "?" : ", ?";
+  for (const auto& name : {std::string(column), quote_identifier(column)}) {
+    const auto one = "CHECK (((" + name + ")::text = ?))";
+    const auto many = "CHECK (((" + name + ")::text = ANY ((ARRAY[" + list + "])::text[])))";
+    if (shape == (choices.size() == 1 ? one : many)) return choices;
+  }
+  return std::nullopt;
+}
+
 std::vector<std::string> postgres_table_names(backend::Connection& connection) {
   const auto result = connection.execute(
       "SELECT c.relname::text FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
@@ -139,6 +195,7 @@ std::optional<TableSchema> reflect_postgres_table(backend::Connection& connectio
   read_columns(connection, oid, table);
   read_indexes(connection, oid, table);
   read_constraints(connection, oid, table);
+  read_enum_checks(connection, oid, table);
   return table;
 }
 

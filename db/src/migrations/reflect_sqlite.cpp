@@ -65,6 +65,19 @@ void read_columns(backend::Connection& connection, TableSchema& table, bool has_
   }
 }
 
+// Enum CHECKs are kept in the column's type; any other CHECK is not modelled.
+void read_enum_checks(const std::string& sql, TableSchema& table) {
+  for (auto& check : enum_checks(sql)) {
+    for (auto& column : table.columns) {
+      const auto kind = column.type.kind;
+      if (!same_identifier(column.name, check.column) || (kind != TypeKind::string && kind != TypeKind::text)) continue;
+      column.type.kind = TypeKind::enum_;
+      column.type.choices = std::move(check.choices);
+      break;
+    }
+  }
+}
+
 std::vector<std::string> index_columns(backend::Connection& connection, const std::string& index, bool& expression) {
   const auto result = connection.execute("SELECT name FROM pragma_index_info(?) ORDER BY seqno", {Value(index)});
   std::vector<std::string> columns;
@@ -146,6 +159,7 @@ std::optional<TableSchema> reflect_sqlite_table(backend::Connection& connection,
   const auto sql = text_of(master.rows.front()[1]);
   auto named = named_constraints(sql);
   read_columns(connection, table, !without_rowid(sql));
+  read_enum_checks(sql, table);
   read_indexes(connection, table, named);
   read_foreign_keys(connection, table, named);
   return table;

@@ -150,6 +150,8 @@ std::string postgres_type_name(const Type& type) {
     case TypeKind::large_binary: return "bytea";
     case TypeKind::date_time_tz: return "timestamp with time zone";
     case TypeKind::uuid: return "uuid";
+    case TypeKind::enum_:
+      return type.length > 0 ? "character varying(" + std::to_string(type.length) + ")" : "character varying";
   }
   return "text";
 }
@@ -206,6 +208,7 @@ ColumnSchema declared_column(const Column& column, bool inline_key, Dialect dial
     schema.sql_type = postgres_type_name(column.type());
   }
   schema.type = type_from_sql(schema.sql_type, dialect);
+  if (column.type().kind == TypeKind::enum_) schema.type = column.type();  // its CHECK reads back as one
   schema.autoincrement = sqlite ? rowid : column.autoincrement();
   if (sqlite) {
     schema.nullable = rowid ? false : column.nullable();

@@ -180,6 +180,7 @@ std::string render_type(const Type& type) {
     case TypeKind::large_binary: return "db::LargeBinary";
     case TypeKind::date_time_tz: return "db::DateTime(db::with_timezone)";
     case TypeKind::uuid: return "db::Uuid";
+    case TypeKind::enum_: return "db::Enum(" + cpp_string_list(type.choices) + ")";
   }
   return "db::Text";
 }

@@ -22,6 +22,8 @@ class Runner {
       : connection_(connection), dialect_(dialect), transcript_(transcript) {}
 
   Dialect dialect() const { return dialect_; }
+  /// Whether there is a database to run on (not PostgreSQL's offline --sql).
+  bool online() const { return connection_ != nullptr; }
   Operations operations() { return Operations(*this); }
 
   /// Runs a statement (and records it, with the parameters written in as literals).

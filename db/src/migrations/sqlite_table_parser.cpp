@@ -1,6 +1,7 @@
 #include "migrations/sqlite_table_parser.hpp"
 
 #include <cctype>
+#include <optional>
 
 namespace starling::db::migrations {
 namespace {
@@ -133,7 +134,42 @@ void scan_definition(const std::vector<Token>& part, std::vector<NamedConstraint
   }
 }
 
+bool is_string(const std::vector<Token>& tokens, std::size_t i) {
+  return i < tokens.size() && !tokens[i].name && tokens[i].text.starts_with('\'');
+}
+
+// `CHECK ( name IN ( 'a' [, 'b' ...] ) )` from `at` (the CHECK keyword).
+std::optional<EnumCheck> enum_check_at(const std::vector<Token>& part, std::size_t at) {
+  if (!is_punct(part, at + 1, '(') || at + 2 >= part.size() || !part[at + 2].name || !is_keyword(part, at + 3, "IN") ||
+      !is_punct(part, at + 4, '('))
+    return std::nullopt;
+  EnumCheck check{part[at + 2].text, {}};
+  std::size_t i = at + 5;
+  while (is_string(part, i)) {
+    check.choices.push_back(part[i].text.substr(1));
+    if (!is_punct(part, i + 1, ',')) break;
+    i += 2;
+  }
+  if (check.choices.empty() || !is_punct(part, i + 1, ')') || !is_punct(part, i + 2, ')')) return std::nullopt;
+  return check;
+}
+
 }  // namespace
+
+std::vector<EnumCheck> enum_checks(std::string_view create_table_sql) {
+  std::vector<EnumCheck> found;
+  for (const auto& part : definitions(tokenize(create_table_sql))) {
+    if (part.empty()) continue;
+    const bool table_constraint = is_keyword(part, 0, "CONSTRAINT") || is_keyword(part, 0, "CHECK");
+    for (std::size_t i = table_constraint ? 0 : 1; i < part.size(); ++i) {
+      if (!is_keyword(part, i, "CHECK")) continue;
+      auto check = enum_check_at(part, i);
+      // A column's CHECK on another column is not that column's enum.
+      if (check && (table_constraint || same_identifier(check->column, part[0].text))) found.push_back(*check);
+    }
+  }
+  return found;
+}
 
 bool same_identifier(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;

@@ -22,6 +22,15 @@ struct NamedConstraint {
 /// order; identifiers unquoted. Unnamed constraints are not listed.
 std::vector<NamedConstraint> named_constraints(std::string_view create_table_sql);
 
+/// A `CHECK ("c" IN ('a', 'b'))`, on column c or on the table: an enum's choices.
+struct EnumCheck {
+  std::string column;
+  std::vector<std::string> choices;
+};
+
+/// The enum CHECKs of `create_table_sql`, in order; other CHECKs are not listed.
+std::vector<EnumCheck> enum_checks(std::string_view create_table_sql);
+
 /// Whether two identifiers are the same to SQLite (ASCII case-insensitive).
 bool same_identifier(std::string_view a, std::string_view b);
 

@@ -16,8 +16,8 @@ std::string column_sql(const TableSchema& table, const ColumnSchema& column, boo
   }
   if (!column.nullable && !(inline_key && column.autoincrement)) sql += " NOT NULL";
   if (column.default_sql) sql += " DEFAULT " + default_expression(*column.default_sql);
-  // Starling's booleans are checked as create_statements writes them.
-  if (column.type.kind == TypeKind::boolean) sql += " CHECK (" + name + " IN (0, 1))";
+  // Starling's booleans and enums are checked as create_statements writes them.
+  sql += type_check(column.name, column.type, Dialect::sqlite);
   return sql;
 }
 

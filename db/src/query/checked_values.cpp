@@ -3,11 +3,14 @@
 // both, naming the column (never the value: it may be private).
 #include <starling/db/schema.hpp>
 
+#include "decimal_text.hpp"
 #include "query/sql_writer.hpp"
 #include "schema/table_data.hpp"
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <cmath>
 
 namespace starling::db::detail {
 
@@ -45,6 +48,50 @@ Value instant_value(const TableData& table, std::size_t index, const Value& valu
   }
 }
 
+// One of the enum's choices, as given.
+Value choice_value(const TableData& table, std::size_t index, const Value& value) {
+  const auto& choices = table.columns[index].type().choices;
+  if (value.type() == ValueType::text && std::ranges::find(choices, value.as<std::string>()) != choices.end())
+    return value;
+  std::string listed;
+  for (const auto& choice : choices) listed += (listed.empty() ? "'" : ", '") + choice + "'";
+  throw DataError("column " + describe_column(table, index) + " takes one of " + listed +
+                  "; the value given is not one of them");
+}
+
+// The number as decimal text; a double by its shortest exact form; "" for what is no number.
+std::string number_text(const Value& value) {
+  switch (value.type()) {
+    case ValueType::integer: return std::to_string(value.as<std::int64_t>());
+    case ValueType::real: {
+      char text[32];
+      const auto number = value.as<double>();
+      if (!std::isfinite(number)) return "";
+      return std::string(text, std::to_chars(text, text + sizeof text, number).ptr);
+    }
+    case ValueType::text:
+    case ValueType::decimal: return value.as<std::string>();
+    default: return "";
+  }
+}
+
+// An exact decimal, rounded to the column's scale as PostgreSQL would; one
+// with more digits before the point than NUMERIC(p, s) has room for fails on
+// both backends, as PostgreSQL's "numeric field overflow" does.
+Value numeric_value(const TableData& table, std::size_t index, const Value& value) {
+  const auto number = parse_decimal(number_text(value));
+  const auto& type = table.columns[index].type();
+  if (!number)
+    throw DataError("column " + describe_column(table, index) + " takes a number; the value given is not one");
+  if (type.precision == 0) return Value(Decimal{number->text()});
+  const auto rounded = number->rounded(type.scale);
+  if (rounded.integer_digits() > type.precision - type.scale)
+    throw DataError("column " + describe_column(table, index) + " is NUMERIC(" + std::to_string(type.precision) + ", " +
+                    std::to_string(type.scale) + "), with room for " + std::to_string(type.precision - type.scale) +
+                    " digits before the point; the value given has " + std::to_string(rounded.integer_digits()));
+  return Value(Decimal{rounded.text()});
+}
+
 }  // namespace
 
 Values checked_values(const TableData& table, Values values) {
@@ -54,6 +101,8 @@ Values checked_values(const TableData& table, Values values) {
     switch (table.columns[*index].type().kind) {
       case TypeKind::uuid: value = uuid_value(table, *index, value); break;
       case TypeKind::date_time_tz: value = instant_value(table, *index, value); break;
+      case TypeKind::enum_: value = choice_value(table, *index, value); break;
+      case TypeKind::numeric: value = numeric_value(table, *index, value); break;
       default: break;
     }
   }

@@ -2,6 +2,7 @@
 
 #include <starling/db/expression.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 
@@ -21,7 +22,28 @@ std::string checked_action(std::string_view action) {
                          "\" is not one of CASCADE, SET NULL, SET DEFAULT, RESTRICT, NO ACTION");
 }
 
+// Characters, not bytes: VARCHAR(n) counts characters on PostgreSQL.
+int utf8_length(std::string_view text) {
+  int length = 0;
+  for (const char c : text) length += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  return length;
+}
+
 }  // namespace
+
+Type Enum(std::vector<std::string> choices) {
+  if (choices.empty()) throw ProgrammingError("db::Enum needs at least one choice");
+  Type type{TypeKind::enum_};
+  for (std::size_t i = 0; i < choices.size(); ++i) {
+    if (choices[i].empty()) throw ProgrammingError("db::Enum choices must not be empty strings");
+    if (std::find(choices.begin(), choices.begin() + static_cast<std::ptrdiff_t>(i), choices[i]) !=
+        choices.begin() + static_cast<std::ptrdiff_t>(i))
+      throw ProgrammingError("db::Enum choice \"" + choices[i] + "\" is given twice");
+    type.length = std::max(type.length, utf8_length(choices[i]));
+  }
+  type.choices = std::move(choices);
+  return type;
+}
 
 ForeignKey::ForeignKey(std::string_view target) {
   const auto dot = target.rfind('.');

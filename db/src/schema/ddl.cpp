@@ -77,7 +77,7 @@ std::string definition(const Column& column, Dialect dialect, bool inline_key) {
   if (column.unique() && !column.index() && !inline_key) sql += " UNIQUE";
   if (column.default_value()) sql += " DEFAULT " + sql_literal(*column.default_value(), dialect);
   if (column.default_sql()) sql += " DEFAULT " + default_expression(*column.default_sql());
-  if (dialect == Dialect::sqlite && column.type().kind == TypeKind::boolean) sql += " CHECK (" + name + " IN (0, 1))";
+  sql += type_check(column.name(), column.type(), dialect);
   if (column.foreign_key()) sql += references(*column.foreign_key());
   return sql;
 }
@@ -166,8 +166,18 @@ std::string sql_type(const Type& type, Dialect dialect) {
     case TypeKind::large_binary: return sqlite ? "BLOB" : "BYTEA";
     case TypeKind::date_time_tz: return sqlite ? "TIMESTAMPTZ" : "TIMESTAMP WITH TIME ZONE";
     case TypeKind::uuid: return "UUID";
+    case TypeKind::enum_: return type.length > 0 ? "VARCHAR(" + std::to_string(type.length) + ")" : "VARCHAR";
   }
   return "?";
+}
+
+std::string type_check(std::string_view column, const Type& type, Dialect dialect) {
+  if (type.kind == TypeKind::boolean && dialect == Dialect::sqlite)
+    return " CHECK (" + quote_identifier(column) + " IN (0, 1))";
+  if (type.kind != TypeKind::enum_) return "";
+  std::string choices;
+  for (const auto& choice : type.choices) choices += (choices.empty() ? "" : ", ") + quote_string(choice);
+  return " CHECK (" + quote_identifier(column) + " IN (" + choices + "))";
 }
 
 std::string column_definition(const Column& column, Dialect dialect) {

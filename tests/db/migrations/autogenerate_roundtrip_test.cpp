@@ -70,6 +70,33 @@ std::vector<Case> cases() {
        [](auto& m) { items(m, {db::Column("at", db::DateTime, db::server_default_now)}); },
        [](db::Operations& op) { op.alter_column("items", "at", {.server_default_sql = "CURRENT_TIMESTAMP"}); },
        "op.alter_column(\"items\", \"at\", {.server_default_sql = \"CURRENT_TIMESTAMP\"});\n"},
+      // An enum's choices are its CHECK: added, changed and dropped with the type.
+      {"enum from a string", [](auto& m) { items(m, {db::Column("state", db::String(20))}); },
+       [](auto& m) {
+         items(m, {db::Column("state", db::Enum({"draft", "published"}))});
+       },
+       [](db::Operations& op) {
+         op.alter_column("items", "state", {.type = db::Enum({"draft", "published"})});
+       },
+       "op.alter_column(\"items\", \"state\", {.type = db::Enum({\"draft\", \"published\"})});\n"},
+      {"enum choices",
+       [](auto& m) {
+         items(m, {db::Column("state", db::Enum({"draft", "published"}))});
+       },
+       [](auto& m) {
+         items(m, {db::Column("state", db::Enum({"draft", "gone", "published"}))});
+       },
+       [](db::Operations& op) {
+         op.alter_column("items", "state", {.type = db::Enum({"draft", "gone", "published"})});
+       },
+       "op.alter_column(\"items\", \"state\", {.type = db::Enum({\"draft\", \"gone\", \"published\"})});\n"},
+      {"enum to a string",
+       [](auto& m) {
+         items(m, {db::Column("state", db::Enum({"draft", "published"}))});
+       },
+       [](auto& m) { items(m, {db::Column("state", db::String(9))}); },
+       [](db::Operations& op) { op.alter_column("items", "state", {.type = db::String(9)}); },
+       "op.alter_column(\"items\", \"state\", {.type = db::String(9)});\n"},
       {"index", [](auto& m) { items(m, {db::Column("name", db::String)}); },
        [](auto& m) { items(m, {db::Column("name", db::String, db::index)}); },
        [](db::Operations& op) { op.create_index("ix_items_name", "items", {"name"}); },

@@ -107,6 +107,24 @@ TEST_P(MigrationOperations, AlterColumnChangesTypeNullabilityDefaultAndName) {
   expect_foreign_key_enforced();
 }
 
+TEST_P(MigrationOperations, AnEnumsChoicesChangeWithItsTypeAndOtherChecksStay) {
+  migrate([](db::Operations& op) {
+    op.add_column("books", db::Column("state", db::Enum({"draft", "out"}), db::default_("draft")));
+    op.execute(db::Dialect::postgresql, "ALTER TABLE books ADD CONSTRAINT positive_pages CHECK (pages > 0)");
+    // Renamed first: PostgreSQL keeps the CHECK's old name, which must not matter.
+    op.alter_column("books", "state", {.new_name = "status"});
+    op.alter_column("books", "status", {.type = db::Enum({"draft", "out", "withdrawn"})});
+  });
+  EXPECT_THAT(column("SELECT status FROM books ORDER BY id"), ElementsAre("draft", "draft"));
+  sql("UPDATE books SET status = 'withdrawn' WHERE id = 1");
+  EXPECT_ANY_THROW(sql("UPDATE books SET status = 'lost' WHERE id = 1"));
+  EXPECT_THAT(column("SELECT status FROM books ORDER BY id"), ElementsAre("withdrawn", "draft"));
+  if (is_postgres()) {
+    EXPECT_ANY_THROW(sql("UPDATE books SET pages = -1"));
+  }
+  expect_foreign_key_enforced();
+}
+
 TEST_P(MigrationOperations, NotNullOverExistingNullsFailsAndChangesNothing) {
   const auto message = failure_of([](db::Operations& op) { op.alter_column("books", "pages", {.nullable = false}); });
   EXPECT_THAT(message, HasSubstr("revision \"change\""));

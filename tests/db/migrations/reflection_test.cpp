@@ -247,3 +247,27 @@ TEST(SqliteTableParser, NamedConstraints) {
   EXPECT_EQ(found[3].name, "fk2");
   EXPECT_EQ(found[3].columns, (std::vector<std::string>{"a", "b"}));
 }
+
+TEST(SqliteTableParser, EnumChecks) {
+  const auto found = migrations::enum_checks(
+      "CREATE TABLE t (a VARCHAR(5) NOT NULL CHECK (\"a\" IN ('x', 'it''s')), b TEXT CHECK (b IN ('one')), "
+      "c TEXT CHECK (c > 'a'), d TEXT CHECK (a IN ('y')), CONSTRAINT named CHECK ([e] IN ('p', 'q')))");
+  ASSERT_EQ(found.size(), 3u);
+  EXPECT_EQ(found[0].column, "a");
+  EXPECT_EQ(found[0].choices, (std::vector<std::string>{"x", "it's"}));
+  EXPECT_EQ(found[1].column, "b");
+  EXPECT_EQ(found[1].choices, std::vector<std::string>{"one"});
+  EXPECT_EQ(found[2].column, "e");  // a table CHECK names its column
+}
+
+TEST(PostgresEnumChoices, ReadsOnlyTheShapeAnEnumCheckTakes) {
+  EXPECT_EQ(
+      migrations::postgres_enum_choices(
+          "CHECK (((s)::text = ANY ((ARRAY['draft'::character varying, 'it''s'::character varying])::text[])))", "s"),
+      (std::vector<std::string>{"draft", "it's"}));
+  EXPECT_EQ(migrations::postgres_enum_choices("CHECK (((\"My State\")::text = 'a'::text))", "My State"),
+            std::vector<std::string>{"a"});
+  EXPECT_FALSE(migrations::postgres_enum_choices("CHECK (((s)::text = 'a'::text))", "t"));  // another column
+  EXPECT_FALSE(migrations::postgres_enum_choices("CHECK ((price > (0)::numeric))", "price"));
+  EXPECT_FALSE(migrations::postgres_enum_choices("CHECK (((s)::text <> 'a'::text))", "s"));
+}

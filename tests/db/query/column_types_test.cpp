@@ -1,12 +1,14 @@
-// UUID and timestamp-with-time-zone columns on every backend: the DDL, values
-// stored alike on both (a UUID lower-cased, an instant in UTC), bad values
-// refused naming the column, and autogenerate seeing no difference after
-// create_all.
+// UUID, timestamp-with-time-zone, enum and exact numeric columns on every
+// backend: the DDL, values stored alike on both (a UUID lower-cased, an
+// instant in UTC, a decimal rounded to its scale), bad values refused naming
+// the column, and autogenerate seeing no difference after create_all.
 #include <starling/db.hpp>
 
 #include "support/test_databases.hpp"
 
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 namespace starling::db {
 namespace {
@@ -26,7 +28,9 @@ class ColumnTypes : public test::ConnectedDatabaseTest {
   Table events_{"events",
                 metadata_,
                 {Column("id", Integer, primary_key), Column("uid", Uuid, unique), Column("at", DateTime(with_timezone)),
-                 Column("local", DateTime), Column("doc", JSON)}};
+                 Column("local", DateTime), Column("doc", JSON),
+                 Column("status", Enum({"draft", "published", "it's"}), default_("draft")),
+                 Column("price", Numeric(8, 2)), Column("amount", Numeric)}};
 };
 
 TEST_P(ColumnTypes, TheDdlNamesEachType) {
@@ -36,6 +40,77 @@ TEST_P(ColumnTypes, TheDdlNamesEachType) {
         << sql;
   else
     EXPECT_NE(sql.find("\"uid\" UUID UNIQUE, \"at\" TIMESTAMPTZ, \"local\" DATETIME"), std::string::npos) << sql;
+  EXPECT_NE(sql.find("\"status\" VARCHAR(9) DEFAULT 'draft' CHECK (\"status\" IN ('draft', 'published', 'it''s'))"),
+            std::string::npos)
+      << sql;
+  EXPECT_NE(sql.find("\"price\" NUMERIC(8, 2), \"amount\" NUMERIC"), std::string::npos) << sql;
+}
+
+TEST_P(ColumnTypes, AnEnumTakesOnlyItsChoicesInTheBuilderAndInTheDatabase) {
+  run(database().execute(events_.insert().values({{"status", "it's"}})));
+  run(database().execute(events_.insert().values({{"id", 2}})));
+  const auto rows = run(database().fetch_all(select({events_.c("status")}).order_by(events_.c("id"))));
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0]["status"], Value("it's"));
+  EXPECT_EQ(rows[1]["status"], Value("draft"));
+  try {
+    (void)events_.insert().values({{"status", "archived"}});
+    FAIL() << "no error";
+  } catch (const DataError& error) {
+    EXPECT_STREQ(error.what(),
+                 "column \"events\".\"status\" takes one of 'draft', 'published', 'it's'; the value given is not one "
+                 "of them");
+  }
+  EXPECT_THROW((void)events_.update().set("status", "Draft"), DataError);  // case counts
+  EXPECT_THROW((void)events_.update().set("status", 1), DataError);
+  // SQL the builder never saw meets the CHECK.
+  EXPECT_THROW(run(database().execute(text("UPDATE events SET status = 'archived'"))), IntegrityError);
+  EXPECT_EQ(run(database().fetch_val(select({count()}).where(events_.c("status") == "archived"))), Value(0));
+}
+
+TEST_P(ColumnTypes, ANumericIsRoundedToItsScaleAndKeptExactOnBothBackends) {
+  const std::vector<Values> rows = {
+      {{"id", 1}, {"price", "12.345"}, {"amount", Decimal{"9007199254740993"}}},  // 2^53 + 1
+      {{"id", 2}, {"price", Decimal{"1.005"}}, {"amount", "0.1"}},                // halves away from zero
+      {{"id", 3}, {"price", 7}, {"amount", -2.5}},
+      {{"id", 4}, {"price", "-0.004"}, {"amount", "1e3"}},
+  };
+  run(database().execute_many(events_.insert(), rows));
+  const auto read =
+      run(database().fetch_all(select({events_.c("price"), events_.c("amount")}).order_by(events_.c("id"))));
+  std::vector<std::string> prices;
+  std::vector<std::string> amounts;
+  for (const auto& row : read) {
+    prices.push_back(row.get<std::string>("price"));
+    amounts.push_back(row.get<std::string>("amount"));
+  }
+  EXPECT_EQ(prices, (std::vector<std::string>{"12.35", "1.01", "7.00", "0.00"}));
+  EXPECT_EQ(amounts, (std::vector<std::string>{"9007199254740993", "0.1", "-2.5", "1000"}));
+  // Compared as numbers, not text.
+  EXPECT_EQ(run(database().fetch_val(select({count()}).where(events_.c("price") > Decimal{"6.5"}))), Value(2));
+}
+
+TEST_P(ColumnTypes, ANumericThatDoesNotFitIsRefusedNamingTheColumn) {
+  try {
+    (void)events_.insert().values({{"price", "1234567.8"}});  // NUMERIC(8, 2): six digits before the point
+    FAIL() << "no error";
+  } catch (const DataError& error) {
+    EXPECT_STREQ(error.what(),
+                 "column \"events\".\"price\" is NUMERIC(8, 2), with room for 6 digits before the point; the value "
+                 "given has 7");
+  }
+  EXPECT_THROW((void)events_.insert().values({{"price", "999999.995"}}), DataError);  // rounds up to seven
+  EXPECT_THROW((void)events_.insert().values({{"price", "twelve"}}), DataError);
+  EXPECT_THROW((void)events_.insert().values({{"price", std::nan("")}}), DataError);
+  // Twenty significant digits fit PostgreSQL's NUMERIC; SQLite's would round them.
+  const auto insert = events_.insert().values({{"amount", Decimal{"12345678901234567.891"}}});
+  if (is_postgres()) {
+    run(database().execute(insert));
+    EXPECT_EQ(run(database().fetch_val(select({events_.c("amount")}))), Value(Decimal{"12345678901234567.891"}));
+  } else {
+    EXPECT_THROW(run(database().execute(insert)), DataError);
+    EXPECT_EQ(run(database().fetch_val(events_.select().count())), Value(0));
+  }
 }
 
 TEST_P(ColumnTypes, AUuidIsStoredLowerCaseOnBothBackends) {

@@ -14,6 +14,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace starling::db {
 
@@ -33,15 +35,17 @@ enum class TypeKind {
   json,
   large_binary,
   date_time_tz,
-  uuid
+  uuid,
+  enum_
 };
 
 /// A column type: a kind and its parameters.
 struct Type {
   TypeKind kind = TypeKind::integer;
-  int length = 0;     ///< String: maximum length in characters; 0 = no limit.
-  int precision = 0;  ///< Numeric: total digits; 0 = unconstrained.
-  int scale = 0;      ///< Numeric: digits after the decimal point.
+  int length = 0;                      ///< String: maximum length in characters; 0 = no limit.
+  int precision = 0;                   ///< Numeric: total digits; 0 = unconstrained.
+  int scale = 0;                       ///< Numeric: digits after the decimal point.
+  std::vector<std::string> choices{};  ///< Enum: the values a column may hold.
   friend constexpr bool operator==(const Type&, const Type&) = default;
 };
 
@@ -88,6 +92,11 @@ inline constexpr DateTimeType DateTime{{TypeKind::date_time}};
 /// A UUID, as text "123e4567-e89b-12d3-a456-426614174000": UUID on PostgreSQL,
 /// text on SQLite. A value is checked and lower-cased when bound by the builder.
 inline constexpr Type Uuid{TypeKind::uuid};
+/// Text that holds one of `choices`: `db::Enum({"draft", "published"})`.
+/// Stored as VARCHAR (as long as the longest choice) with a CHECK on both
+/// backends; the builder refuses another value, naming the column and the choices.
+/// @throws ProgrammingError if `choices` is empty or holds an empty or repeated value.
+Type Enum(std::vector<std::string> choices);
 /// Calendar date.
 inline constexpr Type Date{TypeKind::date};
 /// A JSON document (JSONB on PostgreSQL).
@@ -193,7 +202,7 @@ class Column {
   /// `db::Column("id", db::Integer, db::primary_key)`.
   /// @throws ProgrammingError for an empty name or a negative length/precision/scale.
   template <class... Options>
-  Column(std::string name, Type type, const Options&... options) : name_(std::move(name)), type_(type) {
+  Column(std::string name, Type type, const Options&... options) : name_(std::move(name)), type_(std::move(type)) {
     (apply(options), ...);
     validate();
   }

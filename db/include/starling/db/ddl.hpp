@@ -41,6 +41,10 @@ std::string default_expression(std::string_view expression);
 /// The SQL type of `type` on `dialect` (`VARCHAR(200)`, `DOUBLE PRECISION`, ...).
 std::string sql_type(const Type& type, Dialect dialect);
 
+/// The CHECK that `type` puts on `column`, with a leading space, or "": an
+/// enum's choices, and 0 or 1 for a boolean on SQLite.
+std::string type_check(std::string_view column, const Type& type, Dialect dialect);
+
 /// `"name" TYPE [constraints]` as in CREATE TABLE or ALTER TABLE ADD COLUMN,
 /// for a column that, if a primary key, is its table's only one.
 /// @throws ProgrammingError for a DEFAULT that cannot be written (see sql_literal).

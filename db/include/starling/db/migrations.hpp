@@ -50,6 +50,9 @@ struct ForeignKeyActions {
 /// What alter_column changes; what is unset stays as it is.
 /// `{.type = db::Text, .nullable = false}`.
 struct ColumnChanges {
+  /// A new type. On PostgreSQL the column's CHECK named `<table>_<column>_check`
+  /// (where an Enum's choices are) is dropped with the old type, and an Enum
+  /// type adds its own under that name.
   std::optional<Type> type{};
   std::optional<bool> nullable{};
   std::optional<Value> server_default{};            ///< a new DEFAULT constant

@@ -3,22 +3,68 @@
 #include <SQLiteCpp/Exception.h>
 #include <sqlite3.h>
 
+#include "decimal_text.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <string_view>
 
 namespace starling::db::backend {
 namespace {
 
-DeclaredType declared_type(const char* declared) {
-  if (declared == nullptr) return DeclaredType::other;  // an expression, not a column
+// The significant digits a double keeps through text and back.
+constexpr int kDoubleDigits = 15;
+
+// The s of "NUMERIC(p, s)" ("NUMERIC(p)": 0), -1 for a bare NUMERIC.
+int declared_scale(std::string_view type) {
+  const auto open = type.find('(');
+  if (open == std::string_view::npos) return -1;
+  const auto comma = type.find(',', open);
+  if (comma == std::string_view::npos) return 0;
+  auto rest = type.substr(comma + 1);
+  while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+  int scale = -1;
+  std::from_chars(rest.data(), rest.data() + rest.size(), scale);
+  return scale;
+}
+
+DeclaredColumn declared_column(const char* declared) {
+  if (declared == nullptr) return {};  // an expression, not a column
   std::string upper(declared);
   std::ranges::transform(upper, upper.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  if (upper == "BOOLEAN" || upper == "BOOL") return DeclaredType::boolean;
-  if (upper == "JSON" || upper == "JSONB") return DeclaredType::json;
-  if (upper.starts_with("NUMERIC") || upper.starts_with("DECIMAL")) return DeclaredType::decimal;
-  return DeclaredType::other;
+  if (upper == "BOOLEAN" || upper == "BOOL") return {DeclaredType::boolean};
+  if (upper == "JSON" || upper == "JSONB") return {DeclaredType::json};
+  if (upper.starts_with("NUMERIC") || upper.starts_with("DECIMAL"))
+    return {DeclaredType::decimal, std::min(declared_scale(upper), 1000)};
+  return {};
+}
+
+// SQLite keeps a NUMERIC as a 64-bit integer or a double: a decimal that is
+// neither exactly would be stored rounded, without a word, so it is refused.
+void bind_decimal(SQLite::Statement& statement, int index, const Value& value) {
+  const auto number = detail::parse_decimal(value.as<std::string>());
+  const auto fail = [&](const std::string& problem) {
+    throw DataError("parameter " + std::to_string(index) + " is a Decimal " + problem +
+                        ": SQLite stores a NUMERIC as a 64-bit integer or a double (15 significant digits)",
+                    {.sql = statement.getQuery()});
+  };
+  if (!number) fail("that is no number");
+  if (number->fraction_digits() == 0) {
+    std::int64_t whole = 0;
+    const auto text = number->text();
+    if (const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), whole);
+        error == std::errc() && end == text.data() + text.size())
+      return statement.bind(index, whole);
+  }
+  if (number->significant_digits() > kDoubleDigits)
+    fail("of " + std::to_string(number->significant_digits()) + " significant digits");
+  const auto text = number->text();
+  double nearest = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), nearest);
+  if (error != std::errc() || !std::isfinite(nearest) || nearest == 0.0) fail("out of a double's range");
+  statement.bind(index, nearest);
 }
 
 void bind_one(SQLite::Statement& statement, int index, const Value& value) {
@@ -28,8 +74,8 @@ void bind_one(SQLite::Statement& statement, int index, const Value& value) {
     case ValueType::integer: statement.bind(index, value.as<std::int64_t>()); break;
     case ValueType::real: statement.bind(index, value.as<double>()); break;
     case ValueType::text:
-    case ValueType::json:
-    case ValueType::decimal: statement.bind(index, value.as<std::string>()); break;  // NUMERIC affinity takes a number
+    case ValueType::json: statement.bind(index, value.as<std::string>()); break;
+    case ValueType::decimal: bind_decimal(statement, index, value); break;
     case ValueType::blob: {
       const auto blob = value.as<Blob>();
       statement.bind(index, blob.data(), static_cast<int>(blob.size()));
@@ -49,17 +95,33 @@ std::string shortest_text(double number) {
 // Straight from the sqlite3_stmt: SQLiteCpp's Column checks the index against
 // the width the statement had when first prepared, and SQLite may have
 // prepared it again since (see refresh_if_reprepared).
-Value read(sqlite3_stmt* statement, int index, DeclaredType type) {
+// A NUMERIC(p, s) read back as PostgreSQL writes it: s digits after the point.
+Value decimal(std::string text, int scale) {
+  if (scale < 0) return Value(Decimal{std::move(text)});
+  auto number = detail::parse_decimal(text);
+  if (!number) return Value(Decimal{std::move(text)});
+  auto written = number->rounded(scale).text();
+  if (scale > 0) {
+    const auto point = written.find('.');
+    const auto have = point == std::string::npos ? 0 : static_cast<int>(written.size() - point - 1);
+    if (point == std::string::npos) written += '.';
+    written.append(static_cast<std::size_t>(scale - have), '0');
+  }
+  return Value(Decimal{std::move(written)});
+}
+
+Value read(sqlite3_stmt* statement, int index, DeclaredColumn column) {
+  const auto type = column.type;
   switch (sqlite3_column_type(statement, index)) {
     case SQLITE_INTEGER: {
       const auto number = static_cast<std::int64_t>(sqlite3_column_int64(statement, index));
       if (type == DeclaredType::boolean && (number == 0 || number == 1)) return Value(number == 1);
-      if (type == DeclaredType::decimal) return Value(Decimal{std::to_string(number)});
+      if (type == DeclaredType::decimal) return decimal(std::to_string(number), column.scale);
       return Value(number);
     }
     case SQLITE_FLOAT: {
       const double number = sqlite3_column_double(statement, index);
-      if (type == DeclaredType::decimal) return Value(Decimal{shortest_text(number)});
+      if (type == DeclaredType::decimal) return decimal(shortest_text(number), column.scale);
       return Value(number);
     }
     case SQLITE_TEXT: {
@@ -94,7 +156,7 @@ void SqliteStatement::describe() {
   types.clear();
   for (int i = 0; i < width; ++i) {
     names.emplace_back(sqlite3_column_name(raw_, i));
-    types.push_back(declared_type(sqlite3_column_decltype(raw_, i)));  // null for an expression
+    types.push_back(declared_column(sqlite3_column_decltype(raw_, i)));  // null for an expression
   }
   columns = make_columns(std::move(names));
   reprepares_ = sqlite3_stmt_status(raw_, SQLITE_STMTSTATUS_REPREPARE, 0);

@@ -17,6 +17,13 @@ namespace starling::db::backend {
 
 enum class DeclaredType { other, boolean, json, decimal };
 
+/// How to read a column: its declared type and, for NUMERIC(p, s), the scale
+/// its values are written with (-1 for none).
+struct DeclaredColumn {
+  DeclaredType type = DeclaredType::other;
+  int scale = -1;
+};
+
 struct SqliteStatement {
   SqliteStatement(SQLite::Database& database, const std::string& sql);
 
@@ -34,7 +41,7 @@ struct SqliteStatement {
 
   SQLite::Statement statement;
   Columns columns;
-  std::vector<DeclaredType> types;
+  std::vector<DeclaredColumn> types;
   StatementTiming timing;
 
  private:
