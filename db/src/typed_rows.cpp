@@ -12,6 +12,12 @@ std::string rfc3339(std::chrono::sys_time<std::chrono::microseconds> time) {
   return text + "Z";
 }
 
+void not_an_enumerator(std::string_view where, const std::vector<std::string>& names) {
+  std::string listed;
+  for (const auto& name : names) listed += (listed.empty() ? "" : ", ") + name;
+  throw TypeError(std::string(where) + " is none of the enumerators " + listed);
+}
+
 void missing_member_column(const Row& row, std::string_view column) {
   std::string known;
   for (const auto& name : row.columns()) known += (known.empty() ? "" : ", ") + name;

@@ -11,6 +11,16 @@
 
 namespace typed {
 
+enum class Stage { draft, published };
+BOOST_DESCRIBE_ENUM(Stage, draft, published)
+
+struct Staged {
+  std::string text;
+  Stage stage = Stage::draft;
+  std::optional<Stage> previous;
+};
+BOOST_DESCRIBE_STRUCT(Staged, (), (text, stage, previous))
+
 struct Note {
   std::int64_t id = 0;
   std::string text;
@@ -66,7 +76,9 @@ class TypedRows : public test::ConnectedDatabaseTest {
                metadata_,
                {Column("id", Integer, primary_key), Column("text", String(50), not_null),
                 Column("completed", Boolean, not_null, default_(false)), Column("rank", Integer),
-                Column("created_at", DateTime, not_null), Column("doc", JSON)}};
+                Column("created_at", DateTime, not_null), Column("doc", JSON),
+                Column("stage", Enum(choices_of<typed::Stage>()), not_null, default_("draft")),
+                Column("previous", Enum(choices_of<typed::Stage>())), Column("free_text", Text)}};
 };
 
 TEST_P(TypedRows, RowsBecomeStructsMemberByColumnName) {
@@ -127,6 +139,38 @@ TEST_P(TypedRows, AMissingOrMistypedColumnIsNamed) {
     FAIL() << "no error";
   } catch (const TypeError& error) {
     EXPECT_STREQ(error.what(), "column 'text' is TEXT, which cannot be read as an integer");
+  }
+}
+
+TEST_P(TypedRows, ADescribedEnumIsItsEnumeratorsNameInTheColumnAndInJson) {
+  using typed::Stage;
+  run(database().execute(notes_.update()
+                             .values({{"stage", enum_name(Stage::published)}, {"previous", "draft"}})
+                             .where(notes_.c("id") == 2)));
+  const auto rows = run(database().fetch_all<typed::Staged>(notes_.select().order_by(notes_.c("id"))));
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].stage, Stage::draft);
+  EXPECT_EQ(rows[0].previous, std::nullopt);
+  EXPECT_EQ(rows[1].stage, Stage::published);
+  EXPECT_EQ(rows[1].previous, Stage::draft);
+  EXPECT_EQ(nlohmann::json(rows[1]), (nlohmann::json{{"text", "two"}, {"stage", "published"}, {"previous", "draft"}}));
+  EXPECT_EQ(nlohmann::json::parse(R"({"text": "x", "stage": "published"})").get<typed::Staged>().stage,
+            Stage::published);
+  try {
+    (void)nlohmann::json::parse(R"({"text": "x", "stage": "gone"})").get<typed::Staged>();
+    FAIL() << "no error";
+  } catch (const TypeError& error) {
+    EXPECT_STREQ(error.what(), "JSON member 'stage' is none of the enumerators draft, published");
+  }
+  EXPECT_THROW((void)enum_name(static_cast<Stage>(7)), TypeError);
+  // Text in a column that is no Enum is read by name all the same, and checked.
+  run(database().execute(notes_.update().values({{"free_text", "archived"}})));
+  try {
+    run(database().fetch_all<typed::Staged>(
+        select({notes_.c("text"), notes_.c("free_text").label("stage"), notes_.c("previous")})));
+    FAIL() << "no error";
+  } catch (const TypeError& error) {
+    EXPECT_STREQ(error.what(), "the value of column 'stage' is none of the enumerators draft, published");
   }
 }
 

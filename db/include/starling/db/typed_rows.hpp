@@ -17,7 +17,9 @@
 /// ProgrammingError naming it; a value that does not fit, a TypeError naming
 /// it); extra columns are ignored. Members are what Value::as reads (bool,
 /// integers, floating types, std::string, Blob, std::chrono::sys_time,
-/// year_month_day, std::optional of those) or nlohmann::json (a JSON column).
+/// year_month_day, std::optional of those), nlohmann::json (a JSON column) or
+/// an enum described with BOOST_DESCRIBE_ENUM, stored as its enumerator's name
+/// (the column `db::Enum(db::choices_of<Status>())`).
 /// A described struct also converts to JSON, members in declared order, times
 /// as RFC 3339 text ("2026-12-07T10:30:00Z"), where <nlohmann/json.hpp> is
 /// included (this header only declares the conversion).
@@ -27,6 +29,8 @@
 #include <starling/db/row.hpp>
 
 #include <boost/describe/class.hpp>
+#include <boost/describe/enum.hpp>
+#include <boost/describe/enumerators.hpp>
 #include <boost/describe/members.hpp>
 #include <boost/mp11/algorithm.hpp>
 #include <nlohmann/json_fwd.hpp>
@@ -34,6 +38,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -43,7 +48,40 @@ namespace starling::db {
 template <class T>
 concept DescribedStruct = std::is_class_v<T> && boost::describe::has_describe_members<T>::value;
 
+/// An enum described with BOOST_DESCRIBE_ENUM: a member of a typed row, held in
+/// the column as its enumerator's name.
+template <class T>
+concept DescribedEnum = std::is_enum_v<T> && boost::describe::has_describe_enumerators<T>::value;
+
+/// The enumerators' names, in declared order, as an Enum column's choices:
+/// `db::Column("status", db::Enum(db::choices_of<Status>()))`.
+template <DescribedEnum E>
+std::vector<std::string> choices_of() {
+  std::vector<std::string> names;
+  boost::mp11::mp_for_each<boost::describe::describe_enumerators<E>>([&](auto each) { names.emplace_back(each.name); });
+  return names;
+}
+
+/// The enumerator's name, to bind: `.values({{"status", db::enum_name(Status::draft)}})`.
+/// @throws TypeError for a value that is no enumerator of `E`.
+template <DescribedEnum E>
+std::string enum_name(E value);
+
 namespace detail {
+
+// @throws TypeError naming `where` and the enumerators.
+[[noreturn]] void not_an_enumerator(std::string_view where, const std::vector<std::string>& names);
+
+// The enumerator of that name. @throws TypeError naming `where` (never the value).
+template <DescribedEnum E>
+E enumerator_named(std::string_view name, std::string_view where) {
+  std::optional<E> found;
+  boost::mp11::mp_for_each<boost::describe::describe_enumerators<E>>([&](auto each) {
+    if (!found && name == each.name) found = each.value;
+  });
+  if (!found) not_an_enumerator(where, choices_of<E>());
+  return *found;
+}
 
 // A type with a to_json of its own (found by ADL) keeps it.
 template <class T>
@@ -55,6 +93,8 @@ template <class T>
 struct is_optional_member : std::false_type {};
 template <class T>
 struct is_optional_member<std::optional<T>> : std::true_type {};
+template <class T>
+concept OptionalEnum = is_optional_member<T>::value && DescribedEnum<typename T::value_type>;
 template <class T>
 struct is_time_member : std::false_type {};
 template <class Duration>
@@ -79,6 +119,11 @@ M read_member(const Row& row, const char* column) {
   if (!row.contains(column)) missing_member_column(row, column);
   if constexpr (std::is_same_v<M, nlohmann::json>) {
     return document_of<M>(row[column]);
+  } else if constexpr (DescribedEnum<M>) {
+    return enumerator_named<M>(row.get<std::string>(column), "the value of column '" + std::string(column) + "'");
+  } else if constexpr (OptionalEnum<M>) {
+    if (row[column].is_null()) return std::nullopt;
+    return read_member<typename M::value_type>(row, column);
   } else {
     return row.get<M>(column);
   }
@@ -92,24 +137,40 @@ Json member_json(const M& member) {
     return Json(rfc3339(std::chrono::floor<std::chrono::microseconds>(member)));
   } else if constexpr (std::is_same_v<M, std::chrono::year_month_day>) {
     return Json(iso_date(member));
+  } else if constexpr (DescribedEnum<M>) {
+    return Json(enum_name(member));
   } else {
     return Json(member);
   }
 }
 
 template <class M, class Json>
-M member_from_json(const Json& json) {
+M member_from_json(const Json& json, const char* name) {
   if constexpr (is_optional_member<M>::value) {
     if (json.is_null()) return std::nullopt;
-    return member_from_json<typename M::value_type>(json);
+    return member_from_json<typename M::value_type>(json, name);
   } else if constexpr (is_time_member<M>::value || std::is_same_v<M, std::chrono::year_month_day>) {
-    return Value(json.template get<std::string>()).template as<M>("a JSON member");  // ISO 8601 text
+    return Value(json.template get<std::string>()).template as<M>("JSON member '" + std::string(name) + "'");
+  } else if constexpr (DescribedEnum<M>) {
+    return enumerator_named<M>(json.template get<std::string>(), "JSON member '" + std::string(name) + "'");
   } else {
     return json.template get<M>();
   }
 }
 
 }  // namespace detail
+
+template <DescribedEnum E>
+std::string enum_name(E value) {
+  const char* name = nullptr;
+  boost::mp11::mp_for_each<boost::describe::describe_enumerators<E>>([&](auto each) {
+    if (name == nullptr && value == each.value) name = each.name;
+  });
+  if (name == nullptr)
+    detail::not_an_enumerator("enum value " + std::to_string(+static_cast<std::underlying_type_t<E>>(value)),
+                              choices_of<E>());
+  return name;
+}
 
 /// `row` as a `T`, each member from the column of its name.
 /// @throws ProgrammingError naming a missing column; TypeError naming a column whose value does not fit.
@@ -163,9 +224,9 @@ requires starling::db::DescribedStruct<T> &&(!starling::db::detail::HasOwnToJson
       if constexpr (starling::db::detail::is_optional_member<Member>::value) {
         const auto found = json.find(member.name);
         object.*member.pointer =
-            found == json.end() ? Member() : starling::db::detail::member_from_json<Member>(*found);
+            found == json.end() ? Member() : starling::db::detail::member_from_json<Member>(*found, member.name);
       } else {
-        object.*member.pointer = starling::db::detail::member_from_json<Member>(json.at(member.name));
+        object.*member.pointer = starling::db::detail::member_from_json<Member>(json.at(member.name), member.name);
       }
     });
   }
