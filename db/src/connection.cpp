@@ -41,7 +41,7 @@ ExecuteResult execute_result(const CompiledQuery& query, backend::Result& result
     return answer;
   }
   if (query.reports_lastrowid) answer.lastrowid = result.last_insert_id;
-  if (!query.read_only) answer.rows = std::move(result.rows);
+  if (query.returning) answer.rows = std::move(result.rows);
   return answer;
 }
 

@@ -325,6 +325,27 @@ TEST_P(Transactions, RetriesRerunTheBlockOnlyForFailuresARetryCures) {
   run(other.disconnect());
 }
 
+TEST_P(Transactions, ARetryRunsOnAFreshConnectionWhenTheRollbackFailsToo) {
+  if (!is_postgres()) GTEST_SKIP() << "a server ending the session under a transaction is PostgreSQL's";
+  Database other(url());
+  run(other.connect());
+  int attempts = 0;
+  const auto loses_its_session = [&](Connection& tx) -> awaitable<void> {
+    ++attempts;
+    co_await tx.execute(insert("attempt " + std::to_string(attempts)));
+    if (attempts > 1) co_return;
+    const auto pid = co_await tx.fetch_val(text("SELECT pg_backend_pid()"));
+    // Waits until the session is gone, so the rollback that follows fails.
+    const auto end_session = text("SELECT pg_terminate_backend(CAST(:pid AS int), 5000)").bind("pid", pid);
+    co_await other.execute(end_session);
+    throw Error("a conflict", {.sqlstate = "40001"});
+  };
+  run(database().transaction({.retries = 2}, loses_its_session));
+  EXPECT_EQ(attempts, 2);
+  EXPECT_EQ(run(database().fetch_val(text("SELECT count(*) FROM notes WHERE body LIKE 'attempt%'"))), Value(1));
+  run(other.disconnect());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, Transactions, ::testing::ValuesIn(test::database_backends()));
 
 }  // namespace

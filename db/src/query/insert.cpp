@@ -118,6 +118,7 @@ Insert Insert::returning(std::vector<Expression> columns) const {
 }
 
 Insert Insert::on_conflict_do_nothing(std::vector<ColumnRef> target) const {
+  detail::check_own_columns(*table_, {target.begin(), target.end()}, "INSERT INTO", "conflict target");
   Insert copy = *this;
   copy.conflict_ = Conflict{std::move(target), {}};
   return copy;
@@ -127,6 +128,7 @@ Insert Insert::on_conflict_do_update(std::vector<ColumnRef> target, const Assign
   const auto where = "INSERT INTO \"" + table_->name + "\" on_conflict_do_update(): ";
   if (target.empty()) throw ProgrammingError(where + "name the conflict target (the unique columns)");
   if (set.empty()) throw ProgrammingError(where + "give the columns to set");
+  detail::check_own_columns(*table_, {target.begin(), target.end()}, "INSERT INTO", "conflict target");
   Insert copy = *this;
   copy.conflict_ = Conflict{std::move(target), detail::checked_assignments(*table_, Assignments{}, set, "INSERT INTO")};
   return copy;

@@ -303,6 +303,16 @@ TEST_F(SelectSql, UpsertsInsertFromSelectAndMultiRowValues) {
               (void)users_.insert().on_conflict_do_update({}, {{"name", "x"}});
             }),
             "INSERT INTO \"users\" on_conflict_do_update(): name the conflict target (the unique columns)");
+  // The target and the SET are the table's own columns (and excluded's).
+  EXPECT_EQ(programming_error_of([&] {
+              (void)users_.insert().on_conflict_do_update({users_.c("email")}, {{"name", notes_.c("text")}});
+            }),
+            "INSERT INTO \"users\": the SET of \"name\" uses a column of table \"notes\"; only the table's own "
+            "columns can be used");
+  EXPECT_EQ(programming_error_of([&] { (void)users_.insert().on_conflict_do_nothing({notes_.c("text")}); }),
+            "INSERT INTO \"users\": the conflict target uses a column of table \"notes\"; only the table's own "
+            "columns can be used");
+  EXPECT_THROW((void)users_.insert().on_conflict_do_update({notes_.c("text")}, {{"name", "x"}}), db::ProgrammingError);
 
   const auto archive = tags_.insert().from_select({"name"}, db::select({text_}).where(notes_.c("completed") == true));
   EXPECT_EQ(sqlite(archive), "INSERT INTO \"tags\" (\"name\") SELECT \"text\" FROM \"notes\" WHERE \"completed\" = ?");
