@@ -1,5 +1,6 @@
 #include "migrations/compare_rules.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 
@@ -157,7 +158,12 @@ bool same_default(const std::optional<std::string>& a, const std::optional<std::
 }
 
 bool same_type(const ColumnSchema& live, const ColumnSchema& declared, Dialect dialect) {
-  if (live.type.choices != declared.type.choices) return false;  // an enum's CHECK
+  // An enum's CHECK: the same choices in any order are the same constraint.
+  auto live_choices = live.type.choices;
+  auto declared_choices = declared.type.choices;
+  std::ranges::sort(live_choices);
+  std::ranges::sort(declared_choices);
+  if (live_choices != declared_choices) return false;
   // PostgreSQL's format_type() spells both sides, so its text is exact where the
   // Starling type is not: timestamptz and json read as DateTime and JSON too.
   if (dialect == Dialect::postgresql) return live.sql_type == declared.sql_type;

@@ -143,6 +143,13 @@ std::optional<std::vector<std::string>> postgres_enum_choices(std::string_view d
   std::vector<std::string> choices;
   std::string shape;
   for (std::size_t i = 0; i < definition.size();) {
+    if (definition[i] == '"') {  // a quoted identifier, copied whole: a ' in it is no literal
+      const auto close = definition.find('"', i + 1);
+      const auto end = close == std::string_view::npos ? definition.size() : close + 1;
+      shape += definition.substr(i, end - i);
+      i = end;
+      continue;
+    }
     if (definition[i] != '\'') {
       shape += definition[i++];
       continue;

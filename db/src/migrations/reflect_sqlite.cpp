@@ -69,8 +69,8 @@ void read_columns(backend::Connection& connection, TableSchema& table, bool has_
 void read_enum_checks(const std::string& sql, TableSchema& table) {
   for (auto& check : enum_checks(sql)) {
     for (auto& column : table.columns) {
-      const auto kind = column.type.kind;
-      if (!same_identifier(column.name, check.column) || (kind != TypeKind::string && kind != TypeKind::text)) continue;
+      // As on PostgreSQL, where only a VARCHAR's CHECK has an enum's shape.
+      if (!same_identifier(column.name, check.column) || column.type.kind != TypeKind::string) continue;
       column.type.kind = TypeKind::enum_;
       column.type.choices = std::move(check.choices);
       break;

@@ -150,6 +150,7 @@ std::optional<EnumCheck> enum_check_at(const std::vector<Token>& part, std::size
     if (!is_punct(part, i + 1, ',')) break;
     i += 2;
   }
+  if (!is_string(part, i)) return std::nullopt;  // an empty list, or one with something else in it
   if (check.choices.empty() || !is_punct(part, i + 1, ')') || !is_punct(part, i + 2, ')')) return std::nullopt;
   return check;
 }

@@ -75,11 +75,17 @@ std::string number_text(const Value& value) {
   }
 }
 
+std::string_view trimmed(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  return text;
+}
+
 // An exact decimal, rounded to the column's scale as PostgreSQL would; one
 // with more digits before the point than NUMERIC(p, s) has room for fails on
 // both backends, as PostgreSQL's "numeric field overflow" does.
 Value numeric_value(const TableData& table, std::size_t index, const Value& value) {
-  const auto number = parse_decimal(number_text(value));
+  const auto number = parse_decimal(trimmed(number_text(value)));  // PostgreSQL takes " 12.5 " too
   const auto& type = table.columns[index].type();
   if (!number)
     throw DataError("column " + describe_column(table, index) + " takes a number; the value given is not one");
@@ -88,7 +94,7 @@ Value numeric_value(const TableData& table, std::size_t index, const Value& valu
   if (rounded.integer_digits() > type.precision - type.scale)
     throw DataError("column " + describe_column(table, index) + " is NUMERIC(" + std::to_string(type.precision) + ", " +
                     std::to_string(type.scale) + "), with room for " + std::to_string(type.precision - type.scale) +
-                    " digits before the point; the value given has " + std::to_string(rounded.integer_digits()));
+                    " digits before the point; the value given has more");
   return Value(Decimal{rounded.text()});
 }
 

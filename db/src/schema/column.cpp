@@ -76,6 +76,11 @@ void Column::validate() const {
   if (type_.precision < 0 || type_.scale < 0) fail("Numeric precision and scale must not be negative");
   if (type_.scale > type_.precision && type_.precision > 0) fail("Numeric scale must not exceed its precision");
   if (type_.scale > 0 && type_.precision == 0) fail("Numeric scale needs a precision");
+  // Every insert relying on it would fail the CHECK.
+  if (type_.kind == TypeKind::enum_ && default_ && !default_->is_null() &&
+      (default_->type() != ValueType::text ||
+       std::ranges::find(type_.choices, default_->as<std::string>()) == type_.choices.end()))
+    fail("its DEFAULT is not one of the Enum's choices");
 }
 
 }  // namespace starling::db

@@ -251,7 +251,8 @@ TEST(SqliteTableParser, NamedConstraints) {
 TEST(SqliteTableParser, EnumChecks) {
   const auto found = migrations::enum_checks(
       "CREATE TABLE t (a VARCHAR(5) NOT NULL CHECK (\"a\" IN ('x', 'it''s')), b TEXT CHECK (b IN ('one')), "
-      "c TEXT CHECK (c > 'a'), d TEXT CHECK (a IN ('y')), CONSTRAINT named CHECK ([e] IN ('p', 'q')))");
+      "c TEXT CHECK (c > 'a'), d TEXT CHECK (a IN ('y')), CONSTRAINT named CHECK ([e] IN ('p', 'q')), "
+      "f TEXT CHECK (f IN ('x', 1)), g TEXT CHECK (g IN ('x', g)))");
   ASSERT_EQ(found.size(), 3u);
   EXPECT_EQ(found[0].column, "a");
   EXPECT_EQ(found[0].choices, (std::vector<std::string>{"x", "it's"}));
@@ -267,7 +268,20 @@ TEST(PostgresEnumChoices, ReadsOnlyTheShapeAnEnumCheckTakes) {
       (std::vector<std::string>{"draft", "it's"}));
   EXPECT_EQ(migrations::postgres_enum_choices("CHECK (((\"My State\")::text = 'a'::text))", "My State"),
             std::vector<std::string>{"a"});
+  EXPECT_EQ(migrations::postgres_enum_choices("CHECK (((\"it's\")::text = 'a'::text))", "it's"),
+            std::vector<std::string>{"a"});
   EXPECT_FALSE(migrations::postgres_enum_choices("CHECK (((s)::text = 'a'::text))", "t"));  // another column
   EXPECT_FALSE(migrations::postgres_enum_choices("CHECK ((price > (0)::numeric))", "price"));
   EXPECT_FALSE(migrations::postgres_enum_choices("CHECK (((s)::text <> 'a'::text))", "s"));
+}
+
+TEST(SameType, AnEnumsChoicesCompareInAnyOrder) {
+  db::ColumnSchema live{.name = "s", .type = db::Enum({"a", "b"}), .sql_type = "VARCHAR(1)"};
+  auto declared = live;
+  declared.type = db::Enum({"b", "a"});
+  EXPECT_TRUE(migrations::same_type(live, declared, Dialect::sqlite));
+  EXPECT_TRUE(migrations::same_type(live, declared, Dialect::postgresql));
+  declared.type = db::Enum({"a", "c"});
+  EXPECT_FALSE(migrations::same_type(live, declared, Dialect::sqlite));
+  EXPECT_FALSE(migrations::same_type(live, declared, Dialect::postgresql));
 }

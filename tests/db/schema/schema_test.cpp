@@ -48,6 +48,14 @@ TEST(Column, RejectsBadTypeParameters) {
   EXPECT_EQ(programming_error_of([] { db::Column("price", db::Numeric(2, 5)); }),
             "column \"price\": Numeric scale must not exceed its precision");
   EXPECT_EQ(programming_error_of([] { db::Column("", db::Integer); }), "a column needs a name");
+  EXPECT_EQ(programming_error_of([] {
+              db::Column("state", db::Enum({"a", "b"}), db::default_("c"));
+            }),
+            "column \"state\": its DEFAULT is not one of the Enum's choices");
+  EXPECT_EQ(programming_error_of([] { (void)db::Enum({}); }), "db::Enum needs at least one choice");
+  EXPECT_EQ(programming_error_of([] { (void)db::Enum({"a", "a"}); }), "db::Enum choice \"a\" is given twice");
+  EXPECT_EQ(programming_error_of([] { (void)db::Enum({"a", ""}); }), "db::Enum choices must not be empty strings");
+  EXPECT_EQ(db::Enum({"é", "ab"}).length, 2);  // characters, not bytes
 }
 
 TEST(ForeignKey, ParsesTargetAndActions) {

@@ -14,9 +14,6 @@
 namespace starling::db::backend {
 namespace {
 
-// The significant digits a double keeps through text and back.
-constexpr int kDoubleDigits = 15;
-
 // The s of "NUMERIC(p, s)" ("NUMERIC(p)": 0), -1 for a bare NUMERIC.
 int declared_scale(std::string_view type) {
   const auto open = type.find('(');
@@ -41,13 +38,17 @@ DeclaredColumn declared_column(const char* declared) {
   return {};
 }
 
+std::string shortest_text(double number);
+
 // SQLite keeps a NUMERIC as a 64-bit integer or a double: a decimal that is
 // neither exactly would be stored rounded, without a word, so it is refused.
+// A Decimal binds as a number, whatever the column.
 void bind_decimal(SQLite::Statement& statement, int index, const Value& value) {
   const auto number = detail::parse_decimal(value.as<std::string>());
   const auto fail = [&](const std::string& problem) {
     throw DataError("parameter " + std::to_string(index) + " is a Decimal " + problem +
-                        ": SQLite stores a NUMERIC as a 64-bit integer or a double (15 significant digits)",
+                        ": SQLite stores a NUMERIC as a 64-bit integer or a double, which reads back as "
+                        "its shortest form (about 15 significant digits)",
                     {.sql = statement.getQuery()});
   };
   if (!number) fail("that is no number");
@@ -58,12 +59,14 @@ void bind_decimal(SQLite::Statement& statement, int index, const Value& value) {
         error == std::errc() && end == text.data() + text.size())
       return statement.bind(index, whole);
   }
-  if (number->significant_digits() > kDoubleDigits)
-    fail("of " + std::to_string(number->significant_digits()) + " significant digits");
   const auto text = number->text();
   double nearest = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), nearest);
   if (error != std::errc() || !std::isfinite(nearest) || nearest == 0.0) fail("out of a double's range");
+  // Exact when the double reads back as the same number.
+  const auto back = detail::parse_decimal(shortest_text(nearest));
+  if (!back || back->digits != number->digits || back->exponent != number->exponent)
+    fail("of " + std::to_string(number->significant_digits()) + " significant digits");
   statement.bind(index, nearest);
 }
 
