@@ -1,6 +1,7 @@
 #include <starling/db/url.hpp>
 
 #include <boost/url/encode.hpp>
+#include <boost/url/grammar/lut_chars.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <boost/url/url_view.hpp>
@@ -53,7 +54,13 @@ DatabaseURL::DatabaseURL(std::string_view url) {
     if (view.port().empty() || view.port_number() == 0) fail(url, "the port must be a number from 1 to 65535");
     port_ = view.port_number();
   }
-  for (const auto& param : view.params()) {
+  if (view.has_fragment()) fail(url, "a database URL has no #fragment");
+  // (Boost.URL 1.81 loops forever over the params of an empty query before a '#'.)
+  for (const auto& param : view.encoded_query().empty() ? boost::urls::params_view() : view.params()) {
+    if (param.key.empty()) {
+      if (param.value.empty()) continue;  // a stray '&'
+      fail(url, "an option without a name (a '=' right after '?' or '&')");
+    }
     if (param.key == "host") {
       hostname_ = param.value;
       host_in_options_ = true;
@@ -98,14 +105,17 @@ std::string DatabaseURL::render(bool obscure_password) const {
     }
     out += "@";
   }
-  if (!host_in_options_) out += hostname_;
+  // Encoded, so that what the parse decoded reads the same again ("%40" in a
+  // host stays a character of it); an IP literal ("[::1]") is written as it is.
+  if (!host_in_options_) out += hostname_.starts_with('[') ? hostname_ : encode(hostname_);
   // Appended piece by piece: GCC 12 warns (-Wrestrict, falsely) on "x" + std::string.
   if (port_) {
     out += ':';
     out += std::to_string(*port_);
   }
   out += '/';
-  out += database_;
+  static constexpr auto kPathChars = boost::urls::unreserved_chars + boost::urls::grammar::lut_chars("/:");
+  out += boost::urls::encode(database_, kPathChars);
   std::string query;
   if (host_in_options_) {
     query += "host=";
