@@ -1,0 +1,26 @@
+// The notes app's request bodies: a note as JSON (whole or partial), and an
+// import as CSV. A bad body is an HTTPException (422/400), nothing else.
+#include "fuzz_input.hpp"
+#include "import.hpp"
+#include "note_input.hpp"
+
+#include <starling/exceptions.hpp>
+
+#include <nlohmann/json.hpp>
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  starling::fuzz::Input input(data, size);
+  const auto mode = input.byte();
+  const auto text = input.rest();
+  try {
+    if (mode & 2) {
+      (void)notes::parse_csv(text);
+      return 0;
+    }
+    const auto body = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (body.is_discarded()) return 0;
+    (void)notes::note_from_json(body, mode & 1).values();
+  } catch (const starling::HTTPException&) {
+  }
+  return 0;
+}
