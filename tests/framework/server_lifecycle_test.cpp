@@ -14,6 +14,8 @@
 
 #include <atomic>
 #include <csignal>
+#include <cstdio>
+#include <cstdlib>
 #include <future>
 #include <regex>
 #include <thread>
@@ -210,6 +212,39 @@ TEST(ServerLifecycle, RunServesUntilSigterm) {
   ASSERT_EQ(code.wait_for(5s), std::future_status::ready);
   EXPECT_EQ(code.get(), 0);
   EXPECT_TRUE(shut_down);
+}
+
+// A second signal while a request holds the shutdown up ends the process at
+// once (status 1), rather than after the shutdown timeout (status 0).
+TEST(ServerLifecycleDeathTest, ASecondSigtermWhileDrainingExitsAtOnce) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  const auto serve_and_signal_twice = [] {
+    std::atomic<bool> entered{false};
+    App app({.routes = {Route("/slow", [&](Request&) -> awaitable<Response> {
+               entered = true;
+               co_await sleep_for(60s);
+               co_return PlainTextResponse("late");
+             })}});
+    Server server(app, {.port = 0, .threads = 1, .shutdown_timeout = 20s});
+    std::thread signaller([&] {
+      while (server.port() == 0) std::this_thread::sleep_for(5ms);
+      RawClient client(server.port());
+      client.send("GET /slow HTTP/1.1\r\nHost: test\r\n\r\n");
+      while (!entered) std::this_thread::sleep_for(5ms);
+      ::kill(::getpid(), SIGTERM);
+      std::this_thread::sleep_for(300ms);  // the first one is being handled: the drain has begun
+      ::kill(::getpid(), SIGTERM);
+      std::this_thread::sleep_for(60s);
+    });
+    signaller.detach();
+    const auto started = Clock::now();
+    const int code = server.run();
+    std::fprintf(
+        stderr, "run() returned %d after %lld ms\n", code,
+        static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count()));
+    std::_Exit(code);
+  };
+  EXPECT_EXIT(serve_and_signal_twice(), ::testing::ExitedWithCode(1), "SIGTERM received again");
 }
 
 TEST(ServerLifecycle, StopFromAnEndpointDoesNotDeadlock) {

@@ -55,7 +55,9 @@ class Server {
   /// Blocks until the server has stopped.
   void wait();
   /// start(), then serve until SIGINT/SIGTERM, then stop(). Returns the exit code:
-  /// 0 after a clean stop, 1 when startup failed (the error is printed).
+  /// 0 after a clean stop, 1 when startup failed (the error is printed). A second
+  /// SIGINT/SIGTERM while the requests in flight finish ends the process at once
+  /// (std::_Exit(1)) instead of after shutdown_timeout.
   int run();
 
  private:

@@ -16,6 +16,7 @@
 #include <boost/asio/use_future.hpp>
 
 #include <csignal>
+#include <cstdlib>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -290,8 +291,20 @@ int Server::run() {
     std::lock_guard lock(impl_->mutex);
     impl_->signals = nullptr;
   }
+  // While the requests in flight finish, a second signal ends the process at
+  // once: an operator who asks twice does not want to wait.
+  signals.async_wait([](const boost::system::error_code& ec, int number) {
+    if (ec) return;
+    log::warning(std::string(number == SIGINT ? "SIGINT" : "SIGTERM") +
+                 " received again: exiting without waiting for the requests in flight");
+    std::_Exit(1);
+  });
+  signal_loop.restart();
+  std::thread second_signal([&signal_loop] { signal_loop.run(); });
   stop();
   wait();
+  asio::post(signal_loop, [&signals] { signals.cancel(); });
+  second_signal.join();
   return 0;
 }
 
