@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""`notes serve` on a SQLite file, killed with SIGKILL in the middle of a
+concurrent write load: every note acknowledged with a 2xx is in the database
+afterwards, the file passes PRAGMA integrity_check, and a new server on it
+serves and takes writes again. Several rounds, each killed at another moment.
+Usage: fault_sigkill_check.py <notes binary> [rounds]"""
+import http.client
+import json
+import os
+import random
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+WRITERS = 8
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def request(port, method, path, body=None, timeout=5):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        headers = {"Content-Type": "application/json"} if body is not None else {}
+        connection.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def start(notes, database, log):
+    port = free_port()
+    env = {"PATH": os.environ.get("PATH", ""), "DATABASE_URL": f"sqlite:///{database}", "LOG_LEVEL": "warning"}
+    server = subprocess.Popen([notes, "serve", "--port", str(port), "--threads", "2", "--migrate"], env=env,
+                              stdout=log, stderr=log)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            if request(port, "GET", "/health", timeout=1)[0] == 200:
+                return server, port
+        except OSError:
+            time.sleep(0.05)
+    server.kill()
+    sys.exit(f"notes serve did not answer /health within 15 s (log: {log.name})")
+
+
+def write_until_refused(port, writer, acknowledged, lock):
+    for n in range(1_000_000):
+        text = f"round-note {writer}-{n}"
+        try:
+            status, _ = request(port, "POST", "/notes", {"text": text, "completed": n % 2 == 0})
+        except (OSError, http.client.HTTPException):
+            return  # the server is gone: this write was never acknowledged
+        if 200 <= status < 300:
+            with lock:
+                acknowledged.add(text)
+        elif status != 503:
+            sys.exit(f"POST /notes answered {status} under load")
+
+
+def one_round(notes, database, log, kill_after):
+    server, port = start(notes, database, log)
+    acknowledged, lock = set(), threading.Lock()
+    writers = [threading.Thread(target=write_until_refused, args=(port, i, acknowledged, lock)) for i in range(WRITERS)]
+    for writer in writers:
+        writer.start()
+    time.sleep(kill_after)
+    server.kill()  # SIGKILL: no shutdown hook, no flush, mid-transaction for some writers
+    server.wait()
+    for writer in writers:
+        writer.join()
+    return acknowledged
+
+
+def main():
+    notes = os.path.realpath(sys.argv[1])
+    rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    random.seed(7)
+    with tempfile.TemporaryDirectory(prefix="notes-sigkill.") as work:
+        database = os.path.join(work, "notes.db")
+        log = open(os.path.join(work, "server.log"), "w")
+        total = 0
+        for round_number in range(rounds):
+            kill_after = random.uniform(0.5, 1.5)
+            acknowledged = one_round(notes, database, log, kill_after)
+            if len(acknowledged) < 20:
+                sys.exit(f"round {round_number}: only {len(acknowledged)} writes before the kill: no load to speak of")
+            with sqlite3.connect(database) as check:
+                integrity = check.execute("PRAGMA integrity_check").fetchone()[0]
+                stored = {row[0] for row in check.execute("SELECT text FROM notes")}
+            if integrity != "ok":
+                sys.exit(f"round {round_number}: integrity_check says {integrity}")
+            lost = acknowledged - stored
+            if lost:
+                sys.exit(f"round {round_number}: {len(lost)} acknowledged writes lost, e.g. {sorted(lost)[:3]}")
+            total += len(acknowledged)
+            print(f"round {round_number}: killed after {kill_after:.2f} s, {len(acknowledged)} acknowledged writes, "
+                  f"none lost, integrity ok")
+        # Service is back on the same file: it reads and takes writes.
+        server, port = start(notes, database, log)
+        try:
+            status, _ = request(port, "POST", "/notes", {"text": "after the kills", "completed": False})
+            if status != 201 and status != 200:
+                sys.exit(f"POST /notes after the kills answered {status}")
+            status, body = request(port, "GET", "/notes?limit=1")
+            if status != 200:
+                sys.exit(f"GET /notes after the kills answered {status}")
+        finally:
+            server.terminate()
+            server.wait(timeout=15)
+        print(f"{rounds} SIGKILLs under {WRITERS} writers: {total} acknowledged writes, none lost")
+
+
+if __name__ == "__main__":
+    main()
