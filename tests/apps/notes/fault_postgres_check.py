@@ -1,0 +1,222 @@
+#!/usr/bin/env python3
+"""`notes serve` on PostgreSQL under a concurrent write load while the
+database fails under it, on a PostgreSQL server of its own (a throwaway one,
+as scripts/test starts):
+  1. the server restarted with `pg_ctl restart -m immediate` (a crash and recovery),
+  2. every connection of the app killed with pg_terminate_backend,
+  3. the pool exhausted: the notes table locked while writes queue up past
+     DATABASE_POOL_TIMEOUT_MS.
+In each: every answer is a 2xx or a 503 with Retry-After (never a 500, never a
+hang past 10 s), the app answers 2xx again without a restart, and every note
+acknowledged with a 2xx is in the database at the end.
+Usage: fault_postgres_check.py <notes binary>"""
+import http.client
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+PG_BIN = "/usr/lib/postgresql/15/bin"
+WRITERS = 8
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def as_postgres(command, **kwargs):
+    # PostgreSQL refuses to run as root.
+    if os.getuid() == 0:
+        command = ["runuser", "-u", "postgres", "--"] + command
+    return subprocess.run(command, check=True, stdout=subprocess.DEVNULL, **kwargs)
+
+
+class Postgres:
+    def __init__(self, work):
+        self.dir = os.path.join(work, "pg")
+        os.mkdir(self.dir)
+        if os.getuid() == 0:
+            shutil.chown(self.dir, user="postgres")
+        self.data = os.path.join(self.dir, "data")
+        self.port = free_port()
+        as_postgres([f"{PG_BIN}/initdb", "-D", self.data, "-U", "postgres", "--auth=trust", "-E", "UTF8"])
+        self.pg_ctl("start")
+
+    def pg_ctl(self, action, *extra):
+        options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off"
+        as_postgres([f"{PG_BIN}/pg_ctl", "-D", self.data, "-l", os.path.join(self.dir, "log"), "-w", "-o", options,
+                     action, *extra])
+
+    def sql(self, statement):
+        as_postgres(["psql", "-X", "-q", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", "postgres",
+                     "-v", "ON_ERROR_STOP=1", "-c", statement])
+
+    def stored_texts(self):
+        command = ["psql", "-X", "-At", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", "postgres",
+                   "-c", "SELECT text FROM notes"]
+        if os.getuid() == 0:
+            command = ["runuser", "-u", "postgres", "--"] + command
+        return set(subprocess.run(command, check=True, capture_output=True, text=True).stdout.splitlines())
+
+    def stop(self):
+        try:
+            self.pg_ctl("stop", "-m", "immediate")
+        except subprocess.CalledProcessError:
+            pass
+
+    @property
+    def url(self):
+        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+
+def request(port, method, path, body=None, timeout=10):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        headers = {"Content-Type": "application/json"} if body is not None else {}
+        connection.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.getheader("Retry-After"), response.read()
+    finally:
+        connection.close()
+
+
+class Load:
+    """Writers that POST notes until stopped, keeping what was acknowledged."""
+
+    def __init__(self, port, name):
+        self.port, self.name = port, name
+        self.acknowledged, self.failures, self.unavailable = set(), [], 0
+        self.last_success = time.monotonic()
+        self.lock, self.stopping = threading.Lock(), threading.Event()
+        self.threads = [threading.Thread(target=self.write, args=(i,)) for i in range(WRITERS)]
+        for thread in self.threads:
+            thread.start()
+
+    def write(self, writer):
+        for n in range(1_000_000):
+            if self.stopping.is_set():
+                return
+            text = f"{self.name} {writer}-{n}"
+            started = time.monotonic()
+            try:
+                status, retry_after, body = request(self.port, "POST", "/notes", {"text": text, "completed": False})
+            except (OSError, http.client.HTTPException) as error:
+                self.fail(f"POST /notes got no answer after {time.monotonic() - started:.1f} s: {error!r}")
+                return
+            with self.lock:
+                if 200 <= status < 300:
+                    self.acknowledged.add(text)
+                    self.last_success = time.monotonic()
+                elif status == 503 and retry_after:
+                    self.unavailable += 1
+                else:
+                    self.failures.append(f"POST /notes answered {status} (Retry-After {retry_after}): {body[:200]!r}")
+            if status == 503:
+                time.sleep(0.05)
+
+    def fail(self, message):
+        with self.lock:
+            self.failures.append(message)
+
+    def successes_since(self, moment):
+        with self.lock:
+            return self.last_success > moment
+
+    def stop(self):
+        self.stopping.set()
+        for thread in self.threads:
+            thread.join()
+
+
+def start_notes(notes, url, log):
+    port = free_port()
+    env = {"PATH": os.environ.get("PATH", ""), "DATABASE_URL": url, "LOG_LEVEL": "warning",
+           "DATABASE_POOL_TIMEOUT_MS": "500", "DATABASE_POOL_SIZE": "4"}
+    server = subprocess.Popen([notes, "serve", "--port", str(port), "--threads", "2", "--migrate"], env=env,
+                              stdout=log, stderr=log)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            if request(port, "GET", "/health", timeout=1)[0] == 200:
+                return server, port
+        except OSError:
+            time.sleep(0.05)
+    server.kill()
+    sys.exit("notes serve did not answer /health within 15 s")
+
+
+def recovery_time(load, since, limit=15):
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if load.successes_since(since):
+            return time.monotonic() - since
+        time.sleep(0.02)
+    return None
+
+
+def scenario(notes_port, name, fault):
+    load = Load(notes_port, name)
+    time.sleep(1.0)
+    fault()
+    healed_at = time.monotonic()
+    recovered = recovery_time(load, healed_at)
+    time.sleep(0.5)
+    load.stop()
+    if load.failures:
+        sys.exit(f"{name}: {len(load.failures)} bad answers, first: {load.failures[0]}")
+    if recovered is None:
+        sys.exit(f"{name}: no 2xx within 15 s of the database being back")
+    return load, recovered
+
+
+def main():
+    notes = os.path.realpath(sys.argv[1])
+    if not os.path.exists(f"{PG_BIN}/initdb"):
+        print("SKIP: PostgreSQL 15 server binaries are not installed")
+        return
+    with tempfile.TemporaryDirectory(prefix="notes-pgfault.") as work:
+        if os.getuid() == 0:
+            shutil.chown(work, user="postgres")
+        postgres = Postgres(work)
+        log = open(os.path.join(work, "server.log"), "w")
+        server = None
+        try:
+            server, port = start_notes(notes, postgres.url, log)
+            results = []
+            restart = lambda: postgres.pg_ctl("restart", "-m", "immediate")
+            results.append(("restart -m immediate",) + scenario(port, "restart", restart))
+            def terminate():  # five times, 100 ms apart: some of them in the middle of a statement
+                for _ in range(5):
+                    postgres.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                 "WHERE pid <> pg_backend_pid() AND backend_type = 'client backend'")
+                    time.sleep(0.1)
+            results.append(("pg_terminate_backend",) + scenario(port, "terminate", terminate))
+            lock = lambda: postgres.sql(
+                "BEGIN; LOCK TABLE notes IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(2); COMMIT;")
+            results.append(("pool exhausted 2 s",) + scenario(port, "exhausted", lock))
+            stored = postgres.stored_texts()
+            for fault, load, recovered in results:
+                lost = load.acknowledged - stored
+                if lost:
+                    sys.exit(f"{fault}: {len(lost)} acknowledged writes lost, e.g. {sorted(lost)[:3]}")
+                print(f"{fault}: {len(load.acknowledged)} acknowledged, none lost; {load.unavailable} answered 503 "
+                      f"with Retry-After; 2xx again {recovered:.2f} s after the database was back")
+            if not any(load.unavailable for _, load, _ in results):
+                sys.exit("no fault produced a single 503: the faults did not reach the app")
+        finally:
+            if server:
+                server.terminate()
+                server.wait(timeout=15)
+            log.close()
+            postgres.stop()
+
+
+if __name__ == "__main__":
+    main()
