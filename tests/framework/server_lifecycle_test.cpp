@@ -16,6 +16,7 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <future>
 #include <regex>
 #include <thread>
@@ -214,37 +215,70 @@ TEST(ServerLifecycle, RunServesUntilSigterm) {
   EXPECT_TRUE(shut_down);
 }
 
+namespace {
+
+// In a death test's child: serves a request that takes `hold`, lets `signal`
+// act once it is in flight, and exits with run()'s code, or 3 if the client's
+// response was not the whole one.
+[[noreturn]] void serve_while(std::chrono::milliseconds hold, const std::function<void(Server&)>& signal) {
+  std::atomic<bool> entered{false};
+  App app({.routes = {Route("/slow", [&](Request&) -> awaitable<Response> {
+             entered = true;
+             co_await sleep_for(hold);
+             co_return PlainTextResponse("finished");
+           })}});
+  Server server(app, {.port = 0, .threads = 1, .shutdown_timeout = 20s});
+  std::atomic<bool> answered{false};
+  std::thread client_thread([&] {
+    while (server.port() == 0) std::this_thread::sleep_for(5ms);
+    RawClient client(server.port());
+    client.send("GET /slow HTTP/1.1\r\nHost: test\r\n\r\n");
+    if (!eventually([&] { return entered.load(); }, 10s)) std::_Exit(4);
+    signal(server);
+    const auto response = client.read_response();
+    answered = response.status == 200 && response.body == "finished";
+  });
+  client_thread.detach();
+  const auto started = Clock::now();
+  const int code = server.run();
+  std::fprintf(
+      stderr, "run() returned %d after %lld ms\n", code,
+      static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count()));
+  std::_Exit(code == 0 && !answered ? 3 : code);
+}
+
+void sigterm(Server&) { ::kill(::getpid(), SIGTERM); }
+
+}  // namespace
+
+// SIGTERM with a request in flight: it gets its whole response, then run() returns 0.
+TEST(ServerLifecycleDeathTest, ASigtermLetsTheRequestInFlightFinish) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(serve_while(300ms, sigterm), ::testing::ExitedWithCode(0), "SIGTERM received, shutting down");
+}
+
 // A second signal while a request holds the shutdown up ends the process at
 // once (status 1), rather than after the shutdown timeout (status 0).
 TEST(ServerLifecycleDeathTest, ASecondSigtermWhileDrainingExitsAtOnce) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
-  const auto serve_and_signal_twice = [] {
-    std::atomic<bool> entered{false};
-    App app({.routes = {Route("/slow", [&](Request&) -> awaitable<Response> {
-               entered = true;
-               co_await sleep_for(60s);
-               co_return PlainTextResponse("late");
-             })}});
-    Server server(app, {.port = 0, .threads = 1, .shutdown_timeout = 20s});
-    std::thread signaller([&] {
-      while (server.port() == 0) std::this_thread::sleep_for(5ms);
-      RawClient client(server.port());
-      client.send("GET /slow HTTP/1.1\r\nHost: test\r\n\r\n");
-      while (!entered) std::this_thread::sleep_for(5ms);
-      ::kill(::getpid(), SIGTERM);
-      std::this_thread::sleep_for(300ms);  // the first one is being handled: the drain has begun
-      ::kill(::getpid(), SIGTERM);
-      std::this_thread::sleep_for(60s);
-    });
-    signaller.detach();
-    const auto started = Clock::now();
-    const int code = server.run();
-    std::fprintf(
-        stderr, "run() returned %d after %lld ms\n", code,
-        static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count()));
-    std::_Exit(code);
+  const auto twice = [](Server&) {
+    ::kill(::getpid(), SIGTERM);
+    std::this_thread::sleep_for(300ms);  // the first one is handled: the drain has begun
+    ::kill(::getpid(), SIGTERM);
   };
-  EXPECT_EXIT(serve_and_signal_twice(), ::testing::ExitedWithCode(1), "SIGTERM received again");
+  EXPECT_EXIT(serve_while(60s, twice), ::testing::ExitedWithCode(1), "SIGTERM received again");
+}
+
+// A shutdown begun by stop() (an endpoint, the app) is not hurried by one
+// signal: that one counts as the first.
+TEST(ServerLifecycleDeathTest, OneSigtermAfterStopStillLetsTheRequestFinish) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  const auto stop_then_signal = [](Server& server) {
+    std::thread([&server] { server.stop(); }).detach();
+    std::this_thread::sleep_for(200ms);
+    ::kill(::getpid(), SIGTERM);
+  };
+  EXPECT_EXIT(serve_while(600ms, stop_then_signal), ::testing::ExitedWithCode(0), "SIGTERM received, shutting down");
 }
 
 TEST(ServerLifecycle, StopFromAnEndpointDoesNotDeadlock) {

@@ -17,6 +17,7 @@
 
 #include <csignal>
 #include <cstdlib>
+#include <functional>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -275,9 +276,22 @@ int Server::run() {
     log::error("Startup failed: unknown error");
     return 1;
   }
-  signals.async_wait([](const boost::system::error_code& ec, int number) {
-    if (!ec) log::info(std::string(number == SIGINT ? "SIGINT" : "SIGTERM") + " received, shutting down");
-  });
+  // One handler for every signal: the first starts the shutdown; while the
+  // requests in flight finish, a second one (two in all, whoever began the
+  // shutdown) ends the process at once: an operator who asks twice will not wait.
+  int received = 0;
+  std::function<void(const boost::system::error_code&, int)> on_signal = [&](const boost::system::error_code& ec,
+                                                                             int number) {
+    if (ec) return;
+    const std::string name = number == SIGINT ? "SIGINT" : "SIGTERM";
+    if (++received >= 2) {
+      log::warning(name + " received again: exiting without waiting for the requests in flight");
+      std::_Exit(1);
+    }
+    log::info(name + " received, shutting down");
+    signals.async_wait(on_signal);
+  };
+  signals.async_wait(on_signal);
   {
     std::lock_guard lock(impl_->mutex);
     if (impl_->phase == Impl::Phase::running) {
@@ -286,25 +300,23 @@ int Server::run() {
       signal_loop.stop();  // stop() came first
     }
   }
-  signal_loop.run();
+  signal_loop.run_one();  // a signal, or stop() from elsewhere
   {
     std::lock_guard lock(impl_->mutex);
     impl_->signals = nullptr;
   }
-  // While the requests in flight finish, a second signal ends the process at
-  // once: an operator who asks twice does not want to wait.
-  signals.async_wait([](const boost::system::error_code& ec, int number) {
-    if (ec) return;
-    log::warning(std::string(number == SIGINT ? "SIGINT" : "SIGTERM") +
-                 " received again: exiting without waiting for the requests in flight");
-    std::_Exit(1);
-  });
   signal_loop.restart();
-  std::thread second_signal([&signal_loop] { signal_loop.run(); });
-  stop();
-  wait();
+  std::thread signal_thread([&signal_loop] { signal_loop.run(); });
+  std::exception_ptr failure;
+  try {
+    stop();
+    wait();
+  } catch (...) {
+    failure = std::current_exception();
+  }
   asio::post(signal_loop, [&signals] { signals.cancel(); });
-  second_signal.join();
+  signal_thread.join();
+  if (failure) std::rethrow_exception(failure);
   return 0;
 }
 
