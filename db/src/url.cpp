@@ -2,6 +2,7 @@
 
 #include <boost/url/encode.hpp>
 #include <boost/url/grammar/lut_chars.hpp>
+#include <boost/url/ipv6_address.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <boost/url/url_view.hpp>
@@ -27,6 +28,12 @@ std::string obscure_raw(std::string_view text) {
   hidden += kObscured;
   hidden += text.substr(at);
   return hidden;
+}
+
+// "[::1]": written as it is; "[x" is a name that merely starts with a bracket.
+bool is_ip_literal(std::string_view host) {
+  return host.size() > 2 && host.front() == '[' && host.back() == ']' &&
+         boost::urls::parse_ipv6_address(host.substr(1, host.size() - 2)).has_value();
 }
 
 [[noreturn]] void fail(std::string_view url, const std::string& problem) {
@@ -55,7 +62,7 @@ DatabaseURL::DatabaseURL(std::string_view url) {
     port_ = view.port_number();
   }
   if (view.has_fragment()) fail(url, "a database URL has no #fragment");
-  // (Boost.URL 1.81 loops forever over the params of an empty query before a '#'.)
+  // (Boost.URL 1.81 recurses until the stack overflows over the params of an empty query before a '#'.)
   for (const auto& param : view.encoded_query().empty() ? boost::urls::params_view() : view.params()) {
     if (param.key.empty()) {
       if (param.value.empty()) continue;  // a stray '&'
@@ -107,7 +114,7 @@ std::string DatabaseURL::render(bool obscure_password) const {
   }
   // Encoded, so that what the parse decoded reads the same again ("%40" in a
   // host stays a character of it); an IP literal ("[::1]") is written as it is.
-  if (!host_in_options_) out += hostname_.starts_with('[') ? hostname_ : encode(hostname_);
+  if (!host_in_options_) out += is_ip_literal(hostname_) ? hostname_ : encode(hostname_);
   // Appended piece by piece: GCC 12 warns (-Wrestrict, falsely) on "x" + std::string.
   if (port_) {
     out += ':';

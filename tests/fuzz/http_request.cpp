@@ -1,10 +1,13 @@
-// HTTP/1.1 request framing as the server reads it: RequestParser (the Beast
-// parser the session uses) fed in two pieces split anywhere, the checks the
-// session makes on the head and on a failed read, and then the Request the
-// app sees: its URL, query string, cookies and media type.
+// HTTP/1.1 request framing as the session reads it: RequestParser (the Beast
+// parser the session uses) takes the head from two pieces split anywhere, the
+// session's head checks run, then the body is parsed from what is left; a
+// failed read goes through read_error with the unparsed rest, an Upgrade
+// through check_upgrade. Then the Request the app sees: its URL, query
+// string, cookies and media type.
 #include "fuzz_input.hpp"
 #include "server/request_checks.hpp"
 #include "server/request_parser.hpp"
+#include "server/websocket_channel.hpp"
 
 #include <starling/request.hpp>
 
@@ -15,14 +18,13 @@ namespace {
 constexpr std::size_t kMaxHeaderSize = 8 * 1024;
 constexpr std::size_t kMaxHeaderFields = 100;
 
-// Feeds `text` as the session does: the parser takes what it can, the rest waits for more.
-boost::system::error_code feed(starling::server::RequestParser& parser, std::string_view& text) {
+// What Session::parse_buffered does with its buffer: `buffer` keeps what the parser did not take.
+boost::system::error_code parse(starling::server::RequestParser& parser, std::string& buffer, bool body) {
   boost::system::error_code ec;
-  while (!text.empty() && !parser.is_done()) {
-    const auto used = parser.put(boost::asio::buffer(text.data(), text.size()), ec);
-    text.remove_prefix(used);
-    if (ec || used == 0) break;
-  }
+  do {
+    if (buffer.empty()) return boost::beast::http::error::need_more;
+    buffer.erase(0, parser.put(boost::asio::buffer(buffer.data(), buffer.size()), ec));
+  } while (!ec && body && !parser.is_done());
   return ec;
 }
 
@@ -36,26 +38,31 @@ void look_at(const starling::Request& request) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using boost::beast::http::error::need_more;
   starling::fuzz::Input input(data, size);
   const auto split = input.split();
   const auto text = input.rest();
   starling::server::RequestParser parser(kMaxHeaderSize, kMaxHeaderFields);
-  parser.eager(true);
-  std::string_view first = text.substr(0, split);
-  std::string_view second = text.substr(split);
-  auto ec = feed(parser, first);
-  if (!ec || ec == boost::beast::http::error::need_more) {
-    std::string joined(first);
-    joined += second;
-    std::string_view rest = joined;
-    ec = feed(parser, rest);
+  std::string buffer(text.substr(0, split));  // the first read
+  auto ec = parse(parser, buffer, /*body=*/false);
+  if (ec == need_more) {  // the second read
+    buffer.append(text.substr(split));
+    ec = parse(parser, buffer, /*body=*/false);
   }
-  if (ec && ec != boost::beast::http::error::need_more) {
-    (void)starling::server::read_error(ec, text, parser);
+  if (ec) {
+    (void)starling::server::read_error(ec, buffer, parser);
     return 0;
   }
-  if (!parser.is_header_done() || starling::server::check_head(parser)) return 0;
-  (void)starling::server::expects_continue(parser);
+  if (starling::server::check_head(parser)) return 0;
+  if (!parser.is_done()) {
+    ec = parse(parser, buffer, /*body=*/true);
+    if (ec && ec != need_more) {
+      (void)starling::server::read_error(ec, buffer, parser);
+      return 0;
+    }
+    (void)starling::server::expects_continue(parser);
+  }
+  if (parser.has_upgrade()) (void)starling::server::check_upgrade(parser.parts());
   look_at(starling::Request(std::move(parser.parts())));
   return 0;
 }

@@ -1,5 +1,5 @@
 // multipart/form-data as the server reads it: the boundary from a
-// Content-Type, then the body in three pieces split anywhere; a malformed
+// Content-Type, then the body in three pieces cut anywhere; a malformed
 // body is an HTTPException (400/413), nothing else.
 #include "forms/multipart_parser.hpp"
 #include "fuzz_input.hpp"
@@ -13,6 +13,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   limits.max_files = 5;
   limits.max_part_size = 4096;
   limits.spool_threshold = input.byte() & 1 ? 16 : 4096;  // small: files spool to disk
+  const std::size_t first_cut = input.byte();
+  const std::size_t second_cut = input.byte();
   const auto text = input.rest();
   const auto line_end = text.find('\n');
   const auto content_type = text.substr(0, line_end);
@@ -20,8 +22,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     const auto boundary = starling::forms::multipart_boundary(content_type);
     starling::forms::MultipartParser parser(boundary, limits);
-    const auto a = body.size() / 3;
-    const auto b = 2 * body.size() / 3;
+    const auto a = first_cut * body.size() / 255;  // three pieces, cut anywhere
+    const auto b = a + second_cut * (body.size() - a) / 255;
     parser.feed(body.substr(0, a));
     parser.feed(body.substr(a, b - a));
     parser.feed(body.substr(b));

@@ -1,5 +1,7 @@
-// The notes app's request bodies: a note as JSON (whole or partial), and an
-// import as CSV. A bad body is an HTTPException (422/400), nothing else.
+// The notes app's request bodies: a note as JSON (whole or partial) through
+// the depth-bounded parser Request::json() uses, and an import as CSV. A bad body is an HTTPException (422/400),
+// nothing else.
+#include "bounded_json.hpp"
 #include "fuzz_input.hpp"
 #include "import.hpp"
 #include "note_input.hpp"
@@ -17,9 +19,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       (void)notes::parse_csv(text);
       return 0;
     }
-    const auto body = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (body.is_discarded()) return 0;
-    (void)notes::note_from_json(body, mode & 1).values();
+    const auto body = starling::detail::parse_bounded_json(text);  // as Request::json() parses
+    if (!body.error.empty()) return 0;
+    (void)notes::note_from_json(body.value, mode & 1).values();
   } catch (const starling::HTTPException&) {
   }
   return 0;
