@@ -47,7 +47,6 @@ class Postgres:
         self.data = os.path.join(self.dir, "data")
         self.port = free_port()
         as_postgres([f"{PG_BIN}/initdb", "-D", self.data, "-U", "postgres", "--auth=trust", "-E", "UTF8"])
-        self.pg_ctl("start")
 
     def pg_ctl(self, action, *extra):
         options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off"
@@ -146,7 +145,7 @@ def start_notes(notes, url, log):
         try:
             if request(port, "GET", "/health", timeout=1)[0] == 200:
                 return server, port
-        except OSError:
+        except (OSError, http.client.HTTPException):
             time.sleep(0.05)
     server.kill()
     sys.exit("notes serve did not answer /health within 15 s")
@@ -180,14 +179,15 @@ def main():
     notes = os.path.realpath(sys.argv[1])
     if not os.path.exists(f"{PG_BIN}/initdb"):
         print("SKIP: PostgreSQL 15 server binaries are not installed")
-        return
+        sys.exit(77)  # ctest's SKIP_RETURN_CODE
     with tempfile.TemporaryDirectory(prefix="notes-pgfault.") as work:
         if os.getuid() == 0:
             shutil.chown(work, user="postgres")
-        postgres = Postgres(work)
         log = open(os.path.join(work, "server.log"), "w")
-        server = None
+        postgres, server = None, None
         try:
+            postgres = Postgres(work)
+            postgres.pg_ctl("start")  # after the assignment: a failed start is stopped below too
             server, port = start_notes(notes, postgres.url, log)
             results = []
             restart = lambda: postgres.pg_ctl("restart", "-m", "immediate")
@@ -211,11 +211,17 @@ def main():
             if not any(load.unavailable for _, load, _ in results):
                 sys.exit("no fault produced a single 503: the faults did not reach the app")
         finally:
-            if server:
-                server.terminate()
-                server.wait(timeout=15)
-            log.close()
-            postgres.stop()
+            try:
+                if server:
+                    server.terminate()
+                    try:
+                        server.wait(timeout=15)
+                    except subprocess.TimeoutExpired:
+                        server.kill()
+            finally:
+                log.close()
+                if postgres:
+                    postgres.stop()
 
 
 if __name__ == "__main__":

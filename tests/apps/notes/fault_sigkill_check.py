@@ -46,13 +46,13 @@ def start(notes, database, log):
         try:
             if request(port, "GET", "/health", timeout=1)[0] == 200:
                 return server, port
-        except OSError:
+        except (OSError, http.client.HTTPException):
             time.sleep(0.05)
     server.kill()
     sys.exit(f"notes serve did not answer /health within 15 s (log: {log.name})")
 
 
-def write_until_refused(port, writer, acknowledged, lock):
+def write_until_refused(port, writer, acknowledged, failures, lock):
     for n in range(1_000_000):
         text = f"round-note {writer}-{n}"
         try:
@@ -63,20 +63,27 @@ def write_until_refused(port, writer, acknowledged, lock):
             with lock:
                 acknowledged.add(text)
         elif status != 503:
-            sys.exit(f"POST /notes answered {status} under load")
+            with lock:  # sys.exit in a thread would end only the thread
+                failures.append(f"POST /notes answered {status} under load")
+            return
 
 
 def one_round(notes, database, log, kill_after):
     server, port = start(notes, database, log)
-    acknowledged, lock = set(), threading.Lock()
-    writers = [threading.Thread(target=write_until_refused, args=(port, i, acknowledged, lock)) for i in range(WRITERS)]
-    for writer in writers:
-        writer.start()
-    time.sleep(kill_after)
-    server.kill()  # SIGKILL: no shutdown hook, no flush, mid-transaction for some writers
-    server.wait()
+    acknowledged, failures, lock = set(), [], threading.Lock()
+    try:
+        writers = [threading.Thread(target=write_until_refused, args=(port, i, acknowledged, failures, lock))
+                   for i in range(WRITERS)]
+        for writer in writers:
+            writer.start()
+        time.sleep(kill_after)
+    finally:
+        server.kill()  # SIGKILL: no shutdown hook, no flush, mid-transaction for some writers
+        server.wait()
     for writer in writers:
         writer.join()
+    if failures:
+        sys.exit(failures[0])
     return acknowledged
 
 
@@ -115,7 +122,10 @@ def main():
                 sys.exit(f"GET /notes after the kills answered {status}")
         finally:
             server.terminate()
-            server.wait(timeout=15)
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()
         print(f"{rounds} SIGKILLs under {WRITERS} writers: {total} acknowledged writes, none lost")
 
 
