@@ -11,24 +11,18 @@ hang past 10 s), the app answers 2xx again without a restart, and every note
 acknowledged with a 2xx is in the database at the end.
 Usage: fault_postgres_check.py <notes binary>"""
 import http.client
-import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 
+from notes_process import free_port, request, start_notes, stop_notes
+
 PG_BIN = "/usr/lib/postgresql/15/bin"
 WRITERS = 8
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def as_postgres(command, **kwargs):
@@ -73,17 +67,6 @@ class Postgres:
     @property
     def url(self):
         return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
-
-
-def request(port, method, path, body=None, timeout=10):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        headers = {"Content-Type": "application/json"} if body is not None else {}
-        connection.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
-        response = connection.getresponse()
-        return response.status, response.getheader("Retry-After"), response.read()
-    finally:
-        connection.close()
 
 
 class Load:
@@ -134,23 +117,6 @@ class Load:
             thread.join()
 
 
-def start_notes(notes, url, log):
-    port = free_port()
-    env = {"PATH": os.environ.get("PATH", ""), "DATABASE_URL": url, "LOG_LEVEL": "warning",
-           "DATABASE_POOL_TIMEOUT_MS": "500", "DATABASE_POOL_SIZE": "4"}
-    server = subprocess.Popen([notes, "serve", "--port", str(port), "--threads", "2", "--migrate"], env=env,
-                              stdout=log, stderr=log)
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        try:
-            if request(port, "GET", "/health", timeout=1)[0] == 200:
-                return server, port
-        except (OSError, http.client.HTTPException):
-            time.sleep(0.05)
-    server.kill()
-    sys.exit("notes serve did not answer /health within 15 s")
-
-
 def recovery_time(load, since, limit=15):
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
@@ -188,7 +154,8 @@ def main():
         try:
             postgres = Postgres(work)
             postgres.pg_ctl("start")  # after the assignment: a failed start is stopped below too
-            server, port = start_notes(notes, postgres.url, log)
+            server, port = start_notes(notes, postgres.url, log,
+                                       {"DATABASE_POOL_TIMEOUT_MS": "500", "DATABASE_POOL_SIZE": "2"})
             results = []
             restart = lambda: postgres.pg_ctl("restart", "-m", "immediate")
             results.append(("restart -m immediate",) + scenario(port, "restart", restart))
@@ -213,11 +180,7 @@ def main():
         finally:
             try:
                 if server:
-                    server.terminate()
-                    try:
-                        server.wait(timeout=15)
-                    except subprocess.TimeoutExpired:
-                        server.kill()
+                    stop_notes(server)
             finally:
                 log.close()
                 if postgres:

@@ -5,58 +5,24 @@ afterwards, the file passes PRAGMA integrity_check, and a new server on it
 serves and takes writes again. Several rounds, each killed at another moment.
 Usage: fault_sigkill_check.py <notes binary> [rounds]"""
 import http.client
-import json
 import os
 import random
-import socket
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 
+from notes_process import request, start_notes, stop_notes
+
 WRITERS = 8
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def request(port, method, path, body=None, timeout=5):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        headers = {"Content-Type": "application/json"} if body is not None else {}
-        connection.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
-
-
-def start(notes, database, log):
-    port = free_port()
-    env = {"PATH": os.environ.get("PATH", ""), "DATABASE_URL": f"sqlite:///{database}", "LOG_LEVEL": "warning"}
-    server = subprocess.Popen([notes, "serve", "--port", str(port), "--threads", "2", "--migrate"], env=env,
-                              stdout=log, stderr=log)
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        try:
-            if request(port, "GET", "/health", timeout=1)[0] == 200:
-                return server, port
-        except (OSError, http.client.HTTPException):
-            time.sleep(0.05)
-    server.kill()
-    sys.exit(f"notes serve did not answer /health within 15 s (log: {log.name})")
 
 
 def write_until_refused(port, writer, acknowledged, failures, lock):
     for n in range(1_000_000):
         text = f"round-note {writer}-{n}"
         try:
-            status, _ = request(port, "POST", "/notes", {"text": text, "completed": n % 2 == 0})
+            status, _, _ = request(port, "POST", "/notes", {"text": text, "completed": n % 2 == 0})
         except (OSError, http.client.HTTPException):
             return  # the server is gone: this write was never acknowledged
         if 200 <= status < 300:
@@ -69,7 +35,7 @@ def write_until_refused(port, writer, acknowledged, failures, lock):
 
 
 def one_round(notes, database, log, kill_after):
-    server, port = start(notes, database, log)
+    server, port = start_notes(notes, f"sqlite:///{database}", log)
     acknowledged, failures, lock = set(), [], threading.Lock()
     try:
         writers = [threading.Thread(target=write_until_refused, args=(port, i, acknowledged, failures, lock))
@@ -112,20 +78,16 @@ def main():
             print(f"round {round_number}: killed after {kill_after:.2f} s, {len(acknowledged)} acknowledged writes, "
                   f"none lost, integrity ok")
         # Service is back on the same file: it reads and takes writes.
-        server, port = start(notes, database, log)
+        server, port = start_notes(notes, f"sqlite:///{database}", log)
         try:
-            status, _ = request(port, "POST", "/notes", {"text": "after the kills", "completed": False})
+            status, _, _ = request(port, "POST", "/notes", {"text": "after the kills", "completed": False})
             if status != 201 and status != 200:
                 sys.exit(f"POST /notes after the kills answered {status}")
-            status, body = request(port, "GET", "/notes?limit=1")
+            status, _, _ = request(port, "GET", "/notes?limit=1")
             if status != 200:
                 sys.exit(f"GET /notes after the kills answered {status}")
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            stop_notes(server)
         print(f"{rounds} SIGKILLs under {WRITERS} writers: {total} acknowledged writes, none lost")
 
 
