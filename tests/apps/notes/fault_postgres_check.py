@@ -23,6 +23,7 @@ from notes_process import free_port, request, start_notes, stop_notes
 
 PG_BIN = "/usr/lib/postgresql/15/bin"
 WRITERS = 8
+WARM_UP_WRITES = 200
 
 
 def as_postgres(command, **kwargs):
@@ -107,6 +108,10 @@ class Load:
         with self.lock:
             self.failures.append(message)
 
+    def acknowledged_count(self):
+        with self.lock:
+            return len(self.acknowledged)
+
     def successes_since(self, moment):
         with self.lock:
             return self.last_success > moment
@@ -128,7 +133,12 @@ def recovery_time(load, since, limit=15):
 
 def scenario(notes_port, name, fault):
     load = Load(notes_port, name)
-    time.sleep(1.0)
+    warmed_up = time.monotonic() + 60  # under load, not after a fixed time: CI machines are busy
+    while load.acknowledged_count() < WARM_UP_WRITES and time.monotonic() < warmed_up:
+        time.sleep(0.01)
+    if load.acknowledged_count() < WARM_UP_WRITES:
+        load.stop()
+        sys.exit(f"{name}: only {load.acknowledged_count()} writes acknowledged in 60 s before the fault")
     fault()
     healed_at = time.monotonic()
     recovered = recovery_time(load, healed_at)

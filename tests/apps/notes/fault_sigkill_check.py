@@ -16,6 +16,7 @@ import time
 from notes_process import request, start_notes, stop_notes
 
 WRITERS = 8
+LOAD_DEADLINE_SECONDS = 60
 
 
 def write_until_refused(port, writer, acknowledged, failures, lock):
@@ -34,7 +35,9 @@ def write_until_refused(port, writer, acknowledged, failures, lock):
             return
 
 
-def one_round(notes, database, log, kill_after):
+def one_round(notes, database, log, kill_at):
+    """Kills the server once `kill_at` writes are acknowledged: a count, not a
+    time, so that a busy CI machine still kills it mid-load."""
     server, port = start_notes(notes, f"sqlite:///{database}", log)
     acknowledged, failures, lock = set(), [], threading.Lock()
     try:
@@ -42,7 +45,12 @@ def one_round(notes, database, log, kill_after):
                    for i in range(WRITERS)]
         for writer in writers:
             writer.start()
-        time.sleep(kill_after)
+        deadline = time.monotonic() + LOAD_DEADLINE_SECONDS
+        while time.monotonic() < deadline and not failures:
+            with lock:
+                if len(acknowledged) >= kill_at:
+                    break
+            time.sleep(0.002)
     finally:
         server.kill()  # SIGKILL: no shutdown hook, no flush, mid-transaction for some writers
         server.wait()
@@ -62,10 +70,11 @@ def main():
         log = open(os.path.join(work, "server.log"), "w")
         total = 0
         for round_number in range(rounds):
-            kill_after = random.uniform(0.5, 1.5)
-            acknowledged = one_round(notes, database, log, kill_after)
-            if len(acknowledged) < 20:
-                sys.exit(f"round {round_number}: only {len(acknowledged)} writes before the kill: no load to speak of")
+            kill_at = random.randint(200, 2000)
+            acknowledged = one_round(notes, database, log, kill_at)
+            if len(acknowledged) < kill_at:
+                sys.exit(f"round {round_number}: only {len(acknowledged)} of {kill_at} writes acknowledged "
+                         f"within {LOAD_DEADLINE_SECONDS} s: no load to speak of")
             with sqlite3.connect(database) as check:
                 integrity = check.execute("PRAGMA integrity_check").fetchone()[0]
                 stored = {row[0] for row in check.execute("SELECT text FROM notes")}
@@ -75,7 +84,7 @@ def main():
             if lost:
                 sys.exit(f"round {round_number}: {len(lost)} acknowledged writes lost, e.g. {sorted(lost)[:3]}")
             total += len(acknowledged)
-            print(f"round {round_number}: killed after {kill_after:.2f} s, {len(acknowledged)} acknowledged writes, "
+            print(f"round {round_number}: killed at {kill_at} acknowledgements, {len(acknowledged)} acknowledged writes, "
                   f"none lost, integrity ok")
         # Service is back on the same file: it reads and takes writes.
         server, port = start_notes(notes, f"sqlite:///{database}", log)
