@@ -9,7 +9,10 @@ namespace notes {
 namespace {
 
 starling::db::DatabaseOptions database_options(const Settings& settings) {
-  return {.force_rollback = settings.testing, .max_size = settings.pool_size, .acquire_timeout = settings.pool_timeout};
+  return {.force_rollback = settings.testing,
+          .max_size = settings.pool_size,
+          .acquire_timeout = settings.pool_timeout,
+          .statement_timeout = settings.statement_timeout};
 }
 
 }  // namespace

@@ -26,6 +26,8 @@ Settings load_settings(const starling::Config& config) {
   settings.pool_size = config.get<std::size_t>("DATABASE_POOL_SIZE", defaults.pool_size);
   settings.pool_timeout =
       std::chrono::milliseconds(config.get<std::size_t>("DATABASE_POOL_TIMEOUT_MS", defaults.pool_timeout.count()));
+  settings.statement_timeout = std::chrono::milliseconds(
+      config.get<std::size_t>("DATABASE_STATEMENT_TIMEOUT_MS", defaults.statement_timeout.count()));
   settings.static_dir = config.get<std::string>("STATIC_DIR", defaults.static_dir);
   settings.api_token = config.get<starling::Secret>("NOTES_API_TOKEN", starling::Secret());
   settings.forwarded_allow_ips = config.get<std::vector<std::string>>(

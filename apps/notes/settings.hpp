@@ -23,6 +23,7 @@ struct Settings {
   bool access_log = true;                                        ///< ACCESS_LOG: a line per request
   std::size_t pool_size = 10;                                    ///< DATABASE_POOL_SIZE: connections at most
   std::chrono::milliseconds pool_timeout{5000};                  ///< DATABASE_POOL_TIMEOUT_MS: then 503
+  std::chrono::milliseconds statement_timeout{30000};            ///< DATABASE_STATEMENT_TIMEOUT_MS: then 503; 0: none
   std::string static_dir = NOTES_STATIC_DIR;                     ///< STATIC_DIR: the web page's files
   starling::Secret api_token;                                    ///< NOTES_API_TOKEN: writes need it; empty: open
   std::vector<std::string> forwarded_allow_ips = {"127.0.0.1"};  ///< FORWARDED_ALLOW_IPS: trusted proxies

@@ -122,7 +122,9 @@ awaitable<void> Database::connect() {
   base.acquire_timeout = options.acquire_timeout;
   base.pipeline = options.pipeline;
   base.description = url.to_string();
-  base.open = [url] { return backend::open_connection(url); };
+  base.open = [url, connection_options = backend::ConnectionOptions{.statement_timeout = options.statement_timeout}] {
+    return backend::open_connection(url, connection_options);
+  };
   base.prepare = [hook = options.on_connect, force_rollback = options.force_rollback,
                   postgres = url.dialect() == Dialect::postgresql](PooledConnection& connection) {
     if (hook) {

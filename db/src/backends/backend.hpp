@@ -5,6 +5,7 @@
 #include <starling/db/row.hpp>
 #include <starling/db/url.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <exception>
 #include <memory>
@@ -97,8 +98,14 @@ class Connection {
   virtual bool in_transaction() const = 0;
 };
 
+/// Settings of a connection, beyond its URL.
+struct ConnectionOptions {
+  /// A statement running longer is cancelled with OperationalError; 0: never.
+  std::chrono::milliseconds statement_timeout{0};
+};
+
 /// Opens a connection to `url` for its dialect. @throws ConnectionError naming the
 /// URL with its password obscured.
-std::unique_ptr<Connection> open_connection(const DatabaseURL& url);
+std::unique_ptr<Connection> open_connection(const DatabaseURL& url, const ConnectionOptions& options = {});
 
 }  // namespace starling::db::backend

@@ -4,10 +4,10 @@
 
 namespace starling::db::backend {
 
-std::unique_ptr<Connection> open_connection(const DatabaseURL& url) {
+std::unique_ptr<Connection> open_connection(const DatabaseURL& url, const ConnectionOptions& options) {
   switch (url.dialect()) {
-    case Dialect::sqlite: return std::make_unique<SqliteConnection>(url);
-    case Dialect::postgresql: return std::make_unique<PostgresConnection>(url);
+    case Dialect::sqlite: return std::make_unique<SqliteConnection>(url, options);
+    case Dialect::postgresql: return std::make_unique<PostgresConnection>(url, options);
   }
   throw ConnectionError("no backend for " + url.to_string());
 }

@@ -4,11 +4,13 @@ database fails under it, on a PostgreSQL server of its own (a throwaway one,
 as scripts/test starts):
   1. the server restarted with `pg_ctl restart -m immediate` (a crash and recovery),
   2. every connection of the app killed with pg_terminate_backend,
-  3. the pool exhausted: the notes table locked while writes queue up past
-     DATABASE_POOL_TIMEOUT_MS.
+  3. the pool exhausted: the notes table locked for 3 s, so that the writes
+     on the app's two connections wait past DATABASE_STATEMENT_TIMEOUT_MS and
+     those queued behind them past DATABASE_POOL_TIMEOUT_MS.
 In each: every answer is a 2xx or a 503 with Retry-After (never a 500, never a
 hang past 10 s), the app answers 2xx again without a restart, and every note
-acknowledged with a 2xx is in the database at the end.
+acknowledged with a 2xx is in the database at the end. A lock outlasting both
+timeouts must give 503s; the slowest answer is reported.
 Usage: fault_postgres_check.py <notes binary>"""
 import http.client
 import os
@@ -24,6 +26,9 @@ from notes_process import free_port, request, start_notes, stop_notes
 PG_BIN = "/usr/lib/postgresql/15/bin"
 WRITERS = 8
 WARM_UP_WRITES = 200
+POOL_TIMEOUT_MS = 500
+STATEMENT_TIMEOUT_MS = 1000
+LOCK_SECONDS = 3
 
 
 def as_postgres(command, **kwargs):
@@ -76,6 +81,7 @@ class Load:
     def __init__(self, port, name):
         self.port, self.name = port, name
         self.acknowledged, self.failures, self.unavailable = set(), [], 0
+        self.slowest = 0.0
         self.last_success = time.monotonic()
         self.lock, self.stopping = threading.Lock(), threading.Event()
         self.threads = [threading.Thread(target=self.write, args=(i,)) for i in range(WRITERS)]
@@ -94,6 +100,7 @@ class Load:
                 self.fail(f"POST /notes got no answer after {time.monotonic() - started:.1f} s: {error!r}")
                 return
             with self.lock:
+                self.slowest = max(self.slowest, time.monotonic() - started)
                 if 200 <= status < 300:
                     self.acknowledged.add(text)
                     self.last_success = time.monotonic()
@@ -165,7 +172,8 @@ def main():
             postgres = Postgres(work)
             postgres.pg_ctl("start")  # after the assignment: a failed start is stopped below too
             server, port = start_notes(notes, postgres.url, log,
-                                       {"DATABASE_POOL_TIMEOUT_MS": "500", "DATABASE_POOL_SIZE": "2"})
+                                       {"DATABASE_POOL_TIMEOUT_MS": str(POOL_TIMEOUT_MS), "DATABASE_POOL_SIZE": "2",
+                                        "DATABASE_STATEMENT_TIMEOUT_MS": str(STATEMENT_TIMEOUT_MS)})
             results = []
             restart = lambda: postgres.pg_ctl("restart", "-m", "immediate")
             results.append(("restart -m immediate",) + scenario(port, "restart", restart))
@@ -176,17 +184,21 @@ def main():
                     time.sleep(0.1)
             results.append(("pg_terminate_backend",) + scenario(port, "terminate", terminate))
             lock = lambda: postgres.sql(
-                "BEGIN; LOCK TABLE notes IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(2); COMMIT;")
-            results.append(("pool exhausted 2 s",) + scenario(port, "exhausted", lock))
+                f"BEGIN; LOCK TABLE notes IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep({LOCK_SECONDS}); COMMIT;")
+            results.append((f"table locked {LOCK_SECONDS} s",) + scenario(port, "exhausted", lock))
             stored = postgres.stored_texts()
             for fault, load, recovered in results:
                 lost = load.acknowledged - stored
                 if lost:
                     sys.exit(f"{fault}: {len(lost)} acknowledged writes lost, e.g. {sorted(lost)[:3]}")
                 print(f"{fault}: {len(load.acknowledged)} acknowledged, none lost; {load.unavailable} answered 503 "
-                      f"with Retry-After; 2xx again {recovered:.2f} s after the database was back")
+                      f"with Retry-After; slowest answer {load.slowest:.2f} s; 2xx again {recovered:.2f} s after "
+                      f"the database was back")
             if not any(load.unavailable for _, load, _ in results):
                 sys.exit("no fault produced a single 503: the faults did not reach the app")
+            locked = results[-1][1]
+            if not locked.unavailable:
+                sys.exit(f"a lock held {LOCK_SECONDS} s, past the statement and pool timeouts, gave no 503")
         finally:
             try:
                 if server:

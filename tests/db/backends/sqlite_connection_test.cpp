@@ -156,7 +156,7 @@ TEST_F(SqliteConnectionTest, AWriteWaitsOutAnotherWritersLockUpToTheBusyTimeout)
   committer.join();
   EXPECT_GE(waited, 200ms);
 
-  SqliteConnection impatient(url, 50ms);
+  SqliteConnection impatient(url, {}, 50ms);
   other.execute("BEGIN IMMEDIATE", {});
   const auto message = error_of<OperationalError>([&] { impatient.execute("INSERT INTO owners (id) VALUES (2)", {}); });
   other.execute("ROLLBACK", {});
@@ -185,7 +185,7 @@ TEST_F(SqliteConnectionTest, FetchFirstReadsTheFirstRowOnlyAndSettleEndsTheRead)
   // Until settled, a read of a table keeps its snapshot: a truncating checkpoint (no busy wait) cannot finish.
   connection_->execute("INSERT INTO owners (id) VALUES (1), (2)", {});
   ASSERT_TRUE(connection_->fetch_first("SELECT id FROM owners ORDER BY id", {}).has_value());
-  SqliteConnection other(DatabaseURL("sqlite:///" + path_.string()), std::chrono::milliseconds(0));
+  SqliteConnection other(DatabaseURL("sqlite:///" + path_.string()), {}, std::chrono::milliseconds(0));
   other.execute("INSERT INTO owners (id) VALUES (3)", {});
   const auto checkpoint_busy = [&] { return other.execute("PRAGMA wal_checkpoint(TRUNCATE)", {}).rows.at(0)[0]; };
   EXPECT_EQ(checkpoint_busy(), Value(1));
@@ -199,7 +199,7 @@ TEST_F(SqliteConnectionTest, AnyStatementAfterFetchFirstEndsItsReadFirst) {
   ASSERT_TRUE(connection_->fetch_first("SELECT id FROM owners ORDER BY id", {}).has_value());
   // Not settled: the write after it still runs on its own, outside the read.
   connection_->execute("INSERT INTO owners (id) VALUES (3)", {});
-  SqliteConnection other(DatabaseURL("sqlite:///" + path_.string()), std::chrono::milliseconds(0));
+  SqliteConnection other(DatabaseURL("sqlite:///" + path_.string()), {}, std::chrono::milliseconds(0));
   EXPECT_EQ(other.execute("SELECT count(*) FROM owners", {}).rows.at(0)[0], Value(3));
   EXPECT_EQ(other.execute("PRAGMA wal_checkpoint(TRUNCATE)", {}).rows.at(0)[0], Value(0));
 }
@@ -220,7 +220,7 @@ TEST_F(SqliteConnectionTest, ReadsRunTogetherEachGetTheirOwnOutcomeInOneSnapshot
   EXPECT_EQ(outcomes[3].result.rows.size(), 3u);
   EXPECT_FALSE(connection_->in_transaction());  // the shared read ended
   // And a writer is not held up by a read left open.
-  SqliteConnection other(DatabaseURL("sqlite:///" + path_.string()), std::chrono::milliseconds(0));
+  SqliteConnection other(DatabaseURL("sqlite:///" + path_.string()), {}, std::chrono::milliseconds(0));
   EXPECT_NO_THROW(other.execute("INSERT INTO notes (text) VALUES ('d')", {}));
 }
 

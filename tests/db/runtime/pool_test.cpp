@@ -325,7 +325,7 @@ TEST_P(Pooling, AReadKeepsNoSnapshotOpenOnceItsCallerHasTheRow) {
   run(database.execute(text("INSERT INTO kept VALUES (1), (2)")));
   // A checkpoint that truncates the WAL waits (here up to 2 s) for every reader
   // of the file to finish; SQLite answers busy = 1 if one is still reading.
-  backend::SqliteConnection other(url(), std::chrono::seconds(2));
+  backend::SqliteConnection other(url(), {}, std::chrono::seconds(2));
   const auto checkpoint_busy = [&] {
     return other.execute("PRAGMA wal_checkpoint(TRUNCATE)", {}).rows.at(0)[0].as<std::int64_t>();
   };

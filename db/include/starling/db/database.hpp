@@ -42,6 +42,13 @@ struct DatabaseOptions {
   std::size_t max_size = 10;
   /// How long a query waits for a free connection before PoolTimeout.
   std::chrono::milliseconds acquire_timeout{10'000};
+  /// A statement that runs longer is cancelled with OperationalError (an app
+  /// using db_http answers 503), so that a lock held elsewhere or a runaway
+  /// query cannot hold a request forever. PostgreSQL's statement_timeout
+  /// (lock waits included); on SQLite, checked as the statement runs (lock
+  /// waits end after 5 s with SQLITE_BUSY anyway). Statements pipelined
+  /// together run in turn, each with its own timeout. 0: no limit.
+  std::chrono::milliseconds statement_timeout{0};
   /// Whether short statements queued while every connection is busy may run
   /// together: in one round trip on PostgreSQL (pipeline mode), in one read
   /// snapshot on SQLite. Each still succeeds or fails on its own, outside any

@@ -128,7 +128,7 @@ class NotingConnect final : public pqxx::connect_direct {
 
 thread_local NotingConnect::handle NotingConnect::made_on_this_thread = nullptr;
 
-PostgresConnection::PostgresConnection(const DatabaseURL& url) {
+PostgresConnection::PostgresConnection(const DatabaseURL& url, const ConnectionOptions& options) {
   try {
     connection_ = std::make_unique<pqxx::basic_connection_base<NotingConnect>>(connection_string(url));
     handle_ = NotingConnect::made_on_this_thread;
@@ -137,6 +137,11 @@ PostgresConnection::PostgresConnection(const DatabaseURL& url) {
     std::string message = error.what();
     while (!message.empty() && std::isspace(static_cast<unsigned char>(message.back()))) message.pop_back();
     throw ConnectionError("cannot connect to " + url.to_string() + ": " + message);
+  }
+  if (options.statement_timeout.count() > 0) {
+    // The server cancels a statement past it (SQLSTATE 57014), lock waits included.
+    const auto set = "SET statement_timeout = " + std::to_string(options.statement_timeout.count());
+    succeeded(PQexec(handle_, set.c_str()), set, false);
   }
 }
 

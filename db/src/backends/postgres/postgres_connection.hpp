@@ -26,7 +26,7 @@ class NotingConnect;
 class PostgresConnection final : public Connection {
  public:
   /// Connects. @throws ConnectionError naming the URL (password obscured).
-  explicit PostgresConnection(const DatabaseURL& url);
+  explicit PostgresConnection(const DatabaseURL& url, const ConnectionOptions& options = {});
   ~PostgresConnection() override;
 
   Result execute(const std::string& sql, const std::vector<Value>& params) override;

@@ -17,6 +17,8 @@ constexpr std::size_t kStatementCacheSize = 256;
 // Only reads that typically take less than this share a snapshot (see
 // StatementTiming): 16 of them then hold up the last for a few milliseconds at most.
 constexpr std::chrono::microseconds kSharedUnder{250};
+// Virtual-machine steps between two looks at the clock: a few microseconds' work.
+constexpr int kStepsPerDeadlineCheck = 1000;
 
 using Clock = StatementTiming::Clock;
 
@@ -30,30 +32,6 @@ bool is_insert(std::string_view sql) {
   };
   return starts_with("INSERT") || starts_with("REPLACE");
 }
-
-// Its own statement (not the cache's), stepped a batch at a time.
-class SqliteCursor final : public Cursor {
- public:
-  SqliteCursor(SQLite::Database& database, const std::string& sql, const std::vector<Value>& params)
-      : statement_(database, sql) {
-    statement_.bind(params);
-  }
-
-  std::vector<Row> fetch(std::size_t count) override {
-    std::vector<Row> rows;
-    try {
-      while (rows.size() < count && !done_ && statement_.statement.executeStep()) rows.push_back(statement_.row());
-    } catch (const SQLite::Exception& error) {
-      rethrow_translated(error, statement_.statement.getQuery());
-    }
-    if (rows.size() < count) done_ = true;
-    return rows;
-  }
-
- private:
-  SqliteStatement statement_;
-  bool done_ = false;
-};
 
 // Processes opening a new file at once can each hold a lock that the other's
 // switch to WAL needs; SQLite then answers BUSY at once, without calling its
@@ -73,7 +51,69 @@ void switch_to_wal(SQLite::Database& database, std::chrono::milliseconds busy_ti
 
 }  // namespace
 
-SqliteConnection::SqliteConnection(const DatabaseURL& url, std::chrono::milliseconds busy_timeout) {
+// The statement timeout: SQLite calls the progress handler every few thousand
+// steps of a statement, and interrupts it (SQLITE_INTERRUPT) when that says
+// its time is up. Lock waits are bounded by the busy timeout instead.
+class StatementDeadline {
+ public:
+  StatementDeadline(sqlite3* handle, std::chrono::milliseconds limit) : limit_(limit) {
+    if (limit_.count() > 0) sqlite3_progress_handler(handle, kStepsPerDeadlineCheck, &StatementDeadline::check, this);
+  }
+
+  /// Called before each statement, and before each batch a cursor reads.
+  void start() {
+    if (limit_.count() > 0) deadline_ = Clock::now() + limit_;
+  }
+
+  /// Throws the timeout's OperationalError for an interruption that it caused.
+  void rethrow_if_timed_out(const SQLite::Exception& error, const std::string& sql) const {
+    if (error.getErrorCode() != SQLITE_INTERRUPT || limit_.count() == 0 || Clock::now() < deadline_) return;
+    throw OperationalError("the statement ran longer than the statement timeout (" + std::to_string(limit_.count()) +
+                               " ms) and was interrupted",
+                           {.sql = sql, .result_code = error.getExtendedErrorCode()});
+  }
+
+ private:
+  static int check(void* self) { return Clock::now() >= static_cast<StatementDeadline*>(self)->deadline_ ? 1 : 0; }
+
+  std::chrono::milliseconds limit_;
+  Clock::time_point deadline_ = Clock::time_point::max();
+};
+
+namespace {
+
+// Its own statement (not the cache's), stepped a batch at a time.
+class SqliteCursor final : public Cursor {
+ public:
+  SqliteCursor(SQLite::Database& database, StatementDeadline& deadline, const std::string& sql,
+               const std::vector<Value>& params)
+      : statement_(database, sql), deadline_(deadline) {
+    statement_.bind(params);
+  }
+
+  std::vector<Row> fetch(std::size_t count) override {
+    std::vector<Row> rows;
+    try {
+      deadline_.start();
+      while (rows.size() < count && !done_ && statement_.statement.executeStep()) rows.push_back(statement_.row());
+    } catch (const SQLite::Exception& error) {
+      deadline_.rethrow_if_timed_out(error, statement_.statement.getQuery());
+      rethrow_translated(error, statement_.statement.getQuery());
+    }
+    if (rows.size() < count) done_ = true;
+    return rows;
+  }
+
+ private:
+  SqliteStatement statement_;
+  StatementDeadline& deadline_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+SqliteConnection::SqliteConnection(const DatabaseURL& url, const ConnectionOptions& options,
+                                   std::chrono::milliseconds busy_timeout) {
   try {
     // No mutex of SQLite's own per call: the pool hands a connection to one
     // thread at a time, and a point read makes a dozen calls.
@@ -85,6 +125,7 @@ SqliteConnection::SqliteConnection(const DatabaseURL& url, std::chrono::millisec
   } catch (const SQLite::Exception& error) {
     throw ConnectionError("cannot open SQLite database '" + url.database() + "': " + error.what());
   }
+  deadline_ = std::make_unique<StatementDeadline>(database_->getHandle(), options.statement_timeout);
 }
 
 SqliteConnection::~SqliteConnection() { settle(); }
@@ -101,6 +142,7 @@ SqliteStatement& SqliteConnection::prepare(const std::string& sql) {
 }
 
 Result SqliteConnection::execute(const std::string& sql, const std::vector<Value>& params) {
+  deadline_->start();  // before preparing, which may read the schema
   try {
     SqliteStatement& prepared = prepare(sql);
     prepared.bind(params);
@@ -119,11 +161,13 @@ Result SqliteConnection::execute(const std::string& sql, const std::vector<Value
     return result;
   } catch (const SQLite::Exception& error) {
     statements_.erase(sql);  // a failed statement is prepared again next time
+    deadline_->rethrow_if_timed_out(error, sql);
     rethrow_translated(error, sql);
   }
 }
 
 std::optional<Row> SqliteConnection::fetch_first(const std::string& sql, const std::vector<Value>& params) {
+  deadline_->start();
   try {
     SqliteStatement& prepared = prepare(sql);
     prepared.bind(params);
@@ -136,6 +180,7 @@ std::optional<Row> SqliteConnection::fetch_first(const std::string& sql, const s
   } catch (const SQLite::Exception& error) {
     settle();
     statements_.erase(sql);
+    deadline_->rethrow_if_timed_out(error, sql);
     rethrow_translated(error, sql);
   }
 }
@@ -185,8 +230,9 @@ void SqliteConnection::settle() noexcept {
 std::unique_ptr<Cursor> SqliteConnection::open_cursor(const std::string& sql, const std::vector<Value>& params,
                                                       bool /*in_transaction*/) {
   settle();
+  deadline_->start();
   try {
-    return std::make_unique<SqliteCursor>(*database_, sql, params);
+    return std::make_unique<SqliteCursor>(*database_, *deadline_, sql, params);
   } catch (const SQLite::Exception& error) {
     rethrow_translated(error, sql);
   }

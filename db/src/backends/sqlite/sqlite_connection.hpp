@@ -1,6 +1,6 @@
 #pragma once
 // A SQLite connection (SQLiteCpp): WAL for files, busy_timeout, foreign keys on,
-// prepared statements cached by SQL text.
+// prepared statements cached by SQL text, the statement timeout.
 
 #include "backends/backend.hpp"
 
@@ -18,11 +18,15 @@ class Database;
 namespace starling::db::backend {
 
 struct SqliteStatement;
+class StatementDeadline;
 
 class SqliteConnection final : public Connection {
  public:
   /// Opens (creating the file if needed). @throws ConnectionError naming the file.
-  explicit SqliteConnection(const DatabaseURL& url, std::chrono::milliseconds busy_timeout = std::chrono::seconds(5));
+  /// `busy_timeout`: how long a statement waits for another connection's lock
+  /// before SQLITE_BUSY.
+  explicit SqliteConnection(const DatabaseURL& url, const ConnectionOptions& options = {},
+                            std::chrono::milliseconds busy_timeout = std::chrono::seconds(5));
   ~SqliteConnection() override;
 
   Result execute(const std::string& sql, const std::vector<Value>& params) override;
@@ -45,7 +49,8 @@ class SqliteConnection final : public Connection {
 
   std::unique_ptr<SQLite::Database> database_;
   std::unordered_map<std::string, std::unique_ptr<SqliteStatement>> statements_;
-  SqliteStatement* open_read_ = nullptr;  // a fetch_first not yet reset: it holds a read snapshot
+  SqliteStatement* open_read_ = nullptr;         // a fetch_first not yet reset: it holds a read snapshot
+  std::unique_ptr<StatementDeadline> deadline_;  // SQLite's progress handler holds its address
 };
 
 }  // namespace starling::db::backend
