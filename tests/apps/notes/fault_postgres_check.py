@@ -12,16 +12,14 @@ hang past 10 s), the app answers 2xx again without a restart, and every note
 acknowledged with a 2xx is in the database at the end. A lock outlasting both
 timeouts must give 503s; the slowest answer is reported.
 Usage: fault_postgres_check.py <notes binary>"""
-import http.client
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
-from notes_process import free_port, request, start_notes, stop_notes
+from notes_process import Load, free_port, start_notes, stop_notes
 
 PG_BIN = "/usr/lib/postgresql/15/bin"
 WRITERS = 8
@@ -75,80 +73,15 @@ class Postgres:
         return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
 
-class Load:
-    """Writers that POST notes until stopped, keeping what was acknowledged."""
-
-    def __init__(self, port, name):
-        self.port, self.name = port, name
-        self.acknowledged, self.failures, self.unavailable = set(), [], 0
-        self.slowest = 0.0
-        self.last_success = time.monotonic()
-        self.lock, self.stopping = threading.Lock(), threading.Event()
-        self.threads = [threading.Thread(target=self.write, args=(i,)) for i in range(WRITERS)]
-        for thread in self.threads:
-            thread.start()
-
-    def write(self, writer):
-        for n in range(1_000_000):
-            if self.stopping.is_set():
-                return
-            text = f"{self.name} {writer}-{n}"
-            started = time.monotonic()
-            try:
-                status, retry_after, body = request(self.port, "POST", "/notes", {"text": text, "completed": False})
-            except (OSError, http.client.HTTPException) as error:
-                self.fail(f"POST /notes got no answer after {time.monotonic() - started:.1f} s: {error!r}")
-                return
-            with self.lock:
-                self.slowest = max(self.slowest, time.monotonic() - started)
-                if 200 <= status < 300:
-                    self.acknowledged.add(text)
-                    self.last_success = time.monotonic()
-                elif status == 503 and retry_after:
-                    self.unavailable += 1
-                else:
-                    self.failures.append(f"POST /notes answered {status} (Retry-After {retry_after}): {body[:200]!r}")
-            if status == 503:
-                time.sleep(0.05)
-
-    def fail(self, message):
-        with self.lock:
-            self.failures.append(message)
-
-    def acknowledged_count(self):
-        with self.lock:
-            return len(self.acknowledged)
-
-    def successes_since(self, moment):
-        with self.lock:
-            return self.last_success > moment
-
-    def stop(self):
-        self.stopping.set()
-        for thread in self.threads:
-            thread.join()
-
-
-def recovery_time(load, since, limit=15):
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        if load.successes_since(since):
-            return time.monotonic() - since
-        time.sleep(0.02)
-    return None
-
-
 def scenario(notes_port, name, fault):
-    load = Load(notes_port, name)
-    warmed_up = time.monotonic() + 60  # under load, not after a fixed time: CI machines are busy
-    while load.acknowledged_count() < WARM_UP_WRITES and time.monotonic() < warmed_up:
-        time.sleep(0.01)
-    if load.acknowledged_count() < WARM_UP_WRITES:
+    load = Load(notes_port, name, WRITERS)
+    # Under load, not after a fixed time: CI machines are busy.
+    if not load.wait_until(acknowledged=WARM_UP_WRITES):
         load.stop()
-        sys.exit(f"{name}: only {load.acknowledged_count()} writes acknowledged in 60 s before the fault")
+        sys.exit(f"{name}: only {load.counts()[0]} writes acknowledged in 60 s before the fault ({load.failures[:1]})")
     fault()
     healed_at = time.monotonic()
-    recovered = recovery_time(load, healed_at)
+    recovered = load.recovery_time(healed_at)
     time.sleep(0.5)
     load.stop()
     if load.failures:
@@ -191,13 +124,13 @@ def main():
                 lost = load.acknowledged - stored
                 if lost:
                     sys.exit(f"{fault}: {len(lost)} acknowledged writes lost, e.g. {sorted(lost)[:3]}")
-                print(f"{fault}: {len(load.acknowledged)} acknowledged, none lost; {load.unavailable} answered 503 "
+                print(f"{fault}: {len(load.acknowledged)} acknowledged, none lost; {len(load.refused)} answered 503 "
                       f"with Retry-After; slowest answer {load.slowest:.2f} s; 2xx again {recovered:.2f} s after "
                       f"the database was back")
-            if not any(load.unavailable for _, load, _ in results):
+            if not any(load.refused for _, load, _ in results):
                 sys.exit("no fault produced a single 503: the faults did not reach the app")
             locked = results[-1][1]
-            if not locked.unavailable:
+            if not locked.refused:
                 sys.exit(f"a lock held {LOCK_SECONDS} s, past the statement and pool timeouts, gave no 503")
         finally:
             try:
