@@ -113,7 +113,8 @@ class SqliteCursor final : public Cursor {
 }  // namespace
 
 SqliteConnection::SqliteConnection(const DatabaseURL& url, const ConnectionOptions& options,
-                                   std::chrono::milliseconds busy_timeout) {
+                                   std::chrono::milliseconds busy_timeout)
+    : path_(url.database()) {
   try {
     // No mutex of SQLite's own per call: the pool hands a connection to one
     // thread at a time, and a point read makes a dozen calls.
@@ -129,6 +130,19 @@ SqliteConnection::SqliteConnection(const DatabaseURL& url, const ConnectionOptio
 }
 
 SqliteConnection::~SqliteConnection() { settle(); }
+
+void SqliteConnection::fail(const SQLite::Exception& error, const std::string& sql) {
+  deadline_->rethrow_if_timed_out(error, sql);
+  // SQLite opens a file it may not write read-only, and makes its -wal and
+  // -shm files with the same mode: say so, for whoever reads the log.
+  if (error.getErrorCode() == SQLITE_READONLY && sqlite3_db_readonly(database_->getHandle(), "main") == 1)
+    throw OperationalError("the SQLite database '" + path_ +
+                               "' is read-only to this process (the file, its folder or its -wal and -shm files "
+                               "are not writable): " +
+                               error.what(),
+                           {.sql = sql, .result_code = error.getExtendedErrorCode()});
+  rethrow_translated(error, sql);
+}
 
 SqliteStatement& SqliteConnection::prepare(const std::string& sql) {
   settle();
@@ -161,8 +175,7 @@ Result SqliteConnection::execute(const std::string& sql, const std::vector<Value
     return result;
   } catch (const SQLite::Exception& error) {
     statements_.erase(sql);  // a failed statement is prepared again next time
-    deadline_->rethrow_if_timed_out(error, sql);
-    rethrow_translated(error, sql);
+    fail(error, sql);
   }
 }
 
@@ -180,8 +193,7 @@ std::optional<Row> SqliteConnection::fetch_first(const std::string& sql, const s
   } catch (const SQLite::Exception& error) {
     settle();
     statements_.erase(sql);
-    deadline_->rethrow_if_timed_out(error, sql);
-    rethrow_translated(error, sql);
+    fail(error, sql);
   }
 }
 
@@ -234,7 +246,7 @@ std::unique_ptr<Cursor> SqliteConnection::open_cursor(const std::string& sql, co
   try {
     return std::make_unique<SqliteCursor>(*database_, *deadline_, sql, params);
   } catch (const SQLite::Exception& error) {
-    rethrow_translated(error, sql);
+    fail(error, sql);
   }
 }
 

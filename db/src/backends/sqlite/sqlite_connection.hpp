@@ -13,6 +13,7 @@
 
 namespace SQLite {
 class Database;
+class Exception;
 }  // namespace SQLite
 
 namespace starling::db::backend {
@@ -45,8 +46,10 @@ class SqliteConnection final : public Connection {
 
  private:
   SqliteStatement& prepare(const std::string& sql);
+  [[noreturn]] void fail(const SQLite::Exception& error, const std::string& sql);
   Result read_first(const std::string& sql, const std::vector<Value>& params);
 
+  std::string path_;
   std::unique_ptr<SQLite::Database> database_;
   std::unordered_map<std::string, std::unique_ptr<SqliteStatement>> statements_;
   SqliteStatement* open_read_ = nullptr;         // a fetch_first not yet reset: it holds a read snapshot
