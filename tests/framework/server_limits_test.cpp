@@ -325,6 +325,13 @@ INSTANTIATE_TEST_SUITE_P(
         Malformed{"BadVersionText", "GET / HTTX/1.1\r\nHost: t\r\n\r\n", 400,
                   "Invalid HTTP version in the request line"},
         Malformed{"RelativeTarget", "GET index.html HTTP/1.1\r\nHost: t\r\n\r\n", 400, "Invalid request target"},
+        // RFC 3629 forbids overlong forms (here '/' as two bytes) and surrogates.
+        Malformed{"OverlongUtf8Path", "GET /a%C0%AFb HTTP/1.1\r\nHost: t\r\n\r\n", 400,
+                  "Invalid request target: the path is not UTF-8"},
+        Malformed{"SurrogateInPath", "GET /%ED%A0%80 HTTP/1.1\r\nHost: t\r\n\r\n", 400,
+                  "Invalid request target: the path is not UTF-8"},
+        Malformed{"TruncatedUtf8InAbsoluteForm", "GET http://t/caf%C3 HTTP/1.1\r\nHost: t\r\n\r\n", 400,
+                  "Invalid request target: the path is not UTF-8"},
         Malformed{"HeaderWithoutColon", "GET / HTTP/1.1\r\nHost: t\r\nNoColonHere\r\n\r\n", 400,
                   "Invalid header field name"},
         Malformed{"SpaceBeforeColon", "GET / HTTP/1.1\r\nHost : t\r\n\r\n", 400, "Invalid header field name"},

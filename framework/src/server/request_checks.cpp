@@ -1,7 +1,10 @@
 #include "request_checks.hpp"
 
+#include <starling/datastructures.hpp>
+
 #include <boost/beast/http/error.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <string>
 
@@ -53,6 +56,51 @@ std::string_view parse_error_detail(http::error error) {
     case http::error::bad_obs_fold: return "Obsolete line folding is not allowed";
     default: return {};
   }
+}
+
+// RFC 3629: no overlong forms, no surrogates, nothing past U+10FFFF.
+bool is_utf8(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t length = 0;
+    unsigned char low = 0x80, high = 0xBF;  // the second byte's range
+    if (byte >= 0xC2 && byte <= 0xDF) {
+      length = 2;
+    } else if (byte >= 0xE0 && byte <= 0xEF) {
+      length = 3;
+      if (byte == 0xE0) low = 0xA0;
+      if (byte == 0xED) high = 0x9F;
+    } else if (byte >= 0xF0 && byte <= 0xF4) {
+      length = 4;
+      if (byte == 0xF0) low = 0x90;
+      if (byte == 0xF4) high = 0x8F;
+    } else {
+      return false;
+    }
+    if (text.size() - i < length) return false;
+    for (std::size_t k = 1; k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if (next < (k == 1 ? low : 0x80) || next > (k == 1 ? high : 0xBF)) return false;
+    }
+    i += length;
+  }
+  return true;
+}
+
+// The path the app will see (percent-decoded) is text: routes, path
+// parameters and the database all take it for UTF-8.
+bool path_is_utf8(std::string_view target) {
+  if (const auto scheme_end = target.find("://"); !target.starts_with('/') && scheme_end != std::string_view::npos) {
+    const auto path_start = target.find('/', scheme_end + 3);
+    target = path_start == std::string_view::npos ? std::string_view{} : target.substr(path_start);
+  }
+  const auto path = target.substr(0, target.find('?'));
+  const bool plain = std::all_of(path.begin(), path.end(), [](char c) { return c != '%' && (c & 0x80) == 0; });
+  return plain || is_utf8(percent_decode(path));
 }
 
 bool valid_target(const RequestParts& parts) {
@@ -112,6 +160,7 @@ std::optional<ServerError> read_error(const boost::system::error_code& ec, std::
 std::optional<ServerError> check_head(const RequestParser& parser) {
   const RequestParts& parts = parser.parts();
   if (!valid_target(parts)) return ServerError{400, "Invalid request target"};
+  if (!path_is_utf8(parts.target)) return ServerError{400, "Invalid request target: the path is not UTF-8"};
   if (parser.host_count() > 1) return ServerError{400, "Multiple Host headers"};
   if (parser.host_count() == 0 && parts.version >= 11) return ServerError{400, "Missing Host header"};
   if (parser.has_transfer_encoding()) {
