@@ -7,7 +7,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <stdexcept>
 
@@ -154,13 +156,15 @@ RawResponse RawClient::request(std::string_view bytes, bool head_request) {
 bool RawClient::closed_within(std::chrono::milliseconds wait) {
   const auto deadline = Clock::now() + wait;
   for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-    if (left.count() <= 0) return false;
+    // Rounded up, and polled once at least: 0 ms asks whether it is closed already.
+    const auto left =
+        std::max(std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()), std::chrono::milliseconds(0));
     try {
       if (!fill(left)) return true;
     } catch (const std::runtime_error&) {
       return false;  // timed out with the connection still open
     }
+    if (left.count() == 0) return false;  // bytes, past the wait: a server that keeps sending is open
   }
 }
 
