@@ -49,8 +49,11 @@ void append_printable(std::string& out, std::string_view text) {
 
 void start_session(tcp::socket socket, ServerState& state, Loop& loop, bool rejected) {
   auto session = std::make_shared<Session>(std::move(socket), state, loop);
+  // Moved, not copied: a copy left on the accepting thread could be the last
+  // one, and a Session unlinks itself from its loop's list as it goes, which
+  // only its loop's thread may touch (ThreadSanitizer caught the race).
   asio::co_spawn(
-      loop.context, [session, rejected] { return session->run(rejected); }, asio::detached);
+      loop.context, [session = std::move(session), rejected] { return session->run(rejected); }, asio::detached);
 }
 
 Session::Session(tcp::socket socket, ServerState& state, Loop& loop)
