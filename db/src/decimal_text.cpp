@@ -36,7 +36,8 @@ DecimalText DecimalText::rounded(int scale) const {
     keep = 0;
   }
   const bool up = digits_[static_cast<std::size_t>(keep)] >= '5';
-  std::string kept = "0" + digits_.substr(0, static_cast<std::size_t>(keep));  // room for a carry
+  std::string kept(1, '0');  // room for a carry
+  kept.append(digits_, 0, static_cast<std::size_t>(keep));
   for (auto i = kept.size(); up && i-- > 0;) {
     if (kept[i] == '9') {
       kept[i] = '0';

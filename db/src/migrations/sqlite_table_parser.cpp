@@ -47,7 +47,9 @@ std::vector<Token> tokenize(std::string_view sql) {
     } else if (c == '"' || c == '`' || c == '[') {
       tokens.push_back({quoted(sql, i, c == '[' ? ']' : c), false, true});
     } else if (c == '\'') {
-      tokens.push_back({"'" + quoted(sql, i, '\''), false, false});  // a string: never a name
+      std::string text(1, '\'');  // a string: never a name
+      text += quoted(sql, i, '\'');
+      tokens.push_back({std::move(text), false, false});
     } else if (is_word_char(c)) {
       const auto start = i;
       while (i < sql.size() && is_word_char(sql[i])) ++i;
