@@ -1,5 +1,5 @@
 // Hostile clients all at once against one server, over real sockets: 2,000
-// idle connections, slowloris heads, bodies that stop, smuggling shapes,
+// idle connections, slowloris heads, bodies that stop or never end, smuggling shapes,
 // oversized heads, invalid UTF-8 and pipelined bursts. Each gets its answer or
 // is closed within the configured timeout, while a well-behaved client on its
 // own keep-alive connection keeps getting answers in bounded time.
@@ -126,6 +126,28 @@ void stalled_body(std::uint16_t port, Findings& findings) {
   if (Clock::now() - started > kTimeout + 1s) findings.add("a stalled body was cut off late");
 }
 
+// A chunked body that never ends, sent as fast as the server reads it: 413
+// once past the body limit, and the connection closed, long before the
+// client would stop.
+void endless_body(std::uint16_t port, Findings& findings) {
+  RawClient client(port);
+  client.send("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n");
+  const std::string chunk = "4000\r\n" + std::string(0x4000, 'x') + "\r\n";
+  std::size_t sent = 0;
+  try {
+    // Stops at the first byte of an answer: a client that went on sending into
+    // a closed connection would get a reset that can drop the answer.
+    while (sent < 64 * kDefaultMaxBodySize && client.pending().empty() && !client.closed_within(0ms)) {
+      client.send(chunk);
+      sent += 0x4000;
+    }
+  } catch (const std::runtime_error&) {  // the server closed: what did it answer?
+  }
+  const auto response = client.read_response();
+  if (response.status != 413) findings.add("an endless body got " + std::to_string(response.status));
+  if (sent >= 64 * kDefaultMaxBodySize) findings.add("an endless body was read past 64 times the limit");
+}
+
 // Each shape on a connection of its own gets its status (and, for a
 // refusal, the connection closed).
 void malformed(std::uint16_t port, Findings& findings) {
@@ -208,6 +230,7 @@ TEST(ServerUnderAttack, AWellBehavedClientIsServedInBoundedTimeWhileHostileOnesA
   attackers.emplace_back([&] { slowloris(port, stop, findings); });
   attackers.push_back(keep_attacking(stop, findings, [&] { stalled_body(port, findings); }));
   attackers.push_back(keep_attacking(stop, findings, [&] { stalled_body(port, findings); }));
+  attackers.push_back(keep_attacking(stop, findings, [&] { endless_body(port, findings); }));
   attackers.push_back(keep_attacking(stop, findings, [&] { malformed(port, findings); }));
   attackers.push_back(keep_attacking(stop, findings, [&] { pipelined(port, findings); }));
 
