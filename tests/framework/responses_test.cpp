@@ -121,3 +121,12 @@ TEST(Responses, GuessMediaType) {
   EXPECT_EQ(guess_media_type("a/b.JSON"), "application/json");
   EXPECT_EQ(guess_media_type("x.unknownext"), "application/octet-stream");
 }
+
+TEST(EscapeHtml, WritesTheFiveSpecialCharactersAsReferencesAndKeepsTheRest) {
+  EXPECT_EQ(escape_html("<a href=\"x\">Tom & Jerry's</a> \xe3\x83\x95"),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt; \xe3\x83\x95");
+  std::string page = "<td>";
+  append_escaped_html(page, "<script>");
+  EXPECT_EQ(page, "<td>&lt;script&gt;");
+  EXPECT_EQ(escape_html(""), "");
+}

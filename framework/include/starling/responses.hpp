@@ -81,11 +81,17 @@ class PlainTextResponse : public Response {
   explicit PlainTextResponse(std::string content, int status_code = 200, Headers headers = {});
 };
 
-/// `text/html; charset=utf-8`.
+/// `text/html; charset=utf-8`. Text put into the page goes through escape_html.
 class HTMLResponse : public Response {
  public:
   explicit HTMLResponse(std::string content, int status_code = 200, Headers headers = {});
 };
+
+/// `text` with `& < > " '` as character references: safe as an element's
+/// text or a quoted attribute value.
+std::string escape_html(std::string_view text);
+/// The same, appended to `out` (a page built piece by piece, no temporaries).
+void append_escaped_html(std::string& out, std::string_view text);
 
 /// `application/json`, serialised compactly.
 class JSONResponse : public Response {

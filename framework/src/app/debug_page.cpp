@@ -2,6 +2,8 @@
 
 #include "app/exception_info.hpp"
 
+#include <starling/responses.hpp>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -22,22 +24,6 @@ bool is_credential(std::string_view name) {
 
 std::string shown_value(const std::string& name, const std::string& value) {
   return is_credential(name) ? "**********" : value;
-}
-
-std::string escape_html(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
 }
 
 bool wants_html(const Request& request) {
