@@ -101,6 +101,10 @@ Database::Database(DatabaseURL url, DatabaseOptions options)
     : Queryable(std::make_shared<State>(std::move(url), std::move(options))) {
   auto& settings = state().options;
   if (settings.max_size == 0) throw ProgrammingError("DatabaseOptions::max_size must be at least 1");
+  // PostgreSQL's statement_timeout is an int of milliseconds.
+  if (settings.statement_timeout.count() < 0 || settings.statement_timeout.count() > 2'147'483'647)
+    throw ProgrammingError("DatabaseOptions::statement_timeout must be 0 (none) to 2147483647 ms, not " +
+                           std::to_string(settings.statement_timeout.count()) + " ms");
   settings.min_size = std::clamp<std::size_t>(settings.min_size, 1, settings.max_size);
 }
 

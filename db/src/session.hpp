@@ -49,6 +49,8 @@ class TransactionSession final : public LeaseSession {
   /// Marks the level abandoned if still active: rolled back before the connection's next use.
   ~TransactionSession() override;
   awaitable<std::shared_ptr<runtime::Lease>> lease(bool read_only) override;
+  /// Refuses a statement once the database itself ended the transaction (see run's definition).
+  awaitable<void> run(bool read_only, const Work& work, const runtime::PipelineEntry* entry) override;
 
   bool is_active() const { return active_; }
   awaitable<void> commit();

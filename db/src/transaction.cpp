@@ -21,6 +21,19 @@ awaitable<std::shared_ptr<runtime::Lease>> TransactionSession::lease(bool read_o
   co_return co_await LeaseSession::lease(read_only);
 }
 
+// SQLite rolls a whole transaction back by itself after some errors (an
+// interrupted write, a full disk, an I/O error). A statement after that would
+// run on its own and be kept whatever the caller does next: refused instead.
+awaitable<void> TransactionSession::run(bool read_only, const Work& work, const runtime::PipelineEntry* /*entry*/) {
+  const auto lease = co_await this->lease(read_only);
+  const Work checked = [&work, level = level_](PooledConnection& connection) {
+    if (connection.depth >= level && !connection.backend->in_transaction())
+      throw OperationalError(runtime::kEndedByTheDatabase);
+    work(connection);
+  };
+  co_await lease->run(checked);
+}
+
 awaitable<void> TransactionSession::commit() {
   if (!active_) throw ProgrammingError("commit() on a transaction that is no longer active");
   active_ = false;

@@ -77,6 +77,53 @@ TEST_P(StatementTimeout, AQueryInsideATransactionFailsItAndTheNextTransactionRun
   EXPECT_EQ(run(database.fetch_val(text("SELECT count(*) FROM kept"))), Value(1));
 }
 
+// SQLite rolls the whole transaction back when it interrupts a write (and
+// PostgreSQL fails the rest of it): a block that catches the timeout and goes
+// on gets its later statements refused and its commit refused, and nothing
+// of it is kept.
+TEST_P(StatementTimeout, AWriteStoppedInsideATransactionKeepsNothingOfIt) {
+  auto& database = open({.statement_timeout = kTimeout});
+  run(database.execute(text("CREATE TABLE kept (x INTEGER)")));
+  std::string timeout;
+  bool later_statement_refused = false;
+  const auto carry_on = [&](Connection& tx) -> awaitable<void> {
+    co_await tx.execute(text("INSERT INTO kept VALUES (1)"));
+    try {
+      co_await tx.execute(
+          text("INSERT INTO kept (x) WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c"));
+    } catch (const OperationalError& error) {
+      timeout = error.message();  // and carries on as if the transaction were still there
+    }
+    try {
+      co_await tx.execute(text("INSERT INTO kept VALUES (2)"));
+    } catch (const Error&) {
+      later_statement_refused = true;
+    }
+  };
+  EXPECT_THROW(run(database.transaction(carry_on)), OperationalError) << "a commit of what was rolled back";
+  EXPECT_THAT(timeout, HasSubstr("statement timeout"));
+  EXPECT_TRUE(later_statement_refused);
+  EXPECT_EQ(run(database.fetch_val(text("SELECT count(*) FROM kept"))), Value(0)) << "part of it was kept";
+  run(database.transaction(
+      [&](Connection& tx) -> awaitable<void> { co_await tx.execute(text("INSERT INTO kept VALUES (3)")); }));
+  EXPECT_EQ(run(database.fetch_val(text("SELECT count(*) FROM kept"))), Value(1));
+}
+
+// The block's error is the timeout, not the failure of a ROLLBACK of what
+// SQLite had rolled back already.
+TEST_P(StatementTimeout, AWriteStoppedInATransactionFailsWithTheTimeoutNotARollbackError) {
+  auto& database = open({.statement_timeout = kTimeout});
+  run(database.execute(text("CREATE TABLE kept (x INTEGER)")));
+  const auto [message, took] = fails_with_timeout(database.transaction([&](Connection& tx) -> awaitable<void> {
+    co_await tx.execute(text("INSERT INTO kept VALUES (1)"));
+    co_await tx.execute(
+        text("INSERT INTO kept (x) WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c"));
+  }));
+  EXPECT_THAT(message, HasSubstr("statement timeout"));
+  EXPECT_EQ(run(database.fetch_val(text("SELECT count(*) FROM kept"))), Value(0));
+  EXPECT_EQ(database.stats().in_use, 0u);
+}
+
 TEST_P(StatementTimeout, AQueryBehindAnotherConnectionsLockEndsAtTheTimeout) {
   if (!is_postgres()) GTEST_SKIP() << "SQLite's lock waits end with SQLITE_BUSY after the busy timeout instead";
   auto& database = open({.statement_timeout = kTimeout});
@@ -108,6 +155,11 @@ TEST_P(StatementTimeout, WithoutOneALongQueryRunsToItsEnd) {
                                   : "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000) "
                                     "SELECT count(*) FROM c";
   EXPECT_EQ(run(database.fetch_val(text(slow))).as<std::int64_t>(), is_postgres() ? 1 : 3000000);
+}
+
+TEST_P(StatementTimeout, OneThatPostgreSQLCannotTakeIsRefusedUpFront) {
+  EXPECT_THROW(Database(url(), {.statement_timeout = std::chrono::hours(24 * 30)}), ProgrammingError);
+  EXPECT_THROW(Database(url(), {.statement_timeout = std::chrono::milliseconds(-1)}), ProgrammingError);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StatementTimeout, ::testing::ValuesIn(test::database_backends()));

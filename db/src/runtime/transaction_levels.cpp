@@ -12,6 +12,12 @@ std::string savepoint(int level) { return "starling_savepoint_" + std::to_string
 
 }  // namespace
 
+const char* const kEndedByTheDatabase =
+    "the database rolled this transaction back after an error in it (an interrupted write, a full disk, an I/O "
+    "error): nothing of it was kept; run it again";
+
+namespace {}  // namespace
+
 void begin_level(PooledConnection& connection, const std::string& begin) {
   const int level = connection.depth + 1;
   if (level > 1)
@@ -39,6 +45,10 @@ void end_query_only(PooledConnection& connection) {
 
 void commit_level(PooledConnection& connection) {
   const int level = connection.depth;
+  if (!connection.backend->in_transaction()) {
+    rollback_level(connection);  // the bookkeeping only: the database ended it already
+    throw OperationalError(kEndedByTheDatabase);
+  }
   try {
     connection.backend->execute(level == 1 ? "COMMIT" : "RELEASE SAVEPOINT " + savepoint(level), {});
     connection.depth = level - 1;
@@ -55,6 +65,17 @@ void commit_level(PooledConnection& connection) {
 }
 
 void rollback_level(PooledConnection& connection) {
+  if (connection.depth == 0) return;  // ended by the database (below): nothing left to undo
+  if (!connection.backend->in_transaction()) {
+    // SQLite ends the whole transaction by itself after some errors (an
+    // interrupted write, a full disk, an I/O error): every level is gone, and
+    // a ROLLBACK would fail. A force_rollback base gone with it cannot come back.
+    // (A PostgreSQL connection says the same once it broke: never reused.)
+    connection.depth = 0;
+    if (connection.base_depth > 0 || !connection.backend->is_alive()) connection.broken = true;
+    end_query_only(connection);
+    return;
+  }
   const int level = connection.depth;
   connection.depth = level - 1;
   try {

@@ -11,6 +11,9 @@
 
 namespace starling::db::runtime {
 
+/// What a statement or a commit in a transaction the database ended by itself is told.
+extern const char* const kEndedByTheDatabase;
+
 /// `begin`: the statement that opens a transaction at level 1 ("" = the backend's own).
 void begin_level(PooledConnection& connection, const std::string& begin = {});
 void commit_level(PooledConnection& connection);

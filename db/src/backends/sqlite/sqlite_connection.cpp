@@ -137,8 +137,8 @@ void SqliteConnection::fail(const SQLite::Exception& error, const std::string& s
   // -shm files with the same mode: say so, for whoever reads the log.
   if (error.getErrorCode() == SQLITE_READONLY && sqlite3_db_readonly(database_->getHandle(), "main") == 1)
     throw OperationalError("the SQLite database '" + path_ +
-                               "' is read-only to this process (the file, its folder or its -wal and -shm files "
-                               "are not writable): " +
+                               "' is read-only to this process (it may not write the file; SQLite then makes its "
+                               "-wal and -shm files read-only too): " +
                                error.what(),
                            {.sql = sql, .result_code = error.getExtendedErrorCode()});
   rethrow_translated(error, sql);

@@ -50,10 +50,11 @@ class SqliteConnection final : public Connection {
   Result read_first(const std::string& sql, const std::vector<Value>& params);
 
   std::string path_;
+  // Before the database: SQLite holds its address (the progress handler) until closed.
+  std::unique_ptr<StatementDeadline> deadline_;
   std::unique_ptr<SQLite::Database> database_;
   std::unordered_map<std::string, std::unique_ptr<SqliteStatement>> statements_;
-  SqliteStatement* open_read_ = nullptr;         // a fetch_first not yet reset: it holds a read snapshot
-  std::unique_ptr<StatementDeadline> deadline_;  // SQLite's progress handler holds its address
+  SqliteStatement* open_read_ = nullptr;  // a fetch_first not yet reset: it holds a read snapshot
 };
 
 }  // namespace starling::db::backend
