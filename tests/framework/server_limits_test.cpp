@@ -258,6 +258,15 @@ TEST(ServerLimits, ConnectionsOverTheLimitGet503) {
   EXPECT_EQ(status, 200);
 }
 
+TEST(ServerLimits, OnlyThePathMustBeUtf8NotTheQuery) {
+  App app = make_app();
+  TestServer server(app);
+  EXPECT_EQ(server.connect().request("GET /?q=%FF HTTP/1.1\r\nHost: t\r\n\r\n").status, 200);
+  EXPECT_EQ(server.connect().request("GET http://t?q=/%FF HTTP/1.1\r\nHost: t\r\n\r\n").status, 200);
+  EXPECT_EQ(server.connect().request("GET /%F4%8F%BF%BF HTTP/1.1\r\nHost: t\r\n\r\n").status, 404);  // U+10FFFF
+  EXPECT_EQ(server.connect().request("GET /%F4%90%80%80 HTTP/1.1\r\nHost: t\r\n\r\n").status, 400);  // past it
+}
+
 TEST(ServerLimits, Http11WithoutHostIs400) {
   App app = make_app();
   TestServer server(app);

@@ -95,7 +95,7 @@ bool is_utf8(std::string_view text) {
 // parameters and the database all take it for UTF-8.
 bool path_is_utf8(std::string_view target) {
   if (const auto scheme_end = target.find("://"); !target.starts_with('/') && scheme_end != std::string_view::npos) {
-    const auto path_start = target.find('/', scheme_end + 3);
+    const auto path_start = target.find_first_of("/?", scheme_end + 3);  // as Request reads it
     target = path_start == std::string_view::npos ? std::string_view{} : target.substr(path_start);
   }
   const auto path = target.substr(0, target.find('?'));
