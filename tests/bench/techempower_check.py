@@ -44,7 +44,12 @@ def serve_and_verify(binary, database_url, work):
         result = subprocess.run([sys.executable, VERIFY, f"http://127.0.0.1:{port}", "--database-url", database_url])
     finally:
         server.terminate()
-        code = server.wait(timeout=30)
+        try:
+            code = server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+            sys.exit("techempower was still running 30 s after SIGTERM")
     if code != 0:
         sys.exit(f"techempower exited {code} after SIGTERM")
     sys.exit(result.returncode)
@@ -52,6 +57,8 @@ def serve_and_verify(binary, database_url, work):
 
 def main():
     binary, backend = os.path.realpath(sys.argv[1]), sys.argv[2]
+    if backend not in ("sqlite", "postgresql"):
+        sys.exit(f"no backend {backend!r}: sqlite or postgresql")
     with tempfile.TemporaryDirectory(prefix="techempower.") as work:
         if backend == "sqlite":
             serve_and_verify(binary, f"sqlite:///{work}/techempower.db", work)

@@ -90,7 +90,16 @@ int connect_to(std::uint16_t port) {
   address.sin_family = AF_INET;
   address.sin_port = htons(port);
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) fail("connect");
+  if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
+    if (errno != EINTR) fail("connect");
+    // Interrupted (libFuzzer's timer), the connect goes on: wait until it is done.
+    pollfd entry{fd, POLLOUT, 0};
+    while (::poll(&entry, 1, 5000) < 0)
+      if (errno != EINTR) fail("poll");
+    int error = 0;
+    socklen_t size = sizeof error;
+    if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &size) != 0 || error != 0) fail("connect");
+  }
   // Both pieces go out at once: with Nagle, the second waits for the first's
   // delayed ACK (40 ms), which made the target 50 times slower.
   const int one = 1;

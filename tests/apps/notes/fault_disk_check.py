@@ -65,7 +65,7 @@ def disk_full(notes, work):
     try:
         fill_the_disk_under_load(notes, work, disk)
     finally:
-        subprocess.run(["umount", "--lazy", disk], check=True)
+        subprocess.run(["umount", "--lazy", disk])  # the namespace goes anyway: no error to hide another
 
 
 def fill_the_disk_under_load(notes, work, disk):
@@ -122,9 +122,12 @@ def read_only_file(notes, work):
     log = open(log_path, "w")
     server, port = start_notes(notes, f"sqlite:///{database}", log, user=user)
     load = Load(port, "writable", WRITERS)
-    load.wait_until(acknowledged=50)
-    load.stop()
-    stop_notes(server)
+    try:
+        if not load.wait_until(acknowledged=50) or load.failures:
+            sys.exit(f"read-only file: writes failed while the file was writable ({load.failures[:1]})")
+    finally:
+        load.stop()
+        stop_notes(server)
     os.chmod(database, 0o444)
     server, port = start_notes(notes, f"sqlite:///{database}", log, user=user)
     try:

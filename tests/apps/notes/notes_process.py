@@ -43,14 +43,15 @@ def start_notes(notes, database_url, log, settings=None, user=None):
     server = subprocess.Popen([notes, "serve", "--port", str(port), "--threads", "2", "--migrate"], env=env,
                               stdout=log, stderr=log, preexec_fn=become_user if user else None)
     deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and server.poll() is None:
         try:
             if request(port, "GET", "/health", timeout=1)[0] == 200:
                 return server, port
         except (OSError, http.client.HTTPException):
             time.sleep(0.05)
     server.kill()
-    sys.exit(f"notes serve did not answer /health within 15 s (log: {log.name})")
+    server.wait()
+    sys.exit(f"notes serve did not answer /health within 15 s, or exited {server.returncode} (log: {log.name})")
 
 
 def stop_notes(server):
