@@ -22,8 +22,9 @@ awaitable<std::shared_ptr<runtime::Lease>> TransactionSession::lease(bool read_o
 }
 
 // SQLite rolls a whole transaction back by itself after some errors (an
-// interrupted write, a full disk, an I/O error). A statement after that would
-// run on its own and be kept whatever the caller does next: refused instead.
+// interrupted write, a full disk, an I/O error), and a raw COMMIT or ROLLBACK
+// ends it too. A statement after that would run on its own and be kept
+// whatever the caller does next: refused instead.
 awaitable<void> TransactionSession::run(bool read_only, const Work& work, const runtime::PipelineEntry* /*entry*/) {
   const auto lease = co_await this->lease(read_only);
   const Work checked = [&work, level = level_](PooledConnection& connection) {

@@ -13,8 +13,8 @@ std::string savepoint(int level) { return "starling_savepoint_" + std::to_string
 }  // namespace
 
 const char* const kEndedByTheDatabase =
-    "the database rolled this transaction back after an error in it (an interrupted write, a full disk, an I/O "
-    "error): nothing of it was kept; run it again";
+    "the transaction is no longer open: the database ended it after an error in it (SQLite rolls all of it back "
+    "after an interrupted write, a full disk or an I/O error), or a raw COMMIT or ROLLBACK did; run it again";
 
 namespace {}  // namespace
 
