@@ -16,8 +16,6 @@ const char* const kEndedByTheDatabase =
     "the transaction is no longer open: the database ended it after an error in it (SQLite rolls all of it back "
     "after an interrupted write, a full disk or an I/O error), or a raw COMMIT or ROLLBACK did; run it again";
 
-namespace {}  // namespace
-
 void begin_level(PooledConnection& connection, const std::string& begin) {
   const int level = connection.depth + 1;
   if (level > 1)
