@@ -2,6 +2,8 @@
 
 #include <starling/exceptions.hpp>
 
+#include "request_target.hpp"
+
 #include <cctype>
 #include <charconv>
 #include <limits>
@@ -32,22 +34,17 @@ void split_host_port(std::string_view authority, URL& url) {
 // Fills path/query from "/path?query", or host/path/query from an
 // absolute-form target "http://host/path?query" (RFC 9112 §3.2.2).
 void parse_target(std::string_view target, URL& url, bool& host_from_target) {
-  const auto scheme_end = target.find("://");
-  if (!target.empty() && target.front() != '/' && scheme_end != std::string_view::npos) {
+  const auto parts = detail::split_target(target);
+  if (parts.absolute) {
     // The scheme stays the connection's: a client writing "https://" in its
     // request line over plain HTTP must not pass for a secure request.
-    target.remove_prefix(scheme_end + 3);
-    const auto path_start = target.find_first_of("/?");
-    split_host_port(target.substr(0, path_start), url);
+    split_host_port(parts.authority, url);
     host_from_target = true;
-    target = path_start == std::string_view::npos ? std::string_view("/") : target.substr(path_start);
   }
-  const auto question = target.find('?');
-  std::string_view raw_path = target.substr(0, question);
-  if (raw_path.empty()) raw_path = "/";
+  const std::string_view raw_path = parts.path.empty() ? std::string_view("/") : parts.path;
   url.raw_path = std::string(raw_path);
   url.path = raw_path.find('%') == std::string_view::npos ? url.raw_path : percent_decode(raw_path);
-  url.query = question == std::string_view::npos ? std::string{} : std::string(target.substr(question + 1));
+  url.query = std::string(parts.query);
 }
 
 }  // namespace

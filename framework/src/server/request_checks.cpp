@@ -1,5 +1,7 @@
 #include "request_checks.hpp"
 
+#include "request_target.hpp"
+
 #include <starling/datastructures.hpp>
 
 #include <boost/beast/http/error.hpp>
@@ -94,11 +96,7 @@ bool is_utf8(std::string_view text) {
 // The path the app will see (percent-decoded) is text: routes, path
 // parameters and the database all take it for UTF-8.
 bool path_is_utf8(std::string_view target) {
-  if (const auto scheme_end = target.find("://"); !target.starts_with('/') && scheme_end != std::string_view::npos) {
-    const auto path_start = target.find_first_of("/?", scheme_end + 3);  // as Request reads it
-    target = path_start == std::string_view::npos ? std::string_view{} : target.substr(path_start);
-  }
-  const auto path = target.substr(0, target.find('?'));
+  const auto path = detail::split_target(target).path;  // as Request reads it
   const bool plain = std::all_of(path.begin(), path.end(), [](char c) { return c != '%' && (c & 0x80) == 0; });
   return plain || is_utf8(percent_decode(path));
 }
