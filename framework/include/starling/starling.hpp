@@ -8,6 +8,7 @@
 #include <starling/config.hpp>
 #include <starling/datastructures.hpp>
 #include <starling/exceptions.hpp>
+#include <starling/gather.hpp>
 #include <starling/logging.hpp>
 #include <starling/middleware.hpp>
 #include <starling/request.hpp>
