@@ -16,7 +16,7 @@ starling_stop_postgres() {
   fi
 }
 
-starling_start_postgres() {
+starling_start_postgres() {  # [extra server options, e.g. -c fsync=on]
   STARLING_PG_DIR=$(mktemp -d /tmp/starling-pg.XXXXXX)
   trap starling_stop_postgres EXIT
   [ "$(id -u)" -ne 0 ] || chown postgres "$STARLING_PG_DIR"
@@ -27,7 +27,7 @@ starling_start_postgres() {
   for port in $(seq 55432 55632); do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then continue; fi
     if starling_as_postgres "$starling_pg_bin/pg_ctl" -D "$STARLING_PG_DIR/data" -l "$STARLING_PG_DIR/log" -w \
-      -o "-p $port -k $STARLING_PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" \
+      -o "-p $port -k $STARLING_PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 $*" \
       start >/dev/null 2>&1; then
       export STARLING_TEST_POSTGRES_URL="postgresql://postgres@127.0.0.1:$port/postgres"
       echo "scripts/test: throwaway PostgreSQL 15 on 127.0.0.1:$port"
