@@ -9,7 +9,7 @@ namespace {
 
 // How many statements share a round trip at most (more per trip served more,
 // bench/README.md); the cap also bounds how long a caller waits behind others.
-constexpr std::size_t kMaxPipeline = 16;
+constexpr std::size_t kMaxPipeline = 32;
 // And how many parameter bytes: all are sent before any answer is read, so
 // they must fit the socket's buffers (else both ends would wait on each other).
 constexpr std::size_t kMaxPipelineBytes = 32 * 1024;
