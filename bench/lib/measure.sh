@@ -1,4 +1,4 @@
-# Sourced by bench/run: measured runs on a machine that may be busy. Every run
+# Sourced by bench/run and bench/scale: measured runs on a machine that may be busy. Every run
 # waits for a quiet machine first, and counts the CPU that processes other than
 # the server under test and the load generator used meanwhile; a run that met
 # such load is done again. The caller sets: work (a temp dir), max_other,

@@ -1,10 +1,11 @@
 # Sourced by bench/run and bench/scale: the servers under test and their
-# cleanup. The caller sets techempower (the binary) and pool; techempower_args
+# cleanup (load_pid, a load generator or client still running, is killed too). The caller sets techempower (the binary) and pool; techempower_args
 # (extra options) may be set. Servers are known by name: pid[NAME], base[NAME].
 work=$(mktemp -d /tmp/starling-bench.XXXXXX)
 chmod 755 "$work"  # nginx workers run as nobody when the script runs as root
 mkdir -p "$work/nginx"
-declare -A pid=()  # server name -> pid
+declare -A pid=()   # server name -> pid
+declare -A base=()  # server name -> URL
 load_pid=""
 
 stop_server() {  # name
@@ -21,6 +22,7 @@ stop_server() {  # name
     kill -KILL "$p" 2>/dev/null || true
   fi
   wait "$p" 2>/dev/null || true
+  unset "pid[$1]"
 }
 
 cleanup() {
@@ -48,10 +50,13 @@ fail() {  # message; shows the servers' logs, keeps them
   exit 1
 }
 
-free_port() {  # a port nothing listens on, below the ephemeral ports wrk's sockets take
+# A port nothing listens on, below the ephemeral ports wrk's sockets take, and
+# not one already handed to a server that may not listen yet.
+free_port() {
   local port
   for _ in $(seq 200); do
     port=$((10000 + RANDOM % 20000))
+    [[ " ${base[*]} " != *":$port "* ]] || continue
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       echo "$port"
       return 0
@@ -60,7 +65,6 @@ free_port() {  # a port nothing listens on, below the ephemeral ports wrk's sock
   return 1
 }
 
-declare -A base=()  # server name -> URL
 wait_ready() {  # name
   for _ in $(seq 300); do
     kill -0 "${pid[$1]}" 2>/dev/null || fail "$1 exited at startup"
@@ -99,8 +103,11 @@ server_pids() {
 bench_postgres() {  # name
   # shellcheck source=scripts/postgres.sh
   source scripts/postgres.sh
-  [ -n "${STARLING_TEST_POSTGRES_URL:-}" ] || starling_start_postgres -c fsync=on >/dev/null
+  if [ -z "${STARLING_TEST_POSTGRES_URL:-}" ]; then
+    starling_start_postgres -c fsync=on >/dev/null || true
+  fi
   trap cleanup EXIT  # starling_start_postgres set its own
+  [ -n "${STARLING_TEST_POSTGRES_URL:-}" ] || fail "PostgreSQL did not start"
   pg_url="${STARLING_TEST_POSTGRES_URL%/*}/$1"
   psql "$STARLING_TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >/dev/null
 }

@@ -2,7 +2,7 @@
 // JSONResponse, a Database and its pool, bound SQL. On a fresh database it
 // creates and fills its tables first.
 //   techempower [--host H] [--port P] [--database-url URL] [--threads N] [--pool-size N]
-//               [--keep-alive-timeout SECONDS]
+//               [--keep-alive-timeout SECONDS] [--max-connections N]
 #include "fortunes.hpp"
 #include "seed.hpp"
 #include "world.hpp"
@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   cli.add_option("--threads", server.threads, "Event-loop threads, 0 = one per core")->capture_default_str();
   cli.add_option("--database-url", database_url, "sqlite:///FILE or postgresql://...")->capture_default_str();
   cli.add_option("--pool-size", pool_size, "Database connections at most, 0 = twice the threads' count");
+  cli.add_option("--max-connections", server.max_connections, "Open connections at most")->capture_default_str();
   std::size_t keep_alive_seconds = 5;
   cli.add_option("--keep-alive-timeout", keep_alive_seconds, "Seconds an idle connection stays open")
       ->capture_default_str();

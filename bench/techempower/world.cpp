@@ -69,7 +69,7 @@ starling::Routes world_routes(db::Database& database, const WorldCache& cache) {
   const auto queries = [&database](Request& request) -> awaitable<Response> {
     co_return JSONResponse(co_await random_worlds(database, count_param(request, "queries")));
   };
-  // Read one by one, written in one batch: execute_many runs the updates in
+  // Read as /queries reads, written in one batch: execute_many runs the updates in
   // one transaction (one round trip on PostgreSQL), in id order (the map's)
   // so that two requests never wait on each other's rows in opposite orders.
   const auto updates = [&database](Request& request) -> awaitable<Response> {

@@ -17,9 +17,11 @@
 namespace starling {
 
 /// Starts every task on the caller's executor and returns once all have
-/// finished. A task that throws does not stop the others: gather waits for all
-/// (they may use the caller's variables), then rethrows the exception of the
-/// first task, in the order given, that threw.
+/// finished. On a loop of one thread (each of the server's loops is one) the
+/// tasks interleave and never run at once; on an executor of several threads
+/// they may, so what they share then needs a lock. A task that throws does not
+/// stop the others: gather waits for all (they may use the caller's variables),
+/// then rethrows the exception of the first task, in the order given, that threw.
 awaitable<void> gather(std::vector<awaitable<void>> tasks);
 
 namespace detail {
