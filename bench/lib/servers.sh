@@ -96,7 +96,6 @@ server_pids() {
   esac
 }
 
-
 # A fresh PostgreSQL database NAME for the db tests, on STARLING_TEST_POSTGRES_URL's
 # server or a throwaway one with fsync on (so that /updates pays for durable commits
 # on both backends). Sets pg_url.

@@ -3,6 +3,7 @@
 #include <starling/db/database.hpp>
 
 #include <starling/db/text.hpp>
+#include <starling/gather.hpp>
 
 #include "backends/sqlite/sqlite_connection.hpp"
 #include "support/test_databases.hpp"
@@ -37,18 +38,9 @@ awaitable<void> wait_until(std::function<bool()> done) {
 
 // Runs `callers` coroutines of `caller(i)` at once on one loop, until all are done.
 awaitable<void> crowd(int callers, const std::function<awaitable<void>(int)>& caller) {
-  const auto executor = co_await asio::this_coro::executor;
-  int finished = 0;
-  for (int i = 0; i < callers; ++i) {
-    asio::co_spawn(
-        executor,
-        [&, i]() -> awaitable<void> {
-          co_await caller(i);
-          ++finished;
-        },
-        asio::detached);
-  }
-  while (finished < callers) co_await sleep_for(std::chrono::milliseconds(5));
+  std::vector<awaitable<void>> tasks;
+  for (int i = 0; i < callers; ++i) tasks.push_back(caller(i));
+  co_await gather(std::move(tasks));
 }
 
 class Pooling : public test::ConnectedDatabaseTest {};
