@@ -6,9 +6,8 @@ namespace starling::db::detail {
 std::string iso_date(std::chrono::year_month_day date) { return Value(date).as<std::string>(); }
 
 std::string rfc3339(std::chrono::sys_time<std::chrono::microseconds> time) {
-  std::string text = Value(time).as<std::string>();  // "2026-12-07 10:30:00.000000"
+  std::string text = Value(time).as<std::string>();  // "2026-12-07 10:30:00" or "2026-12-07 10:30:00.250000"
   text[10] = 'T';
-  if (text.ends_with(".000000")) text.resize(text.size() - 7);
   return text + "Z";
 }
 

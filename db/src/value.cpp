@@ -168,10 +168,14 @@ std::string Value::timestamp_text(std::chrono::sys_time<std::chrono::microsecond
   const auto day = floor<days>(time);
   const hh_mm_ss clock(time - day);
   char text[64];
-  std::snprintf(text, sizeof text, "%s %02d:%02d:%02d.%06lld", date_text(year_month_day(day)).c_str(),
-                static_cast<int>(clock.hours().count()), static_cast<int>(clock.minutes().count()),
-                static_cast<int>(clock.seconds().count()), static_cast<long long>(clock.subseconds().count()));
-  return text;
+  const int length =
+      std::snprintf(text, sizeof text, "%s %02d:%02d:%02d.%06lld", date_text(year_month_day(day)).c_str(),
+                    static_cast<int>(clock.hours().count()), static_cast<int>(clock.minutes().count()),
+                    static_cast<int>(clock.seconds().count()), static_cast<long long>(clock.subseconds().count()));
+  // A whole second without its ".000000", as SQLite's CURRENT_TIMESTAMP writes
+  // it: equal times are then equal text, and text still sorts as time does.
+  const bool whole_second = clock.subseconds().count() == 0;
+  return std::string(text, static_cast<std::size_t>(length) - (whole_second ? 7 : 0));
 }
 
 std::string Value::date_text(std::chrono::year_month_day date) {

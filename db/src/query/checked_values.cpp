@@ -4,6 +4,7 @@
 #include <starling/db/schema.hpp>
 
 #include "decimal_text.hpp"
+#include "query/node.hpp"
 #include "query/sql_writer.hpp"
 #include "schema/table_data.hpp"
 
@@ -45,6 +46,30 @@ Value instant_value(const TableData& table, std::size_t index, const Value& valu
     throw DataError("column " + describe_column(table, index) +
                     " takes a timestamp (ISO 8601, an offset or Z for another zone than UTC); the value given is "
                     "not one");
+  }
+}
+
+// A time without zone, in the form a bound std::chrono time takes. PostgreSQL
+// would drop an offset and SQLite keep it, so a value with one is refused.
+Value local_time_value(const TableData& table, std::size_t index, const Value& value) {
+  const std::string text = value.type() == ValueType::text ? value.as<std::string>() : std::string();
+  const bool zoned = text.size() > 10 && text.find_first_of("Z+-", 10) != std::string::npos;
+  try {
+    if (!zoned) return Value(value.as<std::chrono::sys_time<std::chrono::microseconds>>());
+  } catch (const TypeError&) {
+  }
+  throw DataError("column " + describe_column(table, index) +
+                  " takes a date and time without zone (ISO 8601, no offset: use DateTime(with_timezone) for "
+                  "instants); the value given is not one");
+}
+
+// A calendar date as ISO text, which both backends compare alike.
+Value date_value(const TableData& table, std::size_t index, const Value& value) {
+  try {
+    return Value(value.as<std::chrono::year_month_day>());
+  } catch (const TypeError&) {
+    throw DataError("column " + describe_column(table, index) +
+                    " takes a date (ISO 8601, YYYY-MM-DD); the value given is not one");
   }
 }
 
@@ -100,19 +125,42 @@ Value numeric_value(const TableData& table, std::size_t index, const Value& valu
 
 }  // namespace
 
-Values checked_values(const TableData& table, Values values) {
-  for (auto& [name, value] : values) {
-    const auto index = table.find(name);
-    if (!index || value.is_null()) continue;  // unknown names are reported by merge_values
-    switch (table.columns[*index].type().kind) {
-      case TypeKind::uuid: value = uuid_value(table, *index, value); break;
-      case TypeKind::date_time_tz: value = instant_value(table, *index, value); break;
-      case TypeKind::enum_: value = choice_value(table, *index, value); break;
-      case TypeKind::numeric: value = numeric_value(table, *index, value); break;
-      default: break;
-    }
+Value checked_value(const TableData& table, std::size_t index, const Value& value) {
+  if (value.is_null()) return value;
+  switch (table.columns[index].type().kind) {
+    case TypeKind::uuid: return uuid_value(table, index, value);
+    case TypeKind::date_time_tz: return instant_value(table, index, value);
+    case TypeKind::date_time: return local_time_value(table, index, value);
+    case TypeKind::date: return date_value(table, index, value);
+    case TypeKind::enum_: return choice_value(table, index, value);
+    case TypeKind::numeric: return numeric_value(table, index, value);
+    default: return value;
   }
+}
+
+Values checked_values(const TableData& table, Values values) {
+  for (auto& [name, value] : values)
+    if (const auto index = table.find(name))
+      value = checked_value(table, *index, value);  // unknown names: merge_values
   return values;
+}
+
+Value compared_with(const Expression& operand, const Value& value) {
+  const Node& column = *operand.node();
+  if (column.kind != Node::Kind::column) return value;
+  switch (column.table->columns[column.index].type().kind) {
+    case TypeKind::uuid:
+    case TypeKind::date_time_tz:
+    case TypeKind::date_time:
+    case TypeKind::date: return checked_value(*column.table, column.index, value);
+    default: return value;  // an enum or a number compares as given: rounding would change the answer
+  }
+}
+
+Expression compared_with(const Expression& operand, const Expression& compared) {
+  const Node& literal = *compared.node();
+  if (literal.kind != Node::Kind::literal) return compared;
+  return Expression(compared_with(operand, literal.value));
 }
 
 }  // namespace starling::db::detail

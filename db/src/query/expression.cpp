@@ -1,6 +1,7 @@
 #include <starling/db/expression.hpp>
 
 #include "query/node.hpp"
+#include "query/sql_writer.hpp"
 #include "schema/table_data.hpp"
 
 namespace starling::db {
@@ -28,6 +29,10 @@ bool is_null_literal(const Expression& expression) {
   return expression.node()->kind == Kind::literal && expression.node()->value.is_null();
 }
 
+bool is_comparison(std::string_view op) {
+  return op == "=" || op == "<>" || op == "<" || op == "<=" || op == ">" || op == ">=";
+}
+
 // What a message calls an expression: a column by name, anything else generically.
 std::string describe(const Expression& expression) {
   const Node& node = *expression.node();
@@ -39,6 +44,7 @@ Expression in_values(const Expression& operand, std::vector<Value> values, bool 
   Node node;
   node.kind = Kind::in_list;
   node.children = {operand};
+  for (auto& value : values) value = detail::compared_with(operand, value);
   node.values = std::move(values);
   node.flag = negated;
   return make_expression(std::move(node));
@@ -93,7 +99,7 @@ Expression Expression::not_in(const Select& subquery) const { return in_select(*
 Expression Expression::between(const Expression& low, const Expression& high) const {
   Node node;
   node.kind = Kind::between;
-  node.children = {*this, low, high};
+  node.children = {*this, detail::compared_with(*this, low), detail::compared_with(*this, high)};
   return make_expression(std::move(node));
 }
 
@@ -158,7 +164,10 @@ Expression detail::binary(const Expression& left, std::string_view op, const Exp
   Node node;
   node.kind = Kind::binary;
   node.name = op;
-  node.children = {left, right};
+  if (is_comparison(op))
+    node.children = {compared_with(right, left), compared_with(left, right)};
+  else
+    node.children = {left, right};
   return make_expression(std::move(node));
 }
 

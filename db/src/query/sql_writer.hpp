@@ -84,9 +84,22 @@ Pairs merge_values(const TableData& table, Pairs into, const Pairs& values) {
 }
 
 // `values` with each checked against its column's type and put in the form
-// both backends store alike: a UUID lower-cased, an instant in UTC.
+// both backends store alike: a UUID lower-cased, an instant in UTC, a date or
+// a time without zone as ISO text.
 // @throws DataError naming the column (not the value).
 Values checked_values(const TableData& table, Values values);
+
+// A value checked against column `index` of `table` and normalised, as
+// checked_values() does. @throws DataError naming the column.
+Value checked_value(const TableData& table, std::size_t index, const Value& value);
+
+// What is compared with `operand` (in =, <, IN, BETWEEN...), in the form stored
+// when `operand` is a column whose values are normalised (a UUID, a date or a
+// time): so that comparing with "123E4567-..." or "2024-01-01T10:00+02:00"
+// gives the same rows on both backends. Anything else is returned as it is.
+// @throws DataError naming the column when the value is no value of its type.
+Value compared_with(const Expression& operand, const Value& value);
+Expression compared_with(const Expression& operand, const Expression& compared);
 
 // `set` merged over `into`, each name checked, each bound value checked as
 // checked_values() does, and only `table`'s own columns used (`statement`

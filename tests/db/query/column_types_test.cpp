@@ -1,7 +1,7 @@
-// UUID, timestamp-with-time-zone, enum and exact numeric columns on every
-// backend: the DDL, values stored alike on both (a UUID lower-cased, an
-// instant in UTC, a decimal rounded to its scale), bad values refused naming
-// the column, and autogenerate seeing no difference after create_all.
+// UUID, date, time (with and without zone), enum and exact numeric columns on
+// every backend: the DDL, values stored and compared alike on both (a UUID
+// lower-cased, an instant in UTC, a decimal rounded to its scale), bad values
+// refused naming the column, and autogenerate seeing no difference after create_all.
 #include <starling/db.hpp>
 
 #include "support/test_databases.hpp"
@@ -30,7 +30,7 @@ class ColumnTypes : public test::ConnectedDatabaseTest {
                 {Column("id", Integer, primary_key), Column("uid", Uuid, unique), Column("at", DateTime(with_timezone)),
                  Column("local", DateTime), Column("doc", JSON),
                  Column("status", Enum({"draft", "published", "it's"}), default_("draft")),
-                 Column("price", Numeric(8, 2)), Column("amount", Numeric)}};
+                 Column("price", Numeric(8, 2)), Column("amount", Numeric), Column("day", Date)}};
 };
 
 TEST_P(ColumnTypes, TheDdlNamesEachType) {
@@ -139,6 +139,72 @@ TEST_P(ColumnTypes, ATimeWithAnOffsetIsStoredAsTheSameInstantInUtc) {
   const auto later = run(
       database().fetch_all(select({events_.c("id")}).where(events_.c("at") > sys_days(2026y / 12 / 7) + 10h + 40min)));
   EXPECT_EQ(later.size(), 1u);
+}
+
+TEST_P(ColumnTypes, AUuidIsComparedInTheFormStoredWhateverTheCaseItIsAskedIn) {
+  const auto uid = events_.c("uid");
+  run(database().execute(events_.insert().values({{"uid", "123e4567-e89b-12d3-a456-426614174000"}})));
+  const std::string upper = "123E4567-E89B-12D3-A456-426614174000";
+  EXPECT_EQ(run(database().fetch_all(events_.select().where(uid == upper))).size(), 1u);
+  EXPECT_EQ(run(database().fetch_all(events_.select().where(uid.in_({Value(upper)})))).size(), 1u);
+  EXPECT_EQ(run(database().fetch_all(events_.select().where(uid != upper))).size(), 0u);
+  EXPECT_THROW((void)(uid == "not-a-uuid"), DataError);  // PostgreSQL refuses it too: now both do, before SQL
+}
+
+TEST_P(ColumnTypes, ATimeComparedWithTextWithAnOffsetIsComparedAsThatInstant) {
+  const auto at = events_.c("at");
+  run(database().execute(events_.insert().values({{"at", sys_days(2026y / 12 / 7) + 10h + 30min}})));
+  EXPECT_EQ(run(database().fetch_all(events_.select().where(at == "2026-12-07T12:30:00+02:00"))).size(), 1u);
+  EXPECT_EQ(run(database().fetch_all(events_.select().where(at == "2026-12-07 10:30:00Z"))).size(), 1u);
+  EXPECT_EQ(run(database().fetch_all(events_.select().where(at.between("2026-12-07T11:00+01", "2026-12-07T11:31+01"))))
+                .size(),
+            1u);
+  EXPECT_EQ(run(database().fetch_all(events_.select().where(at > "2026-12-07T12:31:00+02:00"))).size(), 0u);
+}
+
+TEST_P(ColumnTypes, ATimeWithoutZoneIsStoredInOneFormAndRefusesAnOffset) {
+  const auto local = events_.c("local");
+  run(database().execute(events_.insert().values({{"local", "2026-12-07T10:30"}})));
+  run(database().execute(events_.insert().values({{"local", sys_days(2026y / 12 / 7) + 10h + 30min + 250ms}})));
+  // Read back as the same text on both backends, a whole second without a fraction.
+  const auto rows = run(database().fetch_all(select({local}).order_by(events_.c("id"))));
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0]["local"], Value("2026-12-07 10:30:00"));
+  EXPECT_EQ(rows[1].get<sys_time<milliseconds>>("local"), sys_days(2026y / 12 / 7) + 10h + 30min + 250ms);
+  // Compared alike whichever way the time is written.
+  EXPECT_EQ(run(database().fetch_val(select({events_.c("id")}).where(local == sys_days(2026y / 12 / 7) + 10h + 30min))),
+            Value(1));
+  EXPECT_EQ(run(database().fetch_val(select({events_.c("id")}).where(local > "2026-12-07 10:30:00"))), Value(2));
+  // PostgreSQL would drop an offset and SQLite keep it: both refuse it, naming the column.
+  try {
+    (void)events_.insert().values({{"local", "2026-12-07T10:30:00+02:00"}});
+    FAIL() << "no error";
+  } catch (const DataError& error) {
+    EXPECT_NE(std::string(error.what()).find("\"events\".\"local\" takes a date and time without zone"),
+              std::string::npos)
+        << error.what();
+  }
+  EXPECT_THROW((void)events_.insert().values({{"local", "yesterday"}}), DataError);
+  EXPECT_THROW((void)(local < "2026-12-07Z"), DataError);
+}
+
+TEST_P(ColumnTypes, ADateIsCheckedAndComparedAlikeOnBothBackends) {
+  const auto day = events_.c("day");
+  run(database().execute(events_.insert().values({{"day", "2026-12-07"}})));
+  run(database().execute(events_.insert().values({{"day", 2026y / 12 / 24}})));
+  EXPECT_EQ(run(database().fetch_val(select({events_.c("id")}).where(day == 2026y / 12 / 7))), Value(1));
+  EXPECT_EQ(run(database().fetch_val(select({events_.c("id")}).where(day > "2026-12-08"))), Value(2));
+  EXPECT_EQ(run(database().fetch_val(select({day}).where(events_.c("id") == 2))).as<year_month_day>(), 2026y / 12 / 24);
+  // SQLite would store any text; PostgreSQL would refuse it in SQL. The builder refuses it on both.
+  try {
+    (void)events_.insert().values({{"day", "yesterday"}});
+    FAIL() << "no error";
+  } catch (const DataError& error) {
+    EXPECT_STREQ(error.what(),
+                 "column \"events\".\"day\" takes a date (ISO 8601, YYYY-MM-DD); the value given is not one");
+  }
+  EXPECT_THROW((void)events_.update().values({{"day", "2026-02-30"}}), DataError);
+  EXPECT_THROW((void)day.in_({Value("2026-12-07"), Value("soon")}), DataError);
 }
 
 TEST_P(ColumnTypes, JsonTextReadsAPathInsideADocumentAlikeOnBothBackends) {

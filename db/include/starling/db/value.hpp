@@ -57,8 +57,9 @@ class Value {
   Value(Blob value) : data_(std::move(value)) {}
   Value(JsonText value) : data_(std::move(value)) {}
   Value(Decimal value) : data_(std::move(value)) {}
-  /// A point in time, as ISO text in UTC ("2024-02-29 13:14:15.250000"): what
-  /// both databases take for a TIMESTAMP (PostgreSQL sessions run in UTC).
+  /// A point in time, as ISO text in UTC ("2024-02-29 13:14:15.250000", or
+  /// "2024-02-29 13:14:15" for a whole second): what both databases take for a
+  /// TIMESTAMP (PostgreSQL sessions run in UTC).
   template <class Duration>
   Value(std::chrono::sys_time<Duration> time)
       : data_(timestamp_text(std::chrono::floor<std::chrono::microseconds>(time))) {}
