@@ -5,7 +5,10 @@
 #include "query/sql_writer.hpp"
 #include "schema/table_data.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
+#include <unordered_map>
 
 namespace starling::db {
 
@@ -65,6 +68,29 @@ Values in_order_of(const Values& first, const Values& row, std::size_t row_index
     ordered.push_back(*found);
   }
   return ordered;
+}
+
+// PostgreSQL refuses an upsert that would update one row twice, and SQLite
+// applies both updates: two rows() with the same conflict target fail on both.
+void check_distinct_targets(const std::vector<Values>& rows, const std::vector<ColumnRef>& target,
+                            const std::string& table) {
+  std::unordered_map<std::string, std::size_t> first_row_of;  // by the target's values
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    std::string key;
+    for (const auto& column : target) {
+      const auto found = std::ranges::find(rows[i], column.name(), &Values::value_type::first);
+      if (found == rows[i].end()) return;  // the database assigns it: no two rows can clash in it here
+      key.append(type_name(found->second.type())).append(":").append(found->second.to_json().dump()).append("\n");
+    }
+    const auto [first, inserted] = first_row_of.try_emplace(std::move(key), i);
+    if (inserted) continue;
+    std::string names;
+    for (const auto& column : target) names += (names.empty() ? "\"" : ", \"") + column.name() + "\"";
+    throw ProgrammingError("INSERT INTO \"" + table + "\" rows() with on_conflict_do_update(): rows " +
+                           std::to_string(first->second + 1) + " and " + std::to_string(i + 1) +
+                           " have the same conflict target (" + names +
+                           "); one statement updates a row once, so run them with execute_many()");
+  }
 }
 
 }  // namespace
@@ -173,6 +199,7 @@ CompiledQuery Insert::compile(Dialect dialect) const {
       sql.select(*select_, false);
   } else if (!rows_.empty()) {
     const auto& merged = rows_;
+    if (conflict_ && !conflict_->set.empty()) check_distinct_targets(merged, conflict_->target, table_->name);
     const std::size_t max_params = dialect == Dialect::sqlite ? kSqliteMaxParams : kPostgresMaxParams;
     if (merged.size() * merged.front().size() > max_params)
       throw ProgrammingError("INSERT INTO \"" + table_->name + "\" rows(): " + std::to_string(merged.size()) +

@@ -234,10 +234,30 @@ TEST_P(SelectRows, UpsertsSkipOrUpdateTheClashingRow) {
       users_.insert().on_conflict_do_update({users_.c("email")}, {{"name", excluded(users_.c("name"))}}),
       {{{"email", "cid@x"}, {"name", "first"}}, {{"email", "cid@x"}, {"name", "second"}}}));
   EXPECT_EQ(run(database().fetch_val(select({users_.c("name")}).where(users_.c("email") == "cid@x"))), Value("second"));
+  // rows() makes one statement: distinct keys are upserted at once; one key twice is
+  // refused on both backends (PostgreSQL would refuse it, SQLite apply both), before SQL.
+  const auto upsert =
+      users_.insert().on_conflict_do_update({users_.c("email")}, {{"name", excluded(users_.c("name"))}});
+  const auto both = run(database().execute(
+      upsert.rows({{{"email", "cid@x"}, {"name", "third"}}, {{"email", "fay@x"}, {"name", "Fay"}}})));
+  EXPECT_EQ(both.rowcount, 2);
+  EXPECT_EQ(run(database().fetch_val(select({users_.c("name")}).where(users_.c("email") == "cid@x"))), Value("third"));
+  const auto twice = upsert.rows(
+      {{{"email", "gil@x"}, {"name", "a"}}, {{"email", "hal@x"}, {"name", "b"}}, {{"email", "gil@x"}, {"name", "c"}}});
+  try {
+    run(database().execute(twice));
+    FAIL() << "no error";
+  } catch (const ProgrammingError& error) {
+    EXPECT_STREQ(error.what(),
+                 "INSERT INTO \"users\" rows() with on_conflict_do_update(): rows 1 and 3 have the same conflict "
+                 "target (\"email\"); one statement updates a row once, so run them with execute_many()");
+  }
+  EXPECT_EQ(run(database().fetch_val(select({func("count", {users_.c("id")})}).where(users_.c("email") == "gil@x"))),
+            Value(0));
   // Many rows, the clashing ones skipped, in one call.
   run(database().execute_many(users_.insert().on_conflict_do_nothing(),
                               {{{"email", "bob@x"}}, {{"email", "dan@x"}}, {{"email", "eve@x"}}}));
-  EXPECT_EQ(count_of(users_.select()), 5);
+  EXPECT_EQ(count_of(users_.select()), 6);
 }
 
 TEST_P(SelectRows, InsertFromSelectAndMultiRowValues) {
