@@ -53,10 +53,14 @@ const Value& Row::operator[](std::size_t index) const {
 
 nlohmann::ordered_json Row::to_json() const {
   nlohmann::ordered_json object = nlohmann::ordered_json::object();
+  // Appended to the object's list directly: its operator[] searches it, which
+  // is quadratic in a wide row.
+  auto& fields = object.get_ref<nlohmann::ordered_json::object_t&>();
+  fields.reserve(values_.size());
   for (std::size_t i = 0; i < values_.size(); ++i) {
     const auto& name = (*columns_)[i];
-    if (object.contains(name)) continue;  // a repeated name keeps its first value, as operator[] reads it
-    object[name] = nlohmann::ordered_json(values_[i].to_json());
+    // A repeated name keeps its first value, as operator[] reads it.
+    if (columns_->find(name) == i) fields.emplace_back(name, nlohmann::ordered_json(values_[i].to_json()));
   }
   return object;
 }

@@ -5,6 +5,7 @@
 #include "support/test_databases.hpp"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 namespace starling::db {
 namespace {
@@ -163,6 +164,8 @@ TEST_P(SelectRows, LabelsArithmeticAndBoundValuesInTheSelectList) {
   EXPECT_EQ(row->get<std::int64_t>("seven"), 7);
   EXPECT_EQ(row->get<std::string>("ex"), "x");
   EXPECT_EQ(row->get<double>("half"), 0.5);
+  // A row's JSON keeps the query's column order, not the names' sorted order.
+  EXPECT_EQ(row->to_json().dump(), R"({"seven":7,"ex":"x","half":0.5})");
 }
 
 TEST_P(SelectRows, UnionAndCountOfShapedQueries) {
