@@ -288,6 +288,35 @@ TEST_P(Transactions, IsolationLevelsAreSetOnPostgresAndAcceptedOnSqlite) {
   EXPECT_TRUE(refused);
 }
 
+TEST_P(Transactions, OnSqliteATransactionTakesTheWriteLockAtBeginUnlessDeferred) {
+  if (is_postgres() || is_memory()) GTEST_SKIP() << "SQLite's file lock, seen from a second connection";
+  Database other(url());
+  run(other.connect());
+  // Whether the other connection can write now, without waiting for a lock.
+  const auto other_writes_at_once = [&]() -> awaitable<bool> {
+    auto connection = co_await other.connection();
+    co_await connection.execute(text("PRAGMA busy_timeout = 0"));
+    bool wrote = true;
+    try {
+      co_await connection.execute(insert("other"));
+    } catch (const OperationalError&) {
+      wrote = false;  // SQLITE_BUSY
+    }
+    co_return wrote;
+  };
+  bool other_wrote = true;
+  const auto read_then_ask = [&](Connection& tx) -> awaitable<void> {
+    co_await tx.fetch_val(text("SELECT count(*) FROM notes"));
+    other_wrote = co_await other_writes_at_once();
+  };
+  run(database().transaction(read_then_ask));
+  EXPECT_FALSE(other_wrote) << "BEGIN IMMEDIATE holds the write lock from the start";
+  run(database().transaction({.deferred = true}, read_then_ask));
+  EXPECT_TRUE(other_wrote) << "BEGIN DEFERRED has taken no write lock after a read";
+  EXPECT_EQ(count(), 1);
+  run(other.disconnect());
+}
+
 // A real failure a retry cures on each backend: PostgreSQL raises SQLSTATE
 // 40001; on SQLite a deferred transaction whose snapshot another connection
 // made stale gets SQLITE_BUSY_SNAPSHOT at its first write.
