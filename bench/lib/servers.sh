@@ -1,5 +1,5 @@
 # Sourced by bench/run and bench/scale: the servers under test and their
-# cleanup (load_pid, a load generator or client still running, is killed too). The caller sets techempower (the binary) and pool; techempower_args
+# cleanup (load_pid, a load generator or client still running, is killed too). The caller sets techempower and pg_loop (the binaries) and pool; techempower_args
 # (extra options) may be set. Servers are known by name: pid[NAME], base[NAME].
 work=$(mktemp -d /tmp/starling-bench.XXXXXX)
 chmod 755 "$work"  # nginx workers run as nobody when the script runs as root
@@ -85,11 +85,21 @@ start_techempower() {  # name database-url threads [prefix...]
   pid[$name]=$!
 }
 
+# bench/pg_loop: PostgreSQL /db with libpq driven on the event loops, the reference
+# for what moving the database runtime there can win.
+start_pg_loop() {  # name database-url threads connections-per-thread
+  local port
+  port=$(free_port) || fail "no free port"
+  base[$1]="http://127.0.0.1:$port"
+  "$pg_loop" --port "$port" --threads "$3" --connections-per-thread "$4" --database-url "$2" >"$work/$1.log" 2>&1 &
+  pid[$1]=$!
+}
+
 # The processes whose CPU is the server's own (see bench/lib/measure.sh).
 server_pids() {
   case $1 in
     nginx) echo "${pid[nginx]}" $(pgrep -P "${pid[nginx]}") ;;
-    postgresql*) echo "${pid[$1]}" $(pgrep -x postgres) ;;
+    postgresql* | pg-loop) echo "${pid[$1]}" $(pgrep -x postgres) ;;
     pgbench | bare-postgresql) pgrep -x postgres | tr '\n' ' ' ;;
     bare-sqlite) ;;
     *) echo "${pid[$1]}" ;;
