@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 
 namespace starling {
 
@@ -106,6 +107,14 @@ class JSONResponse : public Response {
   requires std::same_as<Ordered, nlohmann::ordered_json> JSONResponse(const Ordered& content, int status_code = 200,
                                                                       Headers headers = {})
       : Response(dump_ordered(content), status_code, std::move(headers), "application/json") {}
+  /// Any other object nlohmann converts: a struct described for typed rows
+  /// (`JSONResponse(note)`), a vector of them... Members go out in declared
+  /// order, as Starlette keeps a dict's, where `json` would sort them.
+  template <class T>
+  requires(std::is_class_v<T> && !std::same_as<T, json> && !std::same_as<T, nlohmann::ordered_json> &&
+           std::is_constructible_v<nlohmann::ordered_json, const T&>)
+      JSONResponse(const T& content, int status_code = 200, Headers headers = {})
+      : Response(dump_ordered(nlohmann::ordered_json(content)), status_code, std::move(headers), "application/json") {}
 
  private:
   static std::string dump_ordered(const nlohmann::ordered_json& content);
