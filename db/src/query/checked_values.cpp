@@ -12,6 +12,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <optional>
 
 namespace starling::db::detail {
 
@@ -49,28 +50,34 @@ Value instant_value(const TableData& table, std::size_t index, const Value& valu
   }
 }
 
-// A time without zone, in the form a bound std::chrono time takes. PostgreSQL
-// would drop an offset and SQLite keep it, so a value with one is refused.
-Value local_time_value(const TableData& table, std::size_t index, const Value& value) {
+// ISO text of a date and time without zone (a date alone is midnight), or none.
+// A zone is refused: PostgreSQL drops it from a TIMESTAMP or DATE, SQLite would keep it.
+std::optional<std::chrono::sys_time<std::chrono::microseconds>> local_time(const Value& value) {
   const std::string text = value.type() == ValueType::text ? value.as<std::string>() : std::string();
   const bool zoned = text.size() > 10 && text.find_first_of("Z+-", 10) != std::string::npos;
   try {
-    if (!zoned) return Value(value.as<std::chrono::sys_time<std::chrono::microseconds>>());
+    if (!zoned) return value.as<std::chrono::sys_time<std::chrono::microseconds>>();
   } catch (const TypeError&) {
   }
+  return std::nullopt;
+}
+
+// A time without zone, in the form a bound std::chrono time takes.
+Value local_time_value(const TableData& table, std::size_t index, const Value& value) {
+  if (const auto time = local_time(value)) return Value(*time);
   throw DataError("column " + describe_column(table, index) +
                   " takes a date and time without zone (ISO 8601, no offset: use DateTime(with_timezone) for "
                   "instants); the value given is not one");
 }
 
-// A calendar date as ISO text, which both backends compare alike.
+// A calendar date as ISO text, which both backends compare alike. A time of
+// day (a std::chrono::sys_days binds as midnight) is dropped, as PostgreSQL does.
 Value date_value(const TableData& table, std::size_t index, const Value& value) {
-  try {
-    return Value(value.as<std::chrono::year_month_day>());
-  } catch (const TypeError&) {
-    throw DataError("column " + describe_column(table, index) +
-                    " takes a date (ISO 8601, YYYY-MM-DD); the value given is not one");
-  }
+  if (const auto time = local_time(value))
+    return Value(std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(*time)));
+  throw DataError("column " + describe_column(table, index) +
+                  " takes a date (ISO 8601, YYYY-MM-DD, a time of day without zone is dropped); the value given is "
+                  "not one");
 }
 
 // One of the enum's choices, as given.

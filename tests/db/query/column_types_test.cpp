@@ -195,16 +195,22 @@ TEST_P(ColumnTypes, ADateIsCheckedAndComparedAlikeOnBothBackends) {
   EXPECT_EQ(run(database().fetch_val(select({events_.c("id")}).where(day == 2026y / 12 / 7))), Value(1));
   EXPECT_EQ(run(database().fetch_val(select({events_.c("id")}).where(day > "2026-12-08"))), Value(2));
   EXPECT_EQ(run(database().fetch_val(select({day}).where(events_.c("id") == 2))).as<year_month_day>(), 2026y / 12 / 24);
+  // A std::chrono::sys_days binds as midnight, and a time of day is dropped, as PostgreSQL drops it.
+  EXPECT_EQ(run(database().fetch_val(select({events_.c("id")}).where(day == sys_days(2026y / 12 / 24)))), Value(2));
+  run(database().execute(events_.insert().values({{"day", "2026-12-31 23:30"}})));
+  EXPECT_EQ(run(database().fetch_val(select({day}).where(events_.c("id") == 3))), Value("2026-12-31"));
   // SQLite would store any text; PostgreSQL would refuse it in SQL. The builder refuses it on both.
   try {
     (void)events_.insert().values({{"day", "yesterday"}});
     FAIL() << "no error";
   } catch (const DataError& error) {
     EXPECT_STREQ(error.what(),
-                 "column \"events\".\"day\" takes a date (ISO 8601, YYYY-MM-DD); the value given is not one");
+                 "column \"events\".\"day\" takes a date (ISO 8601, YYYY-MM-DD, a time of day without zone is "
+                 "dropped); the value given is not one");
   }
   EXPECT_THROW((void)events_.update().values({{"day", "2026-02-30"}}), DataError);
   EXPECT_THROW((void)day.in_({Value("2026-12-07"), Value("soon")}), DataError);
+  EXPECT_THROW((void)(day == "2026-12-07T23:30:00+02:00"), DataError);  // which day is it?
 }
 
 TEST_P(ColumnTypes, JsonTextReadsAPathInsideADocumentAlikeOnBothBackends) {
