@@ -72,16 +72,22 @@ Values in_order_of(const Values& first, const Values& row, std::size_t row_index
 
 // PostgreSQL refuses an upsert that would update one row twice, and SQLite
 // applies both updates: two rows() with the same conflict target fail on both.
+// Values are compared as JSON (1 and a Decimal "1" alike); a NULL never
+// conflicts. A target column the rows leave to its default is the database's
+// to judge: the check cannot see that value.
 void check_distinct_targets(const std::vector<Values>& rows, const std::vector<ColumnRef>& target,
                             const std::string& table) {
   std::unordered_map<std::string, std::size_t> first_row_of;  // by the target's values
   for (std::size_t i = 0; i < rows.size(); ++i) {
     std::string key;
+    bool comparable = true;
     for (const auto& column : target) {
       const auto found = std::ranges::find(rows[i], column.name(), &Values::value_type::first);
-      if (found == rows[i].end()) return;  // the database assigns it: no two rows can clash in it here
-      key.append(type_name(found->second.type())).append(":").append(found->second.to_json().dump()).append("\n");
+      if (found == rows[i].end()) return;  // every row leaves it to its default (rows() sets the same columns)
+      if (found->second.is_null()) comparable = false;
+      key.append(found->second.to_json().dump()).append("\n");
     }
+    if (!comparable) continue;
     const auto [first, inserted] = first_row_of.try_emplace(std::move(key), i);
     if (inserted) continue;
     std::string names;

@@ -257,6 +257,12 @@ TEST_P(SelectRows, UpsertsSkipOrUpdateTheClashingRow) {
   }
   EXPECT_EQ(run(database().fetch_val(select({func("count", {users_.c("id")})}).where(users_.c("email") == "gil@x"))),
             Value(0));
+  // NULLs never conflict: rows with a NULL target are all inserted, on both backends.
+  const auto nulls =
+      run(database().execute(tags_.insert()
+                                 .on_conflict_do_update({tags_.c("name")}, {{"name", excluded(tags_.c("name"))}})
+                                 .rows({{{"name", nullptr}}, {{"name", nullptr}}})));
+  EXPECT_EQ(nulls.rowcount, 2);
   // Many rows, the clashing ones skipped, in one call.
   run(database().execute_many(users_.insert().on_conflict_do_nothing(),
                               {{{"email", "bob@x"}}, {{"email", "dan@x"}}, {{"email", "eve@x"}}}));
