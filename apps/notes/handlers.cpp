@@ -62,7 +62,7 @@ starling::Routes routes(db::Database& database, LiveNotes& live, const std::file
     const auto page = paged(query, request);
     const bool full = bool_param(request, "full").value_or(false);
     const auto& shown = page ? *page : query;
-    json content;
+    nlohmann::ordered_json content;  // each note's members in declared order, as GET /notes/{id}
     if (full)
       content = co_await database.fetch_all<Note>(shown);
     else
@@ -82,7 +82,7 @@ starling::Routes routes(db::Database& database, LiveNotes& live, const std::file
     const auto inserted = co_await database.fetch_one(insert);
     const auto id = inserted->get<std::int64_t>("id");
     live.publish({{"type", "created"}, {"note", {{"id", id}, {"text", *note.text}, {"completed", *note.completed}}}});
-    JSONResponse response({{"text", *note.text}, {"completed", *note.completed}}, 200,
+    JSONResponse response(NoteBody{*note.text, *note.completed}, 200,
                           {{"Location", request.url_for("note", {{"id", id}})}});
     // After the answer is out: the client never waits for the log.
     response.background.add([id, length = note.text->size()]() -> awaitable<void> {
@@ -108,9 +108,8 @@ starling::Routes routes(db::Database& database, LiveNotes& live, const std::file
     const auto update = notes.update().where(notes.c("id") == id).values(note.values()).returning();
     const auto row = co_await database.fetch_one<Note>(update);
     if (!row) not_found(id);
-    const json changed = *row;
-    live.publish({{"type", "changed"}, {"note", changed}});
-    co_return JSONResponse(changed);
+    live.publish({{"type", "changed"}, {"note", *row}});
+    co_return JSONResponse(*row);
   };
 
   const auto delete_note = [&database, &live](Request& request) -> awaitable<Response> {

@@ -44,6 +44,22 @@ TEST(NotesApi, OneNoteByIdAnd404ForAMissingOne) {
   EXPECT_EQ(client.get("/notes/abc").status_code, 404);  // not an int: no route
 }
 
+TEST(NotesApi, EveryAnswerListsANotesFieldsInOneOrder) {
+  TestClient client(notes_app().app());
+  const auto added = client.post("/notes", {.json = note("x", false)});
+  EXPECT_EQ(added.text(), R"({"text":"x","completed":false})");
+  EXPECT_EQ(client.get("/notes").text(), R"([{"text":"x","completed":false}])");
+  const auto location = std::string(*added.headers.get("location"));
+  const auto id = std::to_string(client.get(location).json().at("id").get<long long>());
+  for (const auto& answer : {client.get(location), client.get("/notes?full=true"),
+                             client.patch(location, {.json = json{{"completed", true}}})}) {
+    const auto text = answer.text();
+    EXPECT_LT(text.find(R"("id":)" + id), text.find(R"("text":)")) << text;
+    EXPECT_LT(text.find(R"("text":)"), text.find(R"("completed":)")) << text;
+    EXPECT_LT(text.find(R"("completed":)"), text.find(R"("created_at":)")) << text;
+  }
+}
+
 TEST(NotesApi, OneNoteSaysWhenItWasCreatedInUtc) {
   TestClient client(notes_app().app());
   const auto before = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
