@@ -44,13 +44,19 @@ struct Answer {
 class LoopConnection {
  public:
   explicit LoopConnection(const asio::any_io_executor& executor) : socket_(executor) {
+    // Opened on the loop's first request, blocking it once (a reference, not a runtime).
     connection_ = PQconnectdb(g_database_url.c_str());
-    if (PQstatus(connection_) != CONNECTION_OK) throw std::runtime_error(PQerrorMessage(connection_));
     PGresult* prepared =
-        PQprepare(connection_, "world", "SELECT id, randomnumber FROM world WHERE id = $1", 1, nullptr);
+        PQstatus(connection_) == CONNECTION_OK
+            ? PQprepare(connection_, "world", "SELECT id, randomnumber FROM world WHERE id = $1", 1, nullptr)
+            : nullptr;
     const bool ok = PQresultStatus(prepared) == PGRES_COMMAND_OK;
     PQclear(prepared);
-    if (!ok) throw std::runtime_error(PQerrorMessage(connection_));
+    if (!ok) {
+      const std::string message = PQerrorMessage(connection_);
+      PQfinish(connection_);
+      throw std::runtime_error(message);
+    }
     PQsetnonblocking(connection_, 1);
     PQenterPipelineMode(connection_);
     socket_.assign(PQsocket(connection_));
@@ -95,27 +101,35 @@ class LoopConnection {
     reading_ = false;
   }
 
+  // Answers are taken from what libpq holds before waiting for the socket:
+  // PQflush may have read some into libpq's buffer already.
   awaitable<void> read_until_answered() {
-    while (!waiting_.empty()) {
+    for (;;) {
+      take_answers();
+      if (waiting_.empty()) co_return;
       co_await socket_.async_wait(asio::posix::stream_descriptor::wait_read, asio::use_awaitable);
       if (!PQconsumeInput(connection_)) throw std::runtime_error(PQerrorMessage(connection_));
-      while (!waiting_.empty() && !PQisBusy(connection_)) {
-        PGresult* result = PQgetResult(connection_);
-        if (!result) continue;  // the end of one statement's results
-        const auto status = PQresultStatus(result);
-        if (status == PGRES_TUPLES_OK) {
-          auto& answer = *waiting_.front();
-          answer.id = std::atoi(PQgetvalue(result, 0, 0));
-          answer.random_number = std::atoi(PQgetvalue(result, 0, 1));
-          answer.ready.cancel();
-          waiting_.pop_front();
-        } else if (status != PGRES_PIPELINE_SYNC) {
-          waiting_.front()->error = PQresultErrorMessage(result);
-          waiting_.front()->ready.cancel();
-          waiting_.pop_front();
-        }
-        PQclear(result);
+    }
+  }
+
+  void take_answers() {
+    while (!waiting_.empty() && !PQisBusy(connection_)) {
+      PGresult* result = PQgetResult(connection_);
+      if (!result) continue;  // the end of one statement's results
+      const auto status = PQresultStatus(result);
+      if (status == PGRES_TUPLES_OK && PQntuples(result) == 1) {
+        auto& answer = *waiting_.front();
+        answer.id = std::atoi(PQgetvalue(result, 0, 0));
+        answer.random_number = std::atoi(PQgetvalue(result, 0, 1));
+        answer.ready.cancel();
+        waiting_.pop_front();
+      } else if (status != PGRES_PIPELINE_SYNC) {
+        const char* message = PQresultErrorMessage(result);
+        waiting_.front()->error = *message ? message : "no world row with that id";
+        waiting_.front()->ready.cancel();
+        waiting_.pop_front();
       }
+      PQclear(result);
     }
   }
 
@@ -161,7 +175,9 @@ int main(int argc, char** argv) {
   cli.add_option("--port", server.port)->capture_default_str();
   cli.add_option("--threads", server.threads)->capture_default_str();
   cli.add_option("--database-url", g_database_url)->required();
-  cli.add_option("--connections-per-thread", g_connections_per_thread)->capture_default_str();
+  cli.add_option("--connections-per-thread", g_connections_per_thread)
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   CLI11_PARSE(cli, argc, argv);
   App app({.routes = {Route("/db", single_query, {"GET"}),
                       Route("/plaintext", [](Request&) -> awaitable<Response> { co_return PlainTextResponse("ok"); },
