@@ -87,10 +87,9 @@ Handler TrustedHostMiddleware::operator()(Handler next) const {
 
     const URL& url = request.url();
     std::string location = url.scheme + "://www." + parsed->host;
-    // Appended piece by piece: GCC 12 warns falsely on "?" + std::string at -O2 (-Wrestrict).
-    if (!parsed->port.empty()) location.append(":").append(parsed->port);
+    if (!parsed->port.empty()) location += ":" + std::string(parsed->port);
     location += url.raw_path.empty() ? "/" : url.raw_path;
-    if (!url.query.empty()) location.append("?").append(url.query);
+    if (!url.query.empty()) location += "?" + url.query;
     return respond(RedirectResponse(location));
   };
 }
