@@ -12,6 +12,7 @@ struct RequestScope {
   std::shared_ptr<starling::json> session;
   std::shared_ptr<const BaseUser> user;
   std::shared_ptr<const AuthCredentials> auth;
+  std::string request_id;
 };
 
 struct RequestAccess {
@@ -21,6 +22,10 @@ struct RequestAccess {
     request.state_.fallback_ = &app_state;
   }
   static void set_path_params(Request& request, PathParams params) { request.path_params_ = std::move(params); }
+  /// The first router to match names the route: an app under a Mount keeps the mount's.
+  static void set_route_path(Request& request, const std::string& path) {
+    if (!request.route_path_) request.route_path_ = &path;
+  }
   static std::exception_ptr& unhandled_exception(Request& request) { return request.unhandled_exception_; }
   static const std::shared_ptr<WebSocketChannel>& websocket(Request& request) { return request.websocket_; }
   static RequestScope& scope(Request& request) {

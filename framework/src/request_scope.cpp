@@ -1,4 +1,4 @@
-// What middleware puts on a request (the session, the user and the scopes),
+// What middleware puts on a request (the session, the user, the scopes, the id),
 // and the URLs a request builds from its app's routes.
 #include <starling/application.hpp>
 #include <starling/authentication.hpp>
@@ -29,6 +29,11 @@ const AuthCredentials& Request::auth() const {
   if (!scope || !scope->auth)
     throw std::logic_error("request.auth() needs AuthenticationMiddleware in the app's middleware");
   return *scope->auth;
+}
+
+std::string_view Request::request_id() const {
+  const auto* scope = detail::RequestAccess::scope_if_any(*this);
+  return scope ? std::string_view(scope->request_id) : std::string_view{};
 }
 
 std::string Request::base_url() const {

@@ -219,3 +219,38 @@ TEST(SyncEndpoints, AClientDestroyedRightAfterItsLastAnswerOutlivesThePoolsHandO
     ASSERT_EQ(client.get("/sync").text(), "ok");
   }
 }
+
+namespace {
+
+// The endpoint answers with the template the router named; an outer middleware
+// sees it too, after the call, and sends it back in a header.
+awaitable<Response> echo_route(Request& request) { co_return PlainTextResponse(std::string(request.route_path())); }
+
+awaitable<Response> route_after(Handler next, Request& request) {
+  Response response = co_await next(request);
+  response.headers.set("x-route", std::string(request.route_path()));
+  co_return response;
+}
+
+}  // namespace
+
+TEST(RoutePath, NamesTheTemplateThatMatchedNotThePath) {
+  Middleware report_route = [](Handler next) -> Handler {
+    return [next = std::move(next)](Request& request) { return route_after(next, request); };
+  };
+  Handler mounted_app = [](Request& request) -> awaitable<Response> {
+    co_return PlainTextResponse("app:" + std::string(request.route_path()));
+  };
+  App app(
+      {.routes = {Route("/notes/{id:int}", echo_route),
+                  Mount("/api", {Mount("/v1", {Route("/items/{key}", echo_route)})}), Mount("/static", mounted_app)},
+       .middleware = {report_route}});
+  TestClient client(app);
+  EXPECT_EQ(client.get("/notes/3").text(), "/notes/{id:int}");
+  EXPECT_EQ(client.get("/api/v1/items/x").text(), "/api/v1/items/{key}");
+  EXPECT_EQ(client.get("/static/css/a.css").text(), "app:/static/{path:path}");
+  auto missing = client.get("/nowhere");
+  EXPECT_EQ(missing.status_code, 404);
+  EXPECT_EQ(missing.headers.get("x-route"), "");
+  EXPECT_EQ(client.get("/notes/3").headers.get("x-route"), "/notes/{id:int}");
+}

@@ -6,6 +6,8 @@
 #include "support/test_server.hpp"
 
 #include <starling/application.hpp>
+#include <starling/logging.hpp>
+#include <starling/middleware/request_id.hpp>
 
 #include <gtest/gtest.h>
 #include <boost/asio/steady_timer.hpp>
@@ -19,7 +21,10 @@
 #include <functional>
 #include <future>
 #include <regex>
+#include <sstream>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -342,6 +347,74 @@ TEST(ServerLifecycle, AccessLogWritesOneLinePerRequest) {
   EXPECT_TRUE(std::regex_search(output, std::regex(R"(127\.0\.0\.1:[0-9]+ "GET /\?a=1 HTTP/1\.1" 200 13 [0-9.]+ms\n)")))
       << output;
   EXPECT_TRUE(std::regex_search(output, std::regex(R"("GET /nowhere HTTP/1\.1" 404 22 [0-9.]+ms\n)"))) << output;
+}
+
+TEST(ServerLifecycle, AccessLogNamesTheRequestId) {
+  App app({.routes = {Route("/", hello)}, .middleware = {RequestIDMiddleware()}});
+  auto options = test::test_server_options();
+  options.access_log = true;
+  ::testing::internal::CaptureStderr();
+  {
+    TestServer server(app, options);
+    EXPECT_EQ(server.connect().request("GET / HTTP/1.1\r\nHost: t\r\nX-Request-ID: req-42\r\n\r\n").status, 200);
+  }
+  const std::string output = ::testing::internal::GetCapturedStderr();
+  EXPECT_TRUE(std::regex_search(output, std::regex(R"("GET / HTTP/1\.1" 200 13 [0-9.]+ms id=req-42\n)"))) << output;
+}
+
+// Sets a log format for one test and puts the default back.
+class LogFormat {
+ public:
+  explicit LogFormat(log::Format format) { log::set_format(format); }
+  ~LogFormat() { log::set_format(log::Format::text); }
+};
+
+std::vector<json> json_lines(const std::string& output) {
+  std::vector<json> lines;
+  std::istringstream in(output);
+  for (std::string line; std::getline(in, line);) lines.push_back(json::parse(line));
+  return lines;
+}
+
+TEST(ServerLifecycle, JsonLogsHaveTheAccessFieldsAndTheStartAndStop) {
+  const LogFormat format(log::Format::json);
+  App app({.routes = {Route("/notes/{id:int}", hello)}, .middleware = {RequestIDMiddleware()}});
+  auto options = test::test_server_options();
+  options.access_log = true;
+  options.threads = 2;
+  ::testing::internal::CaptureStderr();
+  std::uint16_t port = 0;
+  {
+    TestServer server(app, options);
+    port = server.port();
+    RawClient client = server.connect();
+    EXPECT_EQ(client.request("GET /notes/7?x=%22 HTTP/1.1\r\nHost: t\r\nX-Request-ID: abc\r\n\r\n").status, 200);
+    EXPECT_EQ(client.request("GET /nowhere HTTP/1.1\r\nHost: t\r\n\r\n").status, 404);
+  }
+  const auto lines = json_lines(::testing::internal::GetCapturedStderr());  // throws on a line that is no JSON
+  std::vector<json> access;
+  for (const auto& line : lines)
+    if (line.value("type", "") == "access") access.push_back(line);
+  ASSERT_EQ(access.size(), 2u);
+  EXPECT_EQ(access[0]["method"], "GET");
+  EXPECT_EQ(access[0]["path"], "/notes/7?x=%22");
+  EXPECT_EQ(access[0]["route"], "/notes/{id:int}");
+  EXPECT_EQ(access[0]["status"], 200);
+  EXPECT_EQ(access[0]["bytes"], 13);
+  EXPECT_TRUE(access[0]["duration_ms"].is_number()) << access[0];
+  EXPECT_TRUE(std::regex_match(access[0]["client"].get<std::string>(), std::regex(R"(127\.0\.0\.1:[0-9]+)")));
+  EXPECT_EQ(access[0]["request_id"], "abc");
+  EXPECT_EQ(access[0]["level"], "info");
+  EXPECT_EQ(access[1]["route"], "") << "no template matched";
+  EXPECT_EQ(access[1]["status"], 404);
+  EXPECT_EQ(access[1]["request_id"].get<std::string>().size(), 32u) << "a new id";
+
+  ASSERT_GE(lines.size(), 4u);
+  EXPECT_EQ(lines.front()["event"], "startup");
+  EXPECT_EQ(lines.front()["url"], "http://127.0.0.1:" + std::to_string(port));
+  EXPECT_EQ(lines.front()["threads"], 2);
+  EXPECT_EQ(lines.back()["event"], "shutdown");
+  EXPECT_EQ(lines.back()["message"], "Starling stopped");
 }
 
 TEST(ServerLifecycle, AccessLogEscapesWhatWouldBreakItsLine) {

@@ -1,7 +1,7 @@
 #pragma once
 /// @file middleware.hpp
 /// Starlette's built-in middleware: authentication, CORS, GZip, HTTPS redirect,
-/// proxy headers, sessions and TrustedHost.
+/// proxy headers, sessions and TrustedHost; and request ids for the logs.
 /// Each is a class whose instances convert to `Middleware`:
 ///
 ///     App app({.routes = {...},
@@ -13,5 +13,6 @@
 #include <starling/middleware/gzip.hpp>
 #include <starling/middleware/https_redirect.hpp>
 #include <starling/middleware/proxy_headers.hpp>
+#include <starling/middleware/request_id.hpp>
 #include <starling/middleware/sessions.hpp>
 #include <starling/middleware/trusted_host.hpp>

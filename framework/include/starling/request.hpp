@@ -106,6 +106,14 @@ class Request {
   const std::map<std::string, std::string>& cookies() const;
   const PathParams& path_params() const { return path_params_; }
   const Address& client() const { return client_; }
+  /// The path template of the route that matched, e.g. `/notes/{id:int}` (for
+  /// an app under a Mount, the mount's `/static/{path:path}`); empty before
+  /// routing or when no route matched. Metrics and logs label by it: unlike
+  /// the path, it takes few values.
+  std::string_view route_path() const { return route_path_ ? std::string_view(*route_path_) : std::string_view{}; }
+  /// The id RequestIDMiddleware gave this request (the client's `X-Request-ID`
+  /// or a new one); empty without that middleware.
+  std::string_view request_id() const;
 
   /// The raw body, read whole (and kept: later calls return it again).
   /// @throws HTTPException 413 past max_body_size(), 400 for a malformed chunked
@@ -180,8 +188,9 @@ class Request {
   BodyState body_state_ = BodyState::unread;
   Address client_;
   PathParams path_params_;
+  const std::string* route_path_ = nullptr;  // the router's, which outlives the request
   State state_;
-  // What session and authentication middleware set; one pointer, null until
+  // What session, authentication and request-id middleware set; one pointer, null until
   // one of them runs, so a request that uses neither carries one word for them.
   std::shared_ptr<detail::RequestScope> scope_;
   App* app_ = nullptr;

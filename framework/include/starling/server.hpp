@@ -28,7 +28,10 @@ struct ServerOptions {
   std::chrono::milliseconds websocket_idle_timeout{60000};
   /// One line per request at info level:
   /// `127.0.0.1:50312 "GET /notes?limit=2 HTTP/1.1" 200 48 0.31ms` (client,
-  /// request line, status, body bytes sent, duration).
+  /// request line, status, body bytes sent, duration; then `id=...` with
+  /// RequestIDMiddleware). With log::Format::json, a JSON line whose members
+  /// are type "access", method, path, route (the template), status, bytes,
+  /// duration_ms, client and request_id.
   bool access_log = true;
   /// The Server header added to responses that have none; empty: none.
   /// Server's constructor refuses one with CR, LF or NUL.

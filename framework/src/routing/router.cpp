@@ -192,6 +192,7 @@ MatchResult Router::match(Request& request) const {
     for (auto& label : state.host_bound) params.add(std::move(label.name), std::move(label.value), label.convertor);
     for (const auto& [param, value] : state.bound) params.add(param->name, std::string(value), param->convertor);
     detail::RequestAccess::set_path_params(request, std::move(params));
+    detail::RequestAccess::set_route_path(request, state.found->path);
     if (state.found->max_body_size) request.set_max_body_size(*state.found->max_body_size);
     return result;
   }

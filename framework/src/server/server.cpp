@@ -190,6 +190,7 @@ void Server::Impl::shutdown() noexcept {
   }
   stop_loops();
   set_phase(Phase::stopped);
+  log::write(log::Level::info, "Starling stopped", {{"event", "shutdown"}});
 }
 
 Server::Server(App& app, ServerOptions options) : impl_(std::make_unique<Impl>(app, std::move(options))) {}
@@ -226,8 +227,10 @@ void Server::start() {
     throw std::runtime_error(message);
   }
   impl_->set_phase(Impl::Phase::running);
-  log::info("Starling serving on http://" + display_address(impl_->options().host, port()) + " (" +
-            std::to_string(impl_->loops.size()) + " threads)");
+  const std::string url = "http://" + display_address(impl_->options().host, port());
+  const auto threads = static_cast<std::int64_t>(impl_->loops.size());
+  log::write(log::Level::info, "Starling serving on " + url + " (" + std::to_string(threads) + " threads)",
+             {{"event", "startup"}, {"url", url}, {"threads", threads}});
 }
 
 std::uint16_t Server::port() const { return impl_->port.load(); }

@@ -297,12 +297,30 @@ void Session::start_background(BackgroundTasks tasks) {
 
 void Session::log_access(const Request& request, int status, Clock::time_point started) const {
   const double elapsed = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+  const std::size_t bytes = status == 101 ? 0 : body_bytes_sent_;
   const URL& url = request.url();
   // The client as the app saw it (ProxyHeadersMiddleware may have replaced the peer).
   const Address& client = request.client();
-  std::string line = client.host.find(':') == std::string::npos ? client.host : "[" + client.host + "]";
-  line += ':';
-  line += std::to_string(client.port);
+  std::string peer = client.host.find(':') == std::string::npos ? client.host : "[" + client.host + "]";
+  peer += ':';
+  peer += std::to_string(client.port);
+  if (log::format() == log::Format::json) {
+    std::string target = url.raw_path;
+    if (!url.query.empty()) target += "?" + url.query;
+    const std::string message = std::string(request.method()) + " " + target + " " + std::to_string(status);
+    log::write(log::Level::info, message,
+               {{"type", "access"},
+                {"method", request.method()},
+                {"path", target},
+                {"route", request.route_path()},
+                {"status", std::int64_t{status}},
+                {"bytes", static_cast<std::int64_t>(bytes)},
+                {"duration_ms", elapsed},
+                {"client", peer},
+                {"request_id", request.request_id()}});
+    return;
+  }
+  std::string line = std::move(peer);
   line += " \"";
   line += request.method();
   line += ' ';
@@ -315,13 +333,17 @@ void Session::log_access(const Request& request, int status, Clock::time_point s
   line += request.http_version() == 10 ? " HTTP/1.0\" " : " HTTP/1.1\" ";
   line += std::to_string(status);
   line += ' ';
-  line += std::to_string(status == 101 ? 0 : body_bytes_sent_);
+  line += std::to_string(bytes);
   line += ' ';
   // to_chars, not printf: a decimal point whatever the program's LC_NUMERIC.
   char duration[32];
   const auto end = std::to_chars(duration, duration + sizeof duration, elapsed, std::chars_format::fixed, 2).ptr;
   line.append(duration, end);
   line += "ms";
+  if (!request.request_id().empty()) {
+    line += " id=";
+    line += request.request_id();  // RequestIDMiddleware admits visible ASCII only
+  }
   log::info(line);
 }
 
