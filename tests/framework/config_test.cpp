@@ -146,6 +146,15 @@ TEST_F(ConfigTest, MissingFileIsNotAnError) {
                 "', which does not exist)");
 }
 
+TEST_F(ConfigTest, MissingFileLogsNothingAtInfoLevel) {
+  // Containers take their settings from the environment: no warning on every start.
+  auto env = Environ::isolated({{"FROM_ENV", "1"}});
+  ::testing::internal::CaptureStderr();
+  const Config config(dir_ / "absent.env", env);
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
+  EXPECT_EQ(config.get<int>("FROM_ENV"), 1);
+}
+
 TEST_F(ConfigTest, MissingKeyNamesKeyAndFile) {
   auto env = Environ::isolated();
   const fs::path path = write_env("OTHER=1\n");

@@ -114,7 +114,7 @@ ConfigError invalid_value(std::string_view key, std::string_view reason);
 /// Thread-safe once constructed.
 class Config {
  public:
-  /// Reads `env_file` now (a missing file only logs a warning, as Starlette warns);
+  /// Reads `env_file` now (a missing one is logged at debug level: containers have none);
   /// `env_prefix` is prepended to every key, as in Starlette.
   /// @throws ConfigError naming the file and line of a malformed line, or if it can't be read.
   explicit Config(std::filesystem::path env_file = {}, Environ& environ = starling::environ,

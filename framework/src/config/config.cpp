@@ -26,10 +26,12 @@ Config::Config(std::filesystem::path env_file, Environ& environ, std::string env
   if (env_file_.empty()) return;
   std::error_code error;
   env_file_found_ = std::filesystem::is_regular_file(env_file_, error);
-  // Like Starlette, a missing file is fine: in production the settings usually come
-  // from the real environment and no .env exists.
+  // A missing file is fine: in production (a container) the settings come from
+  // the real environment and no .env exists. Starlette warns; a warning on every
+  // start of every container would teach operators to ignore warnings, so this
+  // says it at debug level, and a missing key's error names the missing file.
   if (!env_file_found_) {
-    log::warning("Config file '" + env_file_.string() + "' not found.");
+    log::debug("Config file '" + env_file_.string() + "' not found: reading the environment only");
     return;
   }
   file_values_ = detail::parse_dotenv(read_file(env_file_), env_file_);
