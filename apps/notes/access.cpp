@@ -2,6 +2,7 @@
 
 #include <starling/middleware/authentication.hpp>
 #include <starling/middleware/proxy_headers.hpp>
+#include <starling/middleware/request_id.hpp>
 #include <starling/responses.hpp>
 
 #include <memory>
@@ -46,6 +47,8 @@ starling::Response refuse_token(Request&, const starling::AuthenticationError& e
 
 std::vector<starling::Middleware> access_middleware(const Settings& settings) {
   std::vector<starling::Middleware> middleware;
+  // First, so even a refused request's answer and log line carry its id.
+  middleware.emplace_back(starling::RequestIDMiddleware());
   if (!settings.forwarded_allow_ips.empty())
     middleware.emplace_back(starling::ProxyHeadersMiddleware({.trusted_hosts = settings.forwarded_allow_ips}));
   middleware.emplace_back(

@@ -15,7 +15,7 @@ namespace notes {
 /// The scope a request needs to change notes.
 inline constexpr const char* kWriteScope = "notes:write";
 
-/// The app's middleware for these settings: proxy headers, then authentication.
+/// The app's middleware for these settings: request ids, proxy headers, then authentication.
 std::vector<starling::Middleware> access_middleware(const Settings& settings);
 
 /// `endpoint`, answering 401 with `WWW-Authenticate: Bearer` to a request

@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
   try {
     settings = notes::load_settings(starling::Config(".env"));
     starling::log::set_level(starling::log::level_from_string(settings.log_level));
+    starling::log::set_format(starling::log::format_from_string(settings.log_format));
     migrations = &notes::migrations();  // a broken revision graph (a cycle, a missing parent) stops here
   } catch (const std::exception& error) {
     std::cerr << "notes: " << error.what() << "\n";
@@ -82,7 +83,8 @@ int main(int argc, char** argv) {
     const auto url = settings.effective_database_url();
     prepare_schema(url, migrate);
     notes::NotesApp service(settings);
-    starling::log::info("notes: database " + url.to_string());
+    starling::log::write(starling::log::Level::info, "notes: database " + url.to_string(),
+                         {{"event", "database"}, {"database_url", url.to_string()}});
     return starling::serve(
         service.app(),
         {.host = settings.host, .port = settings.port, .threads = settings.threads, .access_log = settings.access_log});

@@ -22,6 +22,7 @@ Settings load_settings(const starling::Config& config) {
   settings.threads = config.get<std::size_t>("WORKERS", defaults.threads);
   settings.debug = config.get<bool>("DEBUG", false);
   settings.log_level = config.get<std::string>("LOG_LEVEL", defaults.log_level);
+  settings.log_format = config.get<std::string>("LOG_FORMAT", defaults.log_format);
   settings.access_log = config.get<bool>("ACCESS_LOG", defaults.access_log);
   settings.pool_size = config.get<std::size_t>("DATABASE_POOL_SIZE", defaults.pool_size);
   settings.pool_timeout =

@@ -20,6 +20,7 @@ struct Settings {
   std::size_t threads = 0;                                       ///< WORKERS: event-loop threads, 0 = one per core
   bool debug = false;                                            ///< DEBUG: exception messages in 500 bodies
   std::string log_level = "info";                                ///< LOG_LEVEL: debug, info, warning, error, off
+  std::string log_format = "text";                               ///< LOG_FORMAT: text, or json (one object per line)
   bool access_log = true;                                        ///< ACCESS_LOG: a line per request
   std::size_t pool_size = 10;                                    ///< DATABASE_POOL_SIZE: connections at most
   std::chrono::milliseconds pool_timeout{5000};                  ///< DATABASE_POOL_TIMEOUT_MS: then 503

@@ -71,8 +71,13 @@ url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' serve.log | head -1)
 curl -fsS "$url/health" | grep -q '"ok"'
 curl -fsS -X POST -H 'content-type: application/json' -d '{"text": "hi", "completed": false}' "$url/notes" >/dev/null
 [ "$(curl -fsS "$url/notes")" = '[{"text":"hi","completed":false}]' ]  # the reference's key order
-# The access log is on by default: one line per request, with the client and the status.
-grep -Eq '127\.0\.0\.1:[0-9]+ "POST /notes HTTP/1\.1" 200 [0-9]+ [0-9.]+ms' serve.log || fail "no access log line for the POST:" serve.log
+# The access log is on by default: one line per request, with the client, the status and the request id.
+grep -Eq '127\.0\.0\.1:[0-9]+ "POST /notes HTTP/1\.1" 200 [0-9]+ [0-9.]+ms id=[0-9a-f]{32}$' serve.log ||
+  fail "no access log line for the POST:" serve.log
+curl -fsS -o /dev/null -D - -H 'X-Request-ID: trace-7' "$url/health" | tr -d '\r' | grep -qix 'x-request-id: trace-7' ||
+  fail "the client's X-Request-ID is not echoed"
+# No .env here, and that is normal (a container): no warning about it.
+! grep -q "Config file" serve.log || fail "a missing .env was warned about:" serve.log
 
 kill -TERM "$pid"
 for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
@@ -84,6 +89,29 @@ pid=""
 
 run_notes DATABASE_URL="sqlite:///$work/served.db" "$notes" db current | grep -q ": $head_rev\$" ||
   fail "serve --migrate did not leave served.db at $head_rev"
+
+# LOG_FORMAT=json: every line a JSON object; the access line names the route template and the request id.
+if run_notes LOG_FORMAT=xml "$notes" serve > badformat.log 2>&1; then fail "LOG_FORMAT=xml was accepted"; fi
+grep -q "'xml'" badformat.log || fail "the error does not name the format:" badformat.log
+env -i PATH="$PATH" LOG_FORMAT=json DATABASE_URL="sqlite:///$work/served.db" "$notes" serve --port 0 --threads 1 > json.log 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do grep -q '"event":"startup"' json.log && break; sleep 0.1; done
+url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' json.log | head -1)
+[ -n "$url" ] || fail "notes serve (json) did not say where it listens:" json.log
+curl -fsS -H 'X-Request-ID: json-1' "$url/notes/1" > /dev/null
+kill -TERM "$pid"
+wait "$pid" || fail "notes serve (json) did not exit 0 on SIGTERM" json.log
+pid=""
+python3 - "$work/json.log" <<'PY' || fail "the JSON log is not what it should be:" json.log
+import json, sys
+lines = [json.loads(line) for line in open(sys.argv[1])]  # every line parses
+events = [line.get("event") for line in lines]
+assert "database" in events and "startup" in events and events[-1] == "shutdown", events
+access = [line for line in lines if line.get("type") == "access"]
+assert len(access) == 1, access
+line = access[0]
+assert (line["route"], line["status"], line["request_id"], line["method"]) == ("/notes/{id:int}", 200, "json-1", "GET"), line
+PY
 
 # Down one revision, up again, down to base.
 run_notes DATABASE_URL="$db_url" "$notes" db downgrade -1 > down.log 2>&1 || fail "db downgrade -1 failed:" down.log
