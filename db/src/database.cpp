@@ -202,6 +202,7 @@ PoolStats Database::stats() const {
     stats.in_use += counts.in_use;
     stats.waiting += counts.waiting;
     stats.pipelined += counts.pipelined;
+    stats.timeouts += counts.timeouts;
   }
   stats.idle = stats.size - stats.in_use;
   const bool single = options().force_rollback || url().is_memory();

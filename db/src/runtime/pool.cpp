@@ -207,7 +207,7 @@ void Pool::drop(std::unique_ptr<PooledConnection> connection) {
 PoolCounts Pool::counts() const {
   std::lock_guard lock(mutex_);
   // A settling connection's caller already has its answer: for callers it is free.
-  return {size_, size_ - idle_.size() - settling_.load(), waiting_.size(), pipelined_.load()};
+  return {size_, size_ - idle_.size() - settling_.load(), waiting_.size(), pipelined_.load(), timeouts_};
 }
 
 }  // namespace starling::db::runtime

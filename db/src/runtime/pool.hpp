@@ -50,6 +50,7 @@ struct PoolCounts {
   std::size_t in_use = 0;       ///< handed out
   std::size_t waiting = 0;      ///< callers waiting for one
   std::uint64_t pipelined = 0;  ///< statements run in a pipeline of several, ever
+  std::uint64_t timeouts = 0;   ///< callers that waited past acquire_timeout, ever
 };
 
 class Pool : public std::enable_shared_from_this<Pool> {
@@ -134,6 +135,7 @@ class Pool : public std::enable_shared_from_this<Pool> {
   std::thread sweeper_;
   std::condition_variable sweeper_wake_;
   std::uint64_t queued_ = 0;                 // requests ever queued: tells the sweeper whether any came
+  std::uint64_t timeouts_ = 0;               // requests the sweeper failed with PoolTimeout
   bool sweeper_sleeps_until_woken_ = false;  // else it wakes by itself before any queued request expires
 };
 

@@ -104,6 +104,7 @@ void Pool::expire_waiting() {
       waiting_.pop_front();
     }
     if (!expired.empty()) {
+      timeouts_ += expired.size();
       lock.unlock();
       for (const auto& request : expired) {
         // Made in its own statement: the temporary PoolTimeout (which shares its

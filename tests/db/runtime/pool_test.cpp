@@ -47,6 +47,7 @@ class Pooling : public test::ConnectedDatabaseTest {};
 
 TEST_P(Pooling, APoolThatStaysFullGivesPoolTimeoutAndCountsTheWaiters) {
   auto& database = open({.max_size = 2, .acquire_timeout = std::chrono::milliseconds(200)});
+  EXPECT_EQ(database.stats().timeouts, 0u);
   run([&]() -> awaitable<void> {
     // connection() is SQLite's one writer; PostgreSQL's pool gives two.
     auto first = co_await database.connection();
@@ -62,6 +63,7 @@ TEST_P(Pooling, APoolThatStaysFullGivesPoolTimeoutAndCountsTheWaiters) {
     }
     EXPECT_TRUE(timed_out);
     EXPECT_EQ(database.stats().waiting, 0u);
+    EXPECT_EQ(database.stats().timeouts, 1u);
   }());
   EXPECT_EQ(database.stats().in_use, 0u);
 }

@@ -69,6 +69,9 @@ struct PoolStats {
   /// queued while every connection was busy: PostgreSQL's pipeline, one round
   /// trip; SQLite's reads, one read snapshot).
   std::uint64_t pipelined = 0;
+  /// Callers that waited past acquire_timeout for a connection (PoolTimeout),
+  /// since connect().
+  std::uint64_t timeouts = 0;
 };
 
 class Database : public Queryable {
