@@ -18,6 +18,10 @@ inline constexpr const char* kWriteScope = "notes:write";
 /// The app's middleware for these settings: request ids, proxy headers, then authentication.
 std::vector<starling::Middleware> access_middleware(const Settings& settings);
 
+/// `endpoint` (the metrics), answering 401 with `WWW-Authenticate: Bearer` to a
+/// request without the API token when one is set; open when none is.
+starling::Handler metrics_reader(starling::Handler endpoint);
+
 /// `endpoint`, answering 401 with `WWW-Authenticate: Bearer` to a request
 /// without the write scope.
 starling::Handler writer(starling::Handler endpoint);

@@ -2,13 +2,14 @@
 // The notes service: its Database and its App, built from Settings. As in the
 // reference: connect on startup, disconnect on shutdown (the schema is the
 // migrations' job: `notes db upgrade head`, or `notes serve --migrate`); with TESTING, the test database in
-// force_rollback mode.
+// force_rollback mode. With METRICS, Prometheus metrics at /metrics.
 
 #include "live.hpp"
 #include "settings.hpp"
 
 #include <starling/application.hpp>
 #include <starling/db/database.hpp>
+#include <starling/metrics.hpp>
 
 namespace notes {
 
@@ -27,6 +28,7 @@ class NotesApp {
   Settings settings_;
   starling::db::Database database_;
   LiveNotes live_;
+  starling::Metrics metrics_;  // served at /metrics with METRICS=true
   starling::App app_;
 };
 

@@ -33,6 +33,7 @@ Settings load_settings(const starling::Config& config) {
   settings.api_token = config.get<starling::Secret>("NOTES_API_TOKEN", starling::Secret());
   settings.forwarded_allow_ips = config.get<std::vector<std::string>>(
       "FORWARDED_ALLOW_IPS", starling::CommaSeparatedStrings(defaults.forwarded_allow_ips).items());
+  settings.metrics = config.get<bool>("METRICS", defaults.metrics);
   if (settings.pool_size == 0) throw starling::ConfigError("DATABASE_POOL_SIZE must be at least 1");
   return settings;
 }

@@ -28,6 +28,7 @@ struct Settings {
   std::string static_dir = NOTES_STATIC_DIR;                     ///< STATIC_DIR: the web page's files
   starling::Secret api_token;                                    ///< NOTES_API_TOKEN: writes need it; empty: open
   std::vector<std::string> forwarded_allow_ips = {"127.0.0.1"};  ///< FORWARDED_ALLOW_IPS: trusted proxies
+  bool metrics = false;  ///< METRICS: Prometheus metrics at /metrics (behind NOTES_API_TOKEN when set)
 
   /// The reference's TEST_DATABASE_URL: "test_" + the database's name.
   starling::db::DatabaseURL test_database_url() const;

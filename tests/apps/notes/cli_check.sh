@@ -93,12 +93,26 @@ run_notes DATABASE_URL="sqlite:///$work/served.db" "$notes" db current | grep -q
 # LOG_FORMAT=json: every line a JSON object; the access line names the route template and the request id.
 if run_notes LOG_FORMAT=xml "$notes" serve > badformat.log 2>&1; then fail "LOG_FORMAT=xml was accepted"; fi
 grep -q "'xml'" badformat.log || fail "the error does not name the format:" badformat.log
-env -i PATH="$PATH" LOG_FORMAT=json DATABASE_URL="sqlite:///$work/served.db" "$notes" serve --port 0 --threads 1 > json.log 2>&1 &
+env -i PATH="$PATH" LOG_FORMAT=json METRICS=true DATABASE_URL="sqlite:///$work/served.db" "$notes" serve --port 0 --threads 1 > json.log 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do grep -q '"event":"startup"' json.log && break; sleep 0.1; done
 url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' json.log | head -1)
 [ -n "$url" ] || fail "notes serve (json) did not say where it listens:" json.log
 curl -fsS -H 'X-Request-ID: json-1' "$url/notes/1" > /dev/null
+# METRICS=true: /metrics in Prometheus's text format, as Prometheus's own Python client parses it.
+curl -fsS "$url/metrics" > metrics.txt
+# Debian's interpreter: python3-prometheus-client is installed there.
+/usr/bin/python3 - "$work/metrics.txt" <<'PY' || fail "the metrics are not what they should be:" metrics.txt
+import sys
+from prometheus_client.parser import text_string_to_metric_families
+families = {family.name: family for family in text_string_to_metric_families(open(sys.argv[1]).read())}
+requests = {(s.labels["method"], s.labels["route"], s.labels["status"]): s.value
+            for s in families["starling_http_requests"].samples if s.name.endswith("_total")}
+assert requests[("GET", "/notes/{id:int}", "200")] == 1, requests
+assert families["starling_http_request_duration_seconds"].type == "histogram"
+assert families["starling_db_pool_connections"].type == "gauge"
+assert families["starling_db_pool_timeouts"].type == "counter", families.keys()
+PY
 kill -TERM "$pid"
 wait "$pid" || fail "notes serve (json) did not exit 0 on SIGTERM" json.log
 pid=""
@@ -108,7 +122,7 @@ lines = [json.loads(line) for line in open(sys.argv[1])]  # every line parses
 events = [line.get("event") for line in lines]
 assert "database" in events and "startup" in events and events[-1] == "shutdown", events
 access = [line for line in lines if line.get("type") == "access"]
-assert len(access) == 1, access
+assert len(access) == 2, access  # /notes/1 and /metrics
 line = access[0]
 assert (line["route"], line["status"], line["request_id"], line["method"]) == ("/notes/{id:int}", 200, "json-1", "GET"), line
 PY

@@ -1,8 +1,11 @@
 // The notes app's access rules: with NOTES_API_TOKEN, writes need the bearer
 // token and reads stay open; behind a trusted proxy its URLs follow the
 // forwarded scheme and host, from anyone else they do not; and each created
-// note is logged by a background task after the answer.
+// note is logged by a background task after the answer; /metrics exists only
+// with METRICS, and needs the token when one is set.
 #include "notes_environment.hpp"
+
+#include "support/metrics_text.hpp"
 
 #include <starling/testclient.hpp>
 
@@ -94,6 +97,31 @@ TEST(NotesAccess, ABackgroundTaskLogsEachCreatedNoteAfterTheAnswer) {
   const auto id = client.get(std::string(*added.headers.get("location"))).json()["id"].get<long long>();
   EXPECT_NE(output.find("notes: note " + std::to_string(id) + " created (6 bytes)"), std::string::npos) << output;
   EXPECT_EQ(output.find("logged"), std::string::npos) << output;  // the note's text stays out of the log
+}
+
+TEST(NotesAccess, MetricsAreServedOnlyWhenAskedForAndBehindTheToken) {
+  EXPECT_EQ(TestClient(notes_app().app()).get("/metrics").status_code, 404) << "METRICS is off by default";
+
+  Settings settings = test_settings();
+  settings.metrics = true;
+  {  // one app at a time: each holds the test database's force_rollback transaction
+    NotesApp open_app(settings);
+    TestClient open(open_app.app());
+    ASSERT_EQ(open.post("/notes", {.json = note("counted")}).status_code, 200);
+    const auto text = open.get("/metrics").text();
+    using starling::test::sample_value;
+    EXPECT_EQ(sample_value(text, R"(starling_http_requests_total{method="POST",route="/notes",status="200"})"), 1.0)
+        << text;
+    EXPECT_EQ(sample_value(text, R"(starling_db_pool_connections{database="notes",state="in_use"})"), 0.0) << text;
+    EXPECT_EQ(sample_value(text, R"(starling_db_pool_timeouts_total{database="notes"})"), 0.0) << text;
+  }
+  settings.api_token = starling::Secret(kToken);
+  NotesApp guarded(settings);
+  TestClient client(guarded.app());
+  EXPECT_EQ(client.get("/metrics").status_code, 401);
+  const auto allowed = client.get("/metrics", with_token(kToken));
+  EXPECT_EQ(allowed.status_code, 200);
+  EXPECT_NE(allowed.text().find("starling_http_requests_total"), std::string::npos) << allowed.text();
 }
 
 }  // namespace
