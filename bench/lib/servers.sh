@@ -75,13 +75,17 @@ wait_ready() {  # name
 }
 
 techempower_args=()
+# extra_args[name]: more options for that server (e.g. --metrics).
+declare -A extra_args=()
 start_techempower() {  # name database-url threads [prefix...]
   local name=$1 url=$2 count=$3 port
   shift 3
   port=$(free_port) || fail "no free port"
   base[$name]="http://127.0.0.1:$port"
+  local -a extra=()
+  read -r -a extra <<<"${extra_args[$name]:-}"
   "$@" "$techempower" --port "$port" --threads "$count" --pool-size "$pool" --database-url "$url" \
-    "${techempower_args[@]}" >"$work/$name.log" 2>&1 &
+    "${techempower_args[@]}" "${extra[@]}" >"$work/$name.log" 2>&1 &
   pid[$name]=$!
 }
 

@@ -2,12 +2,14 @@
 // JSONResponse, a Database and its pool, bound SQL. On a fresh database it
 // creates and fills its tables first.
 //   techempower [--host H] [--port P] [--database-url URL] [--threads N] [--pool-size N]
-//               [--keep-alive-timeout SECONDS] [--max-connections N]
+//               [--keep-alive-timeout SECONDS] [--max-connections N] [--metrics]
 #include "fortunes.hpp"
 #include "seed.hpp"
 #include "world.hpp"
 
 #include <starling/db.hpp>
+#include <starling/db_http.hpp>
+#include <starling/metrics.hpp>
 #include <starling/starling.hpp>
 
 #include <CLI/CLI.hpp>
@@ -38,6 +40,8 @@ int main(int argc, char** argv) {
   std::size_t keep_alive_seconds = 5;
   cli.add_option("--keep-alive-timeout", keep_alive_seconds, "Seconds an idle connection stays open")
       ->capture_default_str();
+  bool metrics_on = false;
+  cli.add_flag("--metrics", metrics_on, "Count and time requests, served at /metrics (bench/run measures the cost)");
   CLI11_PARSE(cli, argc, argv);
   server.keep_alive_timeout = std::chrono::seconds(keep_alive_seconds);
 
@@ -56,7 +60,15 @@ int main(int argc, char** argv) {
                            },  // per request
                            {"GET"}));
     routes.push_back(techempower::fortunes_route(database));
+    Metrics metrics;
+    std::vector<Middleware> middleware;
+    if (metrics_on) {
+      metrics.add_collector(pool_metrics(database));
+      routes.push_back(Route("/metrics", metrics.endpoint(), {"GET"}));
+      middleware.push_back(metrics.middleware());
+    }
     App app({.routes = std::move(routes),
+             .middleware = std::move(middleware),
              .on_startup = {[&]() -> awaitable<void> {
                co_await database.connect();
                co_await cache.load(database);
