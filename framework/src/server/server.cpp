@@ -303,7 +303,10 @@ int Server::run() {
       signal_loop.stop();  // stop() came first
     }
   }
-  signal_loop.run_one();  // a signal, or stop() from elsewhere
+  // A signal, or stop() from elsewhere. Asio may first run its own handler
+  // that reads the signal: run until ours ran, so its line precedes the shutdown's.
+  while (received == 0 && signal_loop.run_one() > 0) {
+  }
   {
     std::lock_guard lock(impl_->mutex);
     impl_->signals = nullptr;
