@@ -5,6 +5,7 @@
 #include <starling/exception_handlers.hpp>
 #include <starling/path_args.hpp>
 #include <starling/responses.hpp>
+#include <starling/schema.hpp>
 #include <starling/types.hpp>
 
 #include <concepts>
@@ -32,6 +33,29 @@ class NoMatchFound : public std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
+/// What OpenAPI says of a route (openapi.hpp), and what is checked before its
+/// endpoint runs: the JSON body and the query parameters declared here.
+struct RouteDocs {
+  struct QueryParam {
+    std::string name;
+    Schema schema;  ///< a string, integer, number or boolean
+    bool required = false;
+    std::string description;
+  };
+  struct Answer {
+    int status_code;
+    std::string description;       ///< empty: the status's reason phrase
+    std::optional<Schema> schema;  ///< a JSON body, if any
+  };
+  std::string summary;
+  std::string description;
+  std::optional<Schema> body;
+  std::vector<QueryParam> query;
+  std::vector<Answer> responses;
+  std::vector<std::string> security;  ///< names of OpenAPIInfo's security schemes
+  bool include_in_schema = true;
+};
+
 /// One endpoint at one path for some methods.
 class Route {
  public:
@@ -57,6 +81,26 @@ class Route {
   /// outermost): `Route("/admin", admin).middleware({AuditMiddleware()})`.
   Route& middleware(const std::vector<Middleware>& middleware);
 
+  /// The JSON body the endpoint takes. Checked after the route's middleware
+  /// (so authentication answers first) and before the endpoint: 415 unless the
+  /// body is JSON, 400 when it does not parse, 422 listing every problem.
+  Route& body(Schema schema);
+  /// A query parameter (string, integer, number or boolean schema), checked
+  /// with the body: 422 for a missing required one, or one that is no value of
+  /// its type ("limit" must be a whole number, not "ten") or breaks a rule.
+  /// @throws std::invalid_argument for an array or object schema.
+  Route& query(std::string name, Schema schema, bool required = false, std::string description = {});
+  /// A response, for the docs: `.response(200, "The note", note)`.
+  Route& response(int status_code, std::string description = {}, std::optional<Schema> schema = {});
+  Route& summary(std::string text);
+  /// The security scheme (OpenAPIInfo::security_schemes) the route needs, for the docs.
+  Route& security(std::string scheme);
+  /// Leaves the route out of the OpenAPI document.
+  Route& include_in_schema(bool include);
+  const RouteDocs& docs() const { return docs_; }
+  /// The endpoint inside the route's checks and middleware: what the router calls.
+  Handler handler() const;
+
  private:
   Route(std::string path, Handler endpoint, std::vector<std::string> methods, std::string name, int);
 
@@ -78,6 +122,8 @@ class Route {
   std::vector<std::string> methods_;
   std::string name_;
   std::optional<std::size_t> max_body_size_;
+  std::vector<Middleware> middleware_;  // the first is the outermost
+  RouteDocs docs_;
 };
 
 /// A WebSocket endpoint at a path (with parameters, as Route). The endpoint

@@ -1,6 +1,8 @@
 #include <starling/routing.hpp>
 
 #include "path_template.hpp"
+#include "route_checks.hpp"
+#include "schema/schema_node.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -20,8 +22,50 @@ Route::Route(std::string path, Handler endpoint, std::vector<std::string> method
 }
 
 Route& Route::middleware(const std::vector<Middleware>& middleware) {
-  // Wrapped now: the route's endpoint is the whole stack, so routing stays as it was.
-  for (auto it = middleware.rbegin(); it != middleware.rend(); ++it) endpoint_ = (*it)(std::move(endpoint_));
+  // Called twice, the first call's middleware stays outermost, as when it wrapped at once.
+  middleware_.insert(middleware_.end(), middleware.begin(), middleware.end());
+  return *this;
+}
+
+Handler Route::handler() const {
+  Handler handler = routing::with_checks(endpoint_, docs_);  // the endpoint itself when nothing is declared
+  for (auto it = middleware_.rbegin(); it != middleware_.rend(); ++it) handler = (*it)(std::move(handler));
+  return handler;
+}
+
+Route& Route::body(Schema schema) {
+  docs_.body = std::move(schema);
+  return *this;
+}
+
+Route& Route::query(std::string name, Schema schema, bool required, std::string description) {
+  using Kind = Schema::Node::Kind;
+  if (schema.node().kind == Kind::array || schema.node().kind == Kind::object)
+    throw std::invalid_argument("route '" + path_ + "': the query parameter '" + name +
+                                "' must be a string, integer, number or boolean");
+  docs_.query.push_back({std::move(name), std::move(schema), required, std::move(description)});
+  return *this;
+}
+
+Route& Route::response(int status_code, std::string description, std::optional<Schema> schema) {
+  if (status_code < 100 || status_code > 599)
+    throw std::invalid_argument("route '" + path_ + "': " + std::to_string(status_code) + " is no HTTP status");
+  docs_.responses.push_back({status_code, std::move(description), std::move(schema)});
+  return *this;
+}
+
+Route& Route::summary(std::string text) {
+  docs_.summary = std::move(text);
+  return *this;
+}
+
+Route& Route::security(std::string scheme) {
+  docs_.security.push_back(std::move(scheme));
+  return *this;
+}
+
+Route& Route::include_in_schema(bool include) {
+  docs_.include_in_schema = include;
   return *this;
 }
 

@@ -112,7 +112,7 @@ void Router::add(const Routes& routes, const Scope& scope) {
     compiled->name = full_name(scope.name_prefix, route.name());
     compiled->methods = route.methods();
     compiled->max_body_size = route.max_body_size();
-    add_route(std::move(compiled), route.endpoint(), scope);
+    add_route(std::move(compiled), route.handler(), scope);
   }
 }
 
