@@ -114,5 +114,6 @@ std::string App::url_host_for(std::string_view name, const PathArgs& params) con
 
 State& App::state() { return impl_->state; }
 bool App::debug() const { return impl_->options.debug; }
+const Routes& App::routes() const { return impl_->options.routes; }
 
 }  // namespace starling

@@ -90,6 +90,9 @@ class App {
   /// parameters filled from `params`), else "". @throws NoMatchFound.
   std::string url_host_for(std::string_view name, const PathArgs& params = {}) const;
 
+  /// The route table the app was built with (Starlette's `app.routes`).
+  const Routes& routes() const;
+
   /// Application-wide values (Starlette's `app.state`).
   State& state();
   bool debug() const;
