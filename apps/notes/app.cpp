@@ -4,6 +4,7 @@
 #include "handlers.hpp"
 
 #include <starling/db_http.hpp>
+#include <starling/openapi.hpp>
 
 namespace notes {
 namespace {
@@ -13,6 +14,13 @@ starling::db::DatabaseOptions database_options(const Settings& settings) {
           .max_size = settings.pool_size,
           .acquire_timeout = settings.pool_timeout,
           .statement_timeout = settings.statement_timeout};
+}
+
+starling::OpenAPIInfo openapi_info() {
+  return {.title = "Notes",
+          .version = NOTES_VERSION,
+          .description = "The Starlette database example's notes service, in Starling.",
+          .security_schemes = {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}};
 }
 
 // The metrics middleware goes first, so it times the others too.
@@ -25,9 +33,17 @@ std::vector<starling::Middleware> app_middleware(const Settings& settings, const
 
 starling::Routes app_routes(starling::db::Database& database, LiveNotes& live, const Settings& settings,
                             const starling::Metrics& metrics) {
-  auto table = routes(database, live, settings.static_dir);
-  if (settings.metrics)
-    table.push_back(starling::Route("/metrics", metrics_reader(metrics.endpoint()), {"GET"}, "metrics"));
+  const bool guarded = !settings.api_token.empty();
+  auto table = routes(database, live, settings.static_dir, guarded);
+  if (settings.metrics) {
+    auto metrics_route = starling::Route("/metrics", metrics_reader(metrics.endpoint()), {"GET"}, "metrics")
+                             .summary("Prometheus metrics (text format)")
+                             .response(200, "Requests, latency and the database pool");
+    table.push_back(guarded ? std::move(metrics_route.security("bearer")) : std::move(metrics_route));
+  }
+  table.push_back(starling::Route("/openapi.json", starling::openapi_endpoint(openapi_info()), {"GET"}, "openapi")
+                      .summary("This document")
+                      .response(200, "OpenAPI 3.1"));
   return table;
 }
 

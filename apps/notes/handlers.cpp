@@ -54,7 +54,8 @@ db::Insert doomed_note() { return notes.insert().values({{"text", "you won't see
 
 }  // namespace
 
-starling::Routes routes(db::Database& database, LiveNotes& live, const std::filesystem::path& static_dir) {
+starling::Routes routes(db::Database& database, LiveNotes& live, const std::filesystem::path& static_dir,
+                        bool writes_need_token) {
   // ?full=true adds each note's id and created_at (the web page needs the ids).
   // A page of the list says how many notes the whole list has (X-Total-Count).
   const auto list_notes = [&database](Request& request) -> awaitable<Response> {
@@ -175,20 +176,73 @@ starling::Routes routes(db::Database& database, LiveNotes& live, const std::file
     co_return co_await starling::FileResponse::open(index);
   };
 
+  using starling::Route;
+  using starling::Schema;
+  // A write needs the write scope: route middleware, so it answers 401 before
+  // the route's declared body is checked.
+  const auto writes = [writes_need_token](Route route) {
+    route.middleware({writer});
+    return writes_need_token ? std::move(route.security("bearer")) : std::move(route);
+  };
+  const auto not_found_error = [](Route route) { return std::move(route.response(404, "No note has that id")); };
+  const auto populate = [&](const std::string& path, starling::Handler endpoint) {
+    return writes(Route(path, std::move(endpoint), {"POST"})
+                      .summary("The reference's transaction example: inserts, then fails; nothing is stored")
+                      .response(500, "Always: the insert is rolled back"));
+  };
+  const auto listed = Schema::object({{"text", Schema::string()},
+                                      {"completed", Schema::boolean()},
+                                      {"id", Schema::integer(), false},
+                                      {"created_at", Schema::string({.format = "date-time"}), false}})
+                          .named("ListedNote")
+                          .described("{text, completed}; with ?full=true, id and created_at too");
+  const auto health_body =
+      Schema::object({{"status", Schema::string({.one_of = {"ok", "unavailable"}})}, {"database", Schema::string()}})
+          .named("Health");
   return {
-      starling::Route("/", page, {"GET"}, "page"),
+      Route("/", page, {"GET"}, "page").summary("The web page").response(200, "index.html"),
       starling::Mount("/static", starling::StaticFiles(static_dir), "static"),
       starling::WebSocketRoute("/ws/notes", watch, "live_notes"),
-      starling::Route("/notes/import", writer(import), {"POST"}, "import_notes").max_body_size(kImportMaxBodySize),
-      starling::Route("/notes", list_notes, {"GET"}, "list_notes"),
-      starling::Route("/notes", writer(add_note), {"POST"}, "add_note"),
-      starling::Route("/notes/{id:int}", get_note, {"GET"}, "note"),
-      starling::Route("/notes/{id:int}", writer(change_note), {"PUT", "PATCH"}, "change_note"),
-      starling::Route("/notes/{id:int}", writer(delete_note), {"DELETE"}, "delete_note"),
-      starling::Route("/notes/populate/decorator", writer(populate_decorator), {"POST"}),
-      starling::Route("/notes/populate/scoped", writer(populate_scoped), {"POST"}),
-      starling::Route("/notes/populate/low-level", writer(populate_low_level), {"POST"}),
-      starling::Route("/health", health, {"GET"}, "health"),
+      writes(Route("/notes/import", import, {"POST"}, "import_notes")
+                 .max_body_size(kImportMaxBodySize)
+                 .summary("Import notes from a .json or .csv file (multipart/form-data, field \"file\"), all or none")
+                 .response(200, "How many were imported",
+                           Schema::object({{"imported", Schema::integer({.minimum = 1})}}).named("Imported"))
+                 .response(415, "Not a .json or .csv file")
+                 .response(422, "The file, or one of its rows, is not notes")),
+      Route("/notes", list_notes, {"GET"}, "list_notes")
+          .summary("The notes, oldest first")
+          .query("completed", Schema::boolean(), false, "Only the notes done (true) or not (false)")
+          .query("limit", Schema::integer({.minimum = 0}), false,
+                 "At most this many (X-Total-Count says how many in all)")
+          .query("offset", Schema::integer({.minimum = 0}), false, "Skip this many first")
+          .query("full", Schema::boolean(), false, "Add each note's id and created_at")
+          .response(200, "The notes", Schema::array(listed)),
+      writes(Route("/notes", add_note, {"POST"}, "add_note")
+                 .summary("Add a note")
+                 .body(note_body_schema())
+                 .response(200, "The note as stored; Location says where", note_body_schema())),
+      not_found_error(Route("/notes/{id:int}", get_note, {"GET"}, "note")
+                          .summary("One note")
+                          .response(200, "The note", note_schema())),
+      not_found_error(writes(Route("/notes/{id:int}", change_note, {"PUT"}, "replace_note")
+                                 .summary("Replace a note's text and state")
+                                 .body(note_body_schema())
+                                 .response(200, "The note as stored", note_schema()))),
+      not_found_error(writes(Route("/notes/{id:int}", change_note, {"PATCH"}, "change_note")
+                                 .summary("Change a note's text, state or both")
+                                 .body(note_patch_schema())
+                                 .response(200, "The note as stored", note_schema()))),
+      not_found_error(writes(Route("/notes/{id:int}", delete_note, {"DELETE"}, "delete_note")
+                                 .summary("Delete a note")
+                                 .response(204, "Deleted"))),
+      populate("/notes/populate/decorator", populate_decorator),
+      populate("/notes/populate/scoped", populate_scoped),
+      populate("/notes/populate/low-level", populate_low_level),
+      Route("/health", health, {"GET"}, "health")
+          .summary("Whether the service and its database answer")
+          .response(200, "Both answer", health_body)
+          .response(503, "The database does not answer (Retry-After: 1)", health_body),
   };
 }
 

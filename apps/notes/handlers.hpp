@@ -13,7 +13,10 @@
 namespace notes {
 
 /// Every route of the service, working on `database`, telling `live` pages of
-/// each change, and serving the web page from `static_dir`.
-starling::Routes routes(starling::db::Database& database, LiveNotes& live, const std::filesystem::path& static_dir);
+/// each change, and serving the web page from `static_dir`; each declares its
+/// body, query parameters and answers (checked, and shown by /openapi.json),
+/// writes the bearer token when `writes_need_token`.
+starling::Routes routes(starling::db::Database& database, LiveNotes& live, const std::filesystem::path& static_dir,
+                        bool writes_need_token);
 
 }  // namespace notes

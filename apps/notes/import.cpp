@@ -35,10 +35,11 @@ std::vector<NoteInput> notes_from_json(const std::string& content) {
     try {
       notes.push_back(note_from_json(rows[i], /*partial=*/false));
     } catch (const HTTPException& e) {
-      // The same checks as POST /notes; the row number added.
+      // The same checks as POST /notes; the row number added to its first problem.
       const json& detail = e.detail();
-      if (detail.is_object()) bad_row(i + 1, detail.value("field", ""), detail.value("message", ""));
-      bad_row(i + 1, "", detail.get<std::string>());
+      if (detail.is_array() && !detail.empty())
+        bad_row(i + 1, detail[0].value("field", ""), detail[0].value("message", ""));
+      bad_row(i + 1, "", detail.is_string() ? detail.get<std::string>() : detail.dump());
     }
   }
   return notes;

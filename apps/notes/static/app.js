@@ -25,7 +25,9 @@ async function api(method, path, body) {
   const data = text ? JSON.parse(text) : null;
   if (!response.ok) {
     const detail = data && data.detail;
-    throw new Error(typeof detail === "string" ? detail : JSON.stringify(detail));
+    // A 422 lists each field's problem: show their messages.
+    const text = Array.isArray(detail) ? detail.map((problem) => problem.message).join("; ") : detail;
+    throw new Error(typeof text === "string" ? text : JSON.stringify(detail));
   }
   return data;
 }

@@ -6,6 +6,7 @@
 # Usage: cli_check.sh <notes binary>
 set -euo pipefail
 notes=$(realpath "$1")
+source_dir=$(cd "$(dirname "$0")/../../.." && pwd)
 work=$(mktemp -d /tmp/notes-cli.XXXXXX)
 pid=""
 trap '[ -z "$pid" ] || kill -9 "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -99,6 +100,9 @@ for _ in $(seq 1 100); do grep -q '"event":"startup"' json.log && break; sleep 0
 url=$(grep -o 'http://127\.0\.0\.1:[0-9]*' json.log | head -1)
 [ -n "$url" ] || fail "notes serve (json) did not say where it listens:" json.log
 curl -fsS -H 'X-Request-ID: json-1' "$url/notes/1" > /dev/null
+# /openapi.json is a valid OpenAPI 3.1 document (the OpenAPI Initiative's schema, python3-jsonschema).
+curl -fsS "$url/openapi.json" > openapi.json
+"$source_dir/tests/openapi/validate.py" openapi.json 2> openapi.log || fail "/openapi.json is not valid OpenAPI 3.1:" openapi.log
 # METRICS=true: /metrics in Prometheus's text format, as Prometheus's own Python client parses it.
 curl -fsS "$url/metrics" > metrics.txt
 # Debian's interpreter: python3-prometheus-client is installed there.
@@ -122,7 +126,7 @@ lines = [json.loads(line) for line in open(sys.argv[1])]  # every line parses
 events = [line.get("event") for line in lines]
 assert "database" in events and "startup" in events and events[-1] == "shutdown", events
 access = [line for line in lines if line.get("type") == "access"]
-assert len(access) == 2, access  # /notes/1 and /metrics
+assert len(access) == 3, access  # /notes/1, /openapi.json and /metrics
 line = access[0]
 assert (line["route"], line["status"], line["request_id"], line["method"]) == ("/notes/{id:int}", 200, "json-1", "GET"), line
 PY

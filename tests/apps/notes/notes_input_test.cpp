@@ -45,7 +45,7 @@ TEST(NotesInput, EachBadBodyGetsA4xxNamingTheProblemAndWritesNothing) {
     const auto body = json::parse(answer.text(), nullptr, false);
     ASSERT_TRUE(body.is_object() && body.contains("detail")) << "case " << i << ": " << answer.text();
     if (!cases[i].field.empty()) {
-      EXPECT_EQ(body["detail"]["field"], cases[i].field) << "case " << i;
+      EXPECT_EQ(body["detail"][0]["field"], cases[i].field) << "case " << i;
     }
   }
   EXPECT_EQ(client.get("/notes").json(), json::array());
