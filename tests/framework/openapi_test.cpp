@@ -98,6 +98,34 @@ TEST(OpenAPI, RefusesAnUndefinedSecuritySchemeOrTwoSchemasOfOneName) {
   EXPECT_THROW(openapi_document(clash, kInfo), std::invalid_argument);
 }
 
+TEST(OpenAPI, OperationIdsAreUniqueAndTheFirstRouteOfAPathAndMethodWins) {
+  awaitable<Response> (*other)(Request&) = [](Request&) -> awaitable<Response> { co_return PlainTextResponse("2"); };
+  const Routes routes = {
+      Mount("/a", {Route("/items", ok, {"GET"}, "list")}, "a"),
+      Mount("/b", {Route("/items", ok, {"GET"}, "list")}, "b"),
+      Route("/x", ok, {"GET"}, "same").summary("first"),
+      Route("/x", other, {"GET"}, "same").summary("never answers"),
+      Route("/y", ok, {"GET"}, "same"),
+      Route("/head-only", ok, {"HEAD"}),
+      Route("/purge", ok, {"PURGE", "DELETE"}),
+  };
+  const auto document = openapi_document(routes, kInfo);
+  EXPECT_EQ(document["paths"]["/a/items"]["get"]["operationId"], "a:list");
+  EXPECT_EQ(document["paths"]["/b/items"]["get"]["operationId"], "b:list");
+  EXPECT_EQ(document["paths"]["/x"]["get"]["summary"], "first");
+  EXPECT_EQ(document["paths"]["/x"]["get"]["operationId"], "same");
+  EXPECT_EQ(document["paths"]["/y"]["get"]["operationId"], "same_GET");
+  EXPECT_FALSE(document["paths"].contains("/head-only"));
+  EXPECT_EQ(document["paths"]["/purge"].size(), 1u) << "PURGE is no OpenAPI method: " << document["paths"]["/purge"];
+}
+
+TEST(OpenAPI, ARefusedTableIsA500EachTimeNotAHang) {
+  App app({.routes = {Route("/x", ok).security("api_key"), Route("/openapi.json", openapi_endpoint(kInfo))}});
+  TestClient client(app, {.raise_server_exceptions = false});
+  EXPECT_EQ(client.get("/openapi.json").status_code, 500);
+  EXPECT_EQ(client.get("/openapi.json").status_code, 500);
+}
+
 TEST(OpenAPI, TheEndpointServesTheAppsDocument) {
   App app({.routes = table()});
   TestClient client(app);

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <memory>
 #include <stdexcept>
 
 namespace starling {
@@ -25,6 +26,14 @@ awaitable<Response> echo(Request& request) {
 }
 
 const Schema kNote = Schema::object({{"text", Schema::string({.max_length = 10})}, {"completed", Schema::boolean()}});
+
+// Appends its name to X-Order on the way out: the innermost middleware writes first.
+awaitable<Response> tagged(std::string name, std::shared_ptr<Handler> next, Request& request) {
+  Response response = co_await (*next)(request);
+  const auto order = response.headers.get("x-order");
+  response.headers.set("x-order", order ? std::string(*order) + "," + name : name);
+  co_return response;
+}
 
 awaitable<Response> refuse() { co_return JSONResponse({{"detail", "token needed"}}, 401); }
 
@@ -107,12 +116,36 @@ TEST(RouteChecks, QueryParametersAreTypedAndChecked) {
   const auto response = client.get("/list?limit=ten&done=yes");
   EXPECT_EQ(response.status_code, 422);
   EXPECT_EQ(response.json(), json::parse(R"({"detail": [
-    {"field": "limit", "message": "\"limit\" must be a whole number, not \"ten\""},
+    {"field": "limit", "message": "\"limit\" must be a whole number (64-bit), not \"ten\""},
     {"field": "done", "message": "\"done\" must be true or false, not \"yes\""},
     {"field": "q", "message": "\"q\" is required"}]})"));
   EXPECT_EQ(client.get("/list?q=a&limit=-1").json(), json::parse(R"({"detail": [
     {"field": "limit", "message": "\"limit\" must be at least 0"},
     {"field": "q", "message": "\"q\" must be at least 2 characters long"}]})"));
+}
+
+TEST(RouteChecks, AQueryNumberTooLargeForItsTypeIs422) {
+  App app = make_app();
+  TestClient client(app);
+  const auto response = client.get("/list?q=ab&limit=99999999999999999999");
+  EXPECT_EQ(response.status_code, 422);
+  EXPECT_EQ(response.json()["detail"][0]["message"],
+            "\"limit\" must be a whole number (64-bit), not \"99999999999999999999\"");
+}
+
+Middleware tag(const std::string& name) {
+  return [name](Handler next) -> Handler {
+    return [name, next = std::make_shared<Handler>(std::move(next))](Request& request) -> awaitable<Response> {
+      return tagged(name, next, request);
+    };
+  };
+}
+
+TEST(RouteChecks, ALaterMiddlewareCallWrapsTheEarlierOnes) {
+  // As when each call wrapped the endpoint at once: the last call's middleware is outermost.
+  App app({.routes = {Route("/", echo).middleware({tag("a1"), tag("a2")}).middleware({tag("b")})}});
+  TestClient client(app);
+  EXPECT_EQ(client.get("/").headers.get("x-order"), "a2,a1,b");
 }
 
 TEST(RouteChecks, UndeclaredRoutesTakeAnyBody) {

@@ -39,17 +39,17 @@ TEST(Schema, EveryProblemIsNamedNotJustTheFirst) {
                                   "colour: \"colour\" is not a field of Note (text, completed, priority, tags)",
                                   "completed: \"completed\" must be true or false",
                                   "priority: \"priority\" must be at most 3",
-                                  "text: \"text\" must be at least 1 characters long",
+                                  "text: \"text\" must be at least 1 character long",
                               }));
 }
 
 TEST(Schema, MissingFieldsAndWrongTypes) {
   EXPECT_EQ(messages(kNote.validate(json::object())),
             (std::vector<std::string>{"text: \"text\" is required", "completed: \"completed\" is required"}));
-  EXPECT_EQ(
-      messages(kNote.validate({{"text", 5}, {"completed", nullptr}, {"priority", 1.5}})),
-      (std::vector<std::string>{"completed: \"completed\" must be true or false",
-                                "priority: \"priority\" must be a whole number", "text: \"text\" must be a string"}));
+  EXPECT_EQ(messages(kNote.validate({{"text", 5}, {"completed", nullptr}, {"priority", 1.5}})),
+            (std::vector<std::string>{"completed: \"completed\" must be true or false",
+                                      "priority: \"priority\" must be a whole number (64-bit)",
+                                      "text: \"text\" must be a string"}));
   EXPECT_EQ(messages(kNote.validate(json::array())), (std::vector<std::string>{": the body must be a JSON object"}));
 }
 
@@ -62,8 +62,7 @@ TEST(Schema, NestedFieldsAreNamedByTheirPlace) {
   const auto list = Schema::array(kNote, {.min_items = 1});
   EXPECT_EQ(messages(list.validate({{{"text", "a"}, {"completed", true}}, {{"text", "b"}}})),
             (std::vector<std::string>{"[1].completed: \"[1].completed\" is required"}));
-  EXPECT_EQ(messages(list.validate(json::array())),
-            (std::vector<std::string>{": the body must have at least 1 items"}));
+  EXPECT_EQ(messages(list.validate(json::array())), (std::vector<std::string>{": the body must have at least 1 item"}));
 }
 
 TEST(Schema, AnObjectCanRequireSomeOfItsOptionalFields) {
@@ -112,6 +111,25 @@ TEST(Schema, WritesJsonSchema) {
                                                   "description": "Notes to import"})"));
   ASSERT_EQ(list.named_schemas().size(), 1u);
   EXPECT_EQ(list.named_schemas()[0].name(), "Note");
+}
+
+TEST(Schema, AWholeNumberMustFitSixtyFourBits) {
+  const auto count = Schema::integer();
+  EXPECT_TRUE(count.validate(json(9223372036854775807LL)).empty());
+  EXPECT_TRUE(count.validate(json(-9223372036854775807LL - 1)).empty());
+  EXPECT_TRUE(count.validate(json(3.0)).empty());
+  for (const json& too_big : {json(9223372036854775808ULL), json(1e300), json(-1e19)})
+    EXPECT_EQ(messages(count.validate(too_big)),
+              (std::vector<std::string>{": the body must be a whole number (64-bit)"}))
+        << too_big;
+}
+
+TEST(Schema, ListsFiftyProblemsAndCountsTheRest) {
+  json body = {{"text", "a"}, {"completed", true}};
+  for (int i = 0; i < 60; ++i) body["extra" + std::to_string(100 + i)] = i;
+  const auto errors = kNote.validate(body);
+  ASSERT_EQ(errors.size(), 51u);
+  EXPECT_EQ(errors.back().message, "and 10 more problems, not listed");
 }
 
 TEST(Schema, RefusesAPropertyDeclaredTwice) {

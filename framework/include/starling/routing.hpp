@@ -69,6 +69,7 @@ class Route {
   const std::string& path() const { return path_; }
   const std::vector<std::string>& methods() const { return methods_; }
   const std::string& name() const { return name_; }
+  /// The endpoint as given; handler() adds the route's checks and middleware.
   const Handler& endpoint() const { return endpoint_; }
   /// Raises (or lowers) the app's body limit for this route:
   /// `Route("/upload", upload, {"POST"}).max_body_size(200 << 20)`.
@@ -93,6 +94,8 @@ class Route {
   /// A response, for the docs: `.response(200, "The note", note)`.
   Route& response(int status_code, std::string description = {}, std::optional<Schema> schema = {});
   Route& summary(std::string text);
+  /// A longer description, for the docs (CommonMark).
+  Route& description(std::string text);
   /// The security scheme (OpenAPIInfo::security_schemes) the route needs, for the docs.
   Route& security(std::string scheme);
   /// Leaves the route out of the OpenAPI document.

@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <stdexcept>
 
 namespace starling {
@@ -39,29 +41,52 @@ json path_param_schema(const Convertor& convertor) {
   return {{"type", "string"}};
 }
 
+// The methods a Path Item may hold (HEAD is left out: GET implies it).
+bool documented_method(const std::string& method) {
+  for (const char* known : {"GET", "PUT", "POST", "DELETE", "OPTIONS", "PATCH", "TRACE"})
+    if (method == known) return true;
+  return false;
+}
+
 struct Walk {
   const OpenAPIInfo& info;
   json paths = json::object();
   std::vector<Schema> schemas;  // every schema an operation uses
+  std::set<std::string> operation_ids;
 
-  void add(const Routes& routes, const std::string& prefix);
-  void add_route(const Route& route, const std::string& path);
-  json operation(const Route& route, const std::string& method, const json& path_params, bool typed_params);
+  void add(const Routes& routes, const std::string& prefix, const std::string& name_prefix);
+  void add_route(const Route& route, const std::string& path, const std::string& name);
+  json operation(const Route& route, const json& path_params, bool typed_params);
+  std::string operation_id(const std::string& name, const std::string& method, bool several_methods);
 };
 
-void Walk::add(const Routes& routes, const std::string& prefix) {
+// Prefixes and names as the router makes them: "/api" + "/notes", "api:" + "list".
+void Walk::add(const Routes& routes, const std::string& prefix, const std::string& name_prefix) {
+  const auto inner_names = [&](const std::string& name) {
+    return name.empty() ? name_prefix : name_prefix + name + ":";
+  };
   for (const auto& entry : routes) {
     if (const auto* route = entry.route()) {
-      if (route->docs().include_in_schema) add_route(*route, prefix + route->path());
+      if (route->docs().include_in_schema)
+        add_route(*route, prefix + route->path(), route->name().empty() ? "" : name_prefix + route->name());
     } else if (const auto* mount = entry.mount(); mount && !mount->app()) {
-      add(mount->routes(), prefix + mount->path());
+      add(mount->routes(), prefix + mount->path(), inner_names(mount->name()));
     } else if (const auto* host = entry.host()) {
-      add(host->routes(), prefix);
+      add(host->routes(), prefix, inner_names(host->name()));
     }
   }
 }
 
-void Walk::add_route(const Route& route, const std::string& path) {
+// Unique, as OpenAPI requires: the route's full name, then its method, then a number.
+std::string Walk::operation_id(const std::string& name, const std::string& method, bool several_methods) {
+  std::string id = several_methods ? name + "_" + method : name;
+  if (operation_ids.contains(id)) id = name + "_" + method;
+  for (int n = 2; operation_ids.contains(id); ++n) id = name + "_" + method + "_" + std::to_string(n);
+  operation_ids.insert(id);
+  return id;
+}
+
+void Walk::add_route(const Route& route, const std::string& path, const std::string& name) {
   std::string openapi_path;
   json params = json::array();
   bool typed = false;
@@ -77,21 +102,21 @@ void Walk::add_route(const Route& route, const std::string& path) {
     typed = typed || segment.convertor == Convertor::integer || segment.convertor == Convertor::uuid;
   }
   if (openapi_path.empty()) openapi_path = "/";
-  auto& item = paths[openapi_path];
+  const auto methods = std::count_if(route.methods().begin(), route.methods().end(), documented_method);
   for (const auto& method : route.methods()) {
-    if (method == "HEAD") continue;
+    if (!documented_method(method)) continue;
     std::string key = method;
     std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
-    item[key] = operation(route, method, params, typed);
+    auto& item = paths[openapi_path];
+    if (item.contains(key)) continue;  // the router answers with the first route, so the document does too
+    item[key] = operation(route, params, typed);
+    if (!name.empty()) item[key]["operationId"] = operation_id(name, method, methods > 1);
   }
 }
 
-json Walk::operation(const Route& route, const std::string& method, const json& path_params, bool typed_params) {
+json Walk::operation(const Route& route, const json& path_params, bool typed_params) {
   const RouteDocs& docs = route.docs();
   json operation = json::object();
-  const auto methods =
-      std::count_if(route.methods().begin(), route.methods().end(), [](const std::string& m) { return m != "HEAD"; });
-  if (!route.name().empty()) operation["operationId"] = methods > 1 ? route.name() + "_" + method : route.name();
   if (!docs.summary.empty()) operation["summary"] = docs.summary;
   if (!docs.description.empty()) operation["description"] = docs.description;
   json params = path_params;
@@ -123,9 +148,7 @@ json Walk::operation(const Route& route, const std::string& method, const json& 
     responses[code] = std::move(response);
   };
   for (const auto& declared : docs.responses) answer(declared.status_code, declared.description, declared.schema);
-  const bool has_success = std::any_of(docs.responses.begin(), docs.responses.end(),
-                                       [](const RouteDocs::Answer& a) { return a.status_code < 400; });
-  if (!has_success) answer(200, {}, std::nullopt);
+  if (docs.responses.empty()) answer(200, {}, std::nullopt);
   if (docs.body) {
     answer(400, "The body is not valid JSON", error_schema());
     answer(415, "The body is not JSON", error_schema());
@@ -156,7 +179,7 @@ awaitable<Response> json_text(std::string text) { co_return Response(std::move(t
 
 json openapi_document(const Routes& routes, const OpenAPIInfo& info) {
   Walk walk{info};
-  walk.add(routes, "");
+  walk.add(routes, "", "");
   json document = {{"openapi", "3.1.0"}, {"info", {{"title", info.title}, {"version", info.version}}}};
   if (!info.description.empty()) document["info"]["description"] = info.description;
   document["paths"] = std::move(walk.paths);
@@ -179,17 +202,20 @@ json openapi_document(const Routes& routes, const OpenAPIInfo& info) {
 }
 
 Handler openapi_endpoint(OpenAPIInfo info) {
+  // Made once, under a mutex rather than call_once: a route table the
+  // document refuses throws to this request and the next, never hangs them.
   struct Cache {
     OpenAPIInfo info;
-    std::once_flag made;
-    std::string text;
+    std::mutex mutex;
+    std::optional<std::string> text;
   };
   auto cache = std::make_shared<Cache>();
   cache->info = std::move(info);
   return [cache](Request& request) {
     if (!request.app()) throw std::logic_error("openapi_endpoint serves an App's routes: call it through an App");
-    std::call_once(cache->made, [&] { cache->text = openapi_document(request.app()->routes(), cache->info).dump(); });
-    return json_text(cache->text);
+    const std::lock_guard lock(cache->mutex);
+    if (!cache->text) cache->text = openapi_document(request.app()->routes(), cache->info).dump();
+    return json_text(*cache->text);
   };
 }
 

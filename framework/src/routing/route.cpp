@@ -22,8 +22,8 @@ Route::Route(std::string path, Handler endpoint, std::vector<std::string> method
 }
 
 Route& Route::middleware(const std::vector<Middleware>& middleware) {
-  // Called twice, the first call's middleware stays outermost, as when it wrapped at once.
-  middleware_.insert(middleware_.end(), middleware.begin(), middleware.end());
+  // A later call wraps what the earlier ones made, so its middleware goes outside theirs.
+  middleware_.insert(middleware_.begin(), middleware.begin(), middleware.end());
   return *this;
 }
 
@@ -56,6 +56,11 @@ Route& Route::response(int status_code, std::string description, std::optional<S
 
 Route& Route::summary(std::string text) {
   docs_.summary = std::move(text);
+  return *this;
+}
+
+Route& Route::description(std::string text) {
+  docs_.description = std::move(text);
   return *this;
 }
 

@@ -44,7 +44,7 @@ std::optional<json> query_value(const Schema& schema, std::string_view text) {
 
 std::string_view kind_words(Kind kind) {
   switch (kind) {
-    case Kind::integer: return "a whole number";
+    case Kind::integer: return "a whole number (64-bit)";
     case Kind::number: return "a number";
     case Kind::boolean: return "true or false";
     default: return "text";

@@ -12,10 +12,16 @@ using Kind = Schema::Node::Kind;
 class Checker {
  public:
   void check(const Schema::Node& node, const json& value, const std::string& field);
+  static constexpr std::size_t kMostErrors = 50;
   std::vector<SchemaError> errors;
+  std::size_t more = 0;  // problems past kMostErrors, counted only
 
  private:
   void fail(const std::string& field, const std::string& problem) {
+    if (errors.size() == kMostErrors) {
+      ++more;  // a body of a million wrong fields must not get an answer ten times its size
+      return;
+    }
     errors.push_back({field, (field.empty() ? std::string("the body") : "\"" + field + "\"") + " " + problem});
   }
   void check_string(const StringRules& rules, const std::string& text, const std::string& field);
@@ -35,9 +41,19 @@ std::size_t characters(const std::string& text) {
   return count;
 }
 
+// A whole number that fits an int64_t, what an endpoint will read it as (3 and
+// 3.0 are; 2^63 and 1e300 are not, so no endpoint converts out of range).
 bool is_whole_number(const json& value) {
+  if (value.is_number_unsigned()) return value.get<std::uint64_t>() <= std::uint64_t(INT64_MAX);
   if (value.is_number_integer()) return true;
-  return value.is_number_float() && std::trunc(value.get<double>()) == value.get<double>();
+  if (!value.is_number_float()) return false;
+  const double number = value.get<double>();
+  return std::trunc(number) == number && number >= -9223372036854775808.0 && number < 9223372036854775808.0;
+}
+
+// "1 character", "2 characters".
+std::string count_of(std::size_t count, const std::string& noun) {
+  return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
 }
 
 std::string field_list(const std::vector<Property>& properties) {
@@ -52,7 +68,7 @@ void Checker::check(const Schema::Node& node, const json& value, const std::stri
       if (!value.is_string()) return fail(field, "must be a string");
       return check_string(node.string_rules, value.get_ref<const std::string&>(), field);
     case Kind::integer:
-      if (!is_whole_number(value)) return fail(field, "must be a whole number");
+      if (!is_whole_number(value)) return fail(field, "must be a whole number (64-bit)");
       return check_number(node.number_rules, value.get<double>(), field);
     case Kind::number:
       if (!value.is_number()) return fail(field, "must be a number");
@@ -64,9 +80,9 @@ void Checker::check(const Schema::Node& node, const json& value, const std::stri
       if (!value.is_array()) return fail(field, "must be a JSON array");
       const auto& rules = node.array_rules;
       if (rules.min_items && value.size() < *rules.min_items)
-        fail(field, "must have at least " + std::to_string(*rules.min_items) + " items");
+        fail(field, "must have at least " + count_of(*rules.min_items, "item"));
       if (rules.max_items && value.size() > *rules.max_items)
-        return fail(field, "must have at most " + std::to_string(*rules.max_items) + " items");
+        return fail(field, "must have at most " + count_of(*rules.max_items, "item"));
       for (std::size_t i = 0; i < value.size(); ++i)
         check(node.items->node(), value[i], field + "[" + std::to_string(i) + "]");
       return;
@@ -78,9 +94,9 @@ void Checker::check(const Schema::Node& node, const json& value, const std::stri
 void Checker::check_string(const StringRules& rules, const std::string& text, const std::string& field) {
   const auto length = characters(text);
   if (rules.min_length && length < *rules.min_length)
-    fail(field, "must be at least " + std::to_string(*rules.min_length) + " characters long");
+    fail(field, "must be at least " + count_of(*rules.min_length, "character") + " long");
   if (rules.max_length && length > *rules.max_length)
-    fail(field, "must be at most " + std::to_string(*rules.max_length) + " characters long");
+    fail(field, "must be at most " + count_of(*rules.max_length, "character") + " long");
   if (!rules.one_of.empty() && std::find(rules.one_of.begin(), rules.one_of.end(), text) == rules.one_of.end()) {
     std::string allowed;
     for (const auto& choice : rules.one_of) allowed += (allowed.empty() ? "\"" : ", \"") + choice + "\"";
@@ -123,6 +139,8 @@ std::vector<SchemaError> Schema::validate(const json& value) const { return deta
 std::vector<SchemaError> detail::validate_at(const Schema& schema, const json& value, const std::string& field) {
   Checker checker;
   checker.check(schema.node(), value, field);
+  if (checker.more > 0)
+    checker.errors.push_back({"", "and " + std::to_string(checker.more) + " more problems, not listed"});
   return std::move(checker.errors);
 }
 
