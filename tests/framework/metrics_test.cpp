@@ -112,6 +112,7 @@ TEST_F(MetricsTest, CollectorsAddReadingsAndAFailingOneIsLeftOut) {
                                      {"jobs_done_total", "Jobs done", MetricSample::Type::counter, {}, 42}};
   });
   metrics_.add_collector([]() -> std::vector<MetricSample> { throw std::runtime_error("queue unreachable"); });
+  metrics_.add_collector([]() -> std::vector<MetricSample> { throw 42; });
   ::testing::internal::CaptureStderr();
   const auto text = metrics_.render();
   const auto log = ::testing::internal::GetCapturedStderr();
@@ -120,6 +121,7 @@ TEST_F(MetricsTest, CollectorsAddReadingsAndAFailingOneIsLeftOut) {
   EXPECT_EQ(sample_value(text, "jobs_done_total"), 42.0) << text;
   EXPECT_NE(text.find("# TYPE jobs_done_total counter"), std::string::npos) << text;
   EXPECT_NE(log.find("queue unreachable"), std::string::npos) << log;
+  EXPECT_NE(log.find("not with a std::exception"), std::string::npos) << log;
   EXPECT_THROW(metrics_.add_collector(nullptr), std::invalid_argument);
 }
 

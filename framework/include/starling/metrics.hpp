@@ -46,9 +46,11 @@ using MetricsCollector = std::function<std::vector<MetricSample>()>;
 /// - `starling_http_request_duration_seconds{method, route}` (histogram)
 /// - `starling_http_requests_in_flight` (gauge)
 ///
-/// `route` is the template that matched (`/notes/{id:int}`), "unmatched" for
-/// a 404 or 405: the path itself would make a series per URL a client invents.
-/// A method other than the nine of RFC 9110 and PATCH counts as "other".
+/// `route` is the template that matched (`/notes/{id:int}`), or "unmatched"
+/// for an answer given before a route matched (a 404 or 405, and what earlier
+/// middleware answered: a 401, a CORS preflight): the path itself would make a
+/// series per URL a client invents. A method other than RFC 9110's eight and
+/// PATCH counts as "other".
 class Metrics {
  public:
   /// @throws std::invalid_argument when latency_buckets are not increasing.

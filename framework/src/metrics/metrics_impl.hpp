@@ -82,7 +82,7 @@ struct Metrics::Impl {
   const std::vector<double> latency_buckets;
 
   std::mutex shards_mutex;
-  std::vector<std::shared_ptr<metrics::Shard>> shards;
+  std::vector<std::unique_ptr<metrics::Shard>> shards;
 
   std::mutex collectors_mutex;
   std::vector<MetricsCollector> collectors;

@@ -18,7 +18,6 @@ namespace {
 struct Latency {
   std::vector<std::uint64_t> bucket_counts;
   double seconds = 0;
-  std::uint64_t count = 0;
 };
 
 // Sorted, so a scrape lists series in a stable order.
@@ -42,7 +41,6 @@ Totals add_up(Metrics::Impl& impl) {
       for (std::size_t i = 0; i < cells->bucket_counts.size(); ++i)
         latency.bucket_counts[i] += cells->bucket_counts[i].load(std::memory_order_relaxed);
       latency.seconds += cells->seconds.load(std::memory_order_relaxed);
-      latency.count += count;
     }
   }
   return totals;
@@ -69,7 +67,6 @@ std::vector<prometheus::MetricFamily> request_families(const Totals& totals, con
   for (const auto& [key, latency] : totals.latency) {
     prometheus::ClientMetric metric;
     metric.label = {{"method", std::string(metrics::method_name(key.second))}, {"route", key.first}};
-    metric.histogram.sample_count = latency.count;
     metric.histogram.sample_sum = latency.seconds;
     std::uint64_t cumulative = 0;
     for (std::size_t i = 0; i < latency.bucket_counts.size(); ++i) {
@@ -77,6 +74,9 @@ std::vector<prometheus::MetricFamily> request_families(const Totals& totals, con
       const double bound = i < bounds.size() ? bounds[i] : std::numeric_limits<double>::infinity();
       metric.histogram.bucket.push_back({cumulative, bound});
     }
+    // From the buckets, not the count read beside them: a request counted
+    // between the two reads must not make _count differ from le="+Inf".
+    metric.histogram.sample_count = cumulative;
     durations.metric.push_back(std::move(metric));
   }
   prometheus::MetricFamily in_flight{
@@ -124,6 +124,8 @@ std::string render_metrics(Metrics::Impl& impl) {
       add_samples(families, collect());
     } catch (const std::exception& error) {
       log::warning(std::string("metrics: a collector failed, its samples are left out: ") + error.what());
+    } catch (...) {
+      log::warning("metrics: a collector failed (not with a std::exception), its samples are left out");
     }
   }
   return prometheus::TextSerializer().Serialize(families);

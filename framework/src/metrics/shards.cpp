@@ -51,15 +51,18 @@ metrics::Shard& Metrics::Impl::local_shard() {
   thread_local std::uint64_t last_id = 0;
   thread_local metrics::Shard* last_shard = nullptr;
   if (last_id == id) return *last_shard;
-  thread_local std::unordered_map<std::uint64_t, std::shared_ptr<metrics::Shard>> shards_of_this_thread;
+  // The Impl owns the shards; an entry of an Impl that is gone dangles, but its
+  // id is never used again, so it is never read.
+  thread_local std::unordered_map<std::uint64_t, metrics::Shard*> shards_of_this_thread;
   auto& shard = shards_of_this_thread[id];
   if (!shard) {
-    shard = std::make_shared<metrics::Shard>();
+    auto made = std::make_unique<metrics::Shard>();
+    shard = made.get();
     const std::lock_guard lock(shards_mutex);
-    shards.push_back(shard);
+    shards.push_back(std::move(made));
   }
   last_id = id;
-  last_shard = shard.get();
+  last_shard = shard;
   return *shard;
 }
 
