@@ -89,7 +89,7 @@ int main(int argc, char** argv) {
         service.app(),
         {.host = settings.host, .port = settings.port, .threads = settings.threads, .access_log = settings.access_log});
   } catch (const std::exception& error) {
-    std::cerr << "notes: " << error.what() << "\n";
+    starling::log::error(std::string("notes: ") + error.what());  // a JSON line with LOG_FORMAT=json
     return 1;
   }
 }

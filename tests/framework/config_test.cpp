@@ -1,6 +1,7 @@
 // Config and Environ: .env parsing (quotes, comments, malformed lines reported without their text), strict
 // and range-checked typed reads, Secret, defaults, prefixes, and environ values protected once read.
 #include <starling/config.hpp>
+#include <starling/logging.hpp>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -47,7 +48,7 @@ class ConfigTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   fs::path write_env(const std::string& text, const std::string& name = ".env") {
-    const fs::path path = dir_ / name;
+    fs::path path = dir_ / name;
     std::ofstream(path, std::ios::binary) << text;
     return path;
   }
@@ -146,13 +147,21 @@ TEST_F(ConfigTest, MissingFileIsNotAnError) {
                 "', which does not exist)");
 }
 
-TEST_F(ConfigTest, MissingFileLogsNothingAtInfoLevel) {
+TEST_F(ConfigTest, AMissingFileIsSaidAtDebugLevelNotAsAWarning) {
   // Containers take their settings from the environment: no warning on every start.
   auto env = Environ::isolated({{"FROM_ENV", "1"}});
+  log::set_level(log::Level::info);
   ::testing::internal::CaptureStderr();
   const Config config(dir_ / "absent.env", env);
   EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
   EXPECT_EQ(config.get<int>("FROM_ENV"), 1);
+  log::set_level(log::Level::debug);
+  ::testing::internal::CaptureStderr();
+  const Config said(dir_ / "absent.env", env);
+  const std::string output = ::testing::internal::GetCapturedStderr();
+  log::set_level(log::Level::info);
+  EXPECT_NE(output.find("DEBUG Config file '" + (dir_ / "absent.env").string() + "' not found"), std::string::npos)
+      << output;
 }
 
 TEST_F(ConfigTest, MissingKeyNamesKeyAndFile) {
